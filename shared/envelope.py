@@ -1,0 +1,166 @@
+"""The event envelope (事件信封) and the per-stream SHA-256 hash chain.
+
+Every stored event carries who did it, when, why (correlation and causation), for which town,
+and a hash over all of that chained to the previous event of the same stream, so that an
+edited or removed row is evident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from shared.codec import canonical_json
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who issued the command: a user id and the role they acted in."""
+
+    user_id: str
+    role: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"user_id": self.user_id, "role": self.role}
+
+
+SYSTEM_ACTOR = Actor(user_id="system", role="system")
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A stored event with its metadata. `global_position` is the store's order, not hashed."""
+
+    event_id: uuid.UUID
+    event_type: str
+    schema_version: int
+    stream_id: str
+    stream_version: int
+    occurred_at: dt.datetime
+    recorded_at: dt.datetime
+    actor: Actor
+    correlation_id: uuid.UUID
+    causation_id: uuid.UUID | None
+    town: str
+    payload: dict[str, Any]
+    prev_hash: str = GENESIS_HASH
+    hash: str = ""
+    global_position: int | None = field(default=None, compare=False)
+
+    def hashed_fields(self) -> dict[str, Any]:
+        """Everything the hash covers: all fields but the hash itself and the position."""
+        return {
+            "event_id": str(self.event_id),
+            "event_type": self.event_type,
+            "schema_version": self.schema_version,
+            "stream_id": self.stream_id,
+            "stream_version": self.stream_version,
+            "occurred_at": _iso(self.occurred_at),
+            "recorded_at": _iso(self.recorded_at),
+            "actor": self.actor.as_dict(),
+            "correlation_id": str(self.correlation_id),
+            "causation_id": str(self.causation_id) if self.causation_id else None,
+            "town": self.town,
+            "payload": self.payload,
+            "prev_hash": self.prev_hash,
+        }
+
+    def compute_hash(self) -> str:
+        """SHA-256 of the previous hash and the canonical JSON of the hashed fields."""
+        return hashlib.sha256(canonical_json(self.hashed_fields())).hexdigest()
+
+    def sealed(self, prev_hash: str) -> Envelope:
+        """This envelope chained after `prev_hash`, with its own hash set."""
+        chained = replace(self, prev_hash=prev_hash)
+        return replace(chained, hash=chained.compute_hash())
+
+    def to_json(self) -> bytes:
+        """The wire form published to Kafka (the hashed fields plus the hash)."""
+        body = self.hashed_fields()
+        body["hash"] = self.hash
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> Envelope:
+        """Parse the wire form; raises `ValueError` (or `KeyError`/`TypeError`) if malformed."""
+        body = json.loads(raw)
+        if not isinstance(body, dict):
+            raise ValueError("an envelope must be a JSON object")
+        return cls.from_dict(body)
+
+    @classmethod
+    def from_dict(cls, body: dict[str, Any], global_position: int | None = None) -> Envelope:
+        """Build from the hashed-fields dictionary form (JSON types)."""
+        actor = body["actor"]
+        causation = body.get("causation_id")
+        payload = body["payload"]
+        if not isinstance(payload, dict):
+            raise ValueError("an envelope's payload must be a JSON object")
+        return cls(
+            event_id=uuid.UUID(body["event_id"]),
+            event_type=str(body["event_type"]),
+            schema_version=int(body["schema_version"]),
+            stream_id=str(body["stream_id"]),
+            stream_version=int(body["stream_version"]),
+            occurred_at=_parse(body["occurred_at"]),
+            recorded_at=_parse(body["recorded_at"]),
+            actor=Actor(user_id=str(actor["user_id"]), role=str(actor["role"])),
+            correlation_id=uuid.UUID(body["correlation_id"]),
+            causation_id=uuid.UUID(causation) if causation else None,
+            town=str(body["town"]),
+            payload=payload,
+            prev_hash=str(body.get("prev_hash", GENESIS_HASH)),
+            hash=str(body.get("hash", "")),
+            global_position=global_position,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    """Where a stream's hash chain does not hold, and why."""
+
+    stream_id: str
+    stream_version: int
+    event_id: uuid.UUID
+    reason: str
+
+
+def verify_chain(envelopes: list[Envelope]) -> list[ChainBreak]:
+    """Check one stream's events in version order; return every break found (empty = intact)."""
+    breaks: list[ChainBreak] = []
+    expected_prev = GENESIS_HASH
+    for position, env in enumerate(envelopes, start=1):
+        if env.stream_version != position:
+            breaks.append(
+                ChainBreak(env.stream_id, env.stream_version, env.event_id,
+                           f"version {env.stream_version} found where {position} was expected")
+            )
+        if env.prev_hash != expected_prev:
+            breaks.append(
+                ChainBreak(env.stream_id, env.stream_version, env.event_id,
+                           "prev_hash does not match the previous event's hash")
+            )
+        if env.compute_hash() != env.hash:
+            breaks.append(
+                ChainBreak(env.stream_id, env.stream_version, env.event_id,
+                           "content does not match its hash (altered after it was recorded)")
+            )
+        expected_prev = env.hash
+    return breaks
+
+
+def _iso(value: dt.datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _parse(value: str) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)

@@ -1,0 +1,229 @@
+"""The event store (事件存储) on PostgreSQL, with the transactional outbox.
+
+`append` writes a stream's new events and their outbox rows in one transaction; a unique
+`(stream_id, stream_version)` turns a concurrent writer into `ConcurrencyConflict`. Reads
+return envelopes in stream order or in global order, optionally "as of" a business time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shared.codec import decode, encode
+from shared.db import Migration, checked_schema, migrate
+from shared.envelope import GENESIS_HASH, Actor, ChainBreak, Envelope, verify_chain
+from shared.ids import uuid7
+from shared.kernel import ConcurrencyConflict, Event
+
+#: `expected_version` that accepts any current version (no optimistic check).
+ANY_VERSION: Final = -1
+#: `expected_version` for a stream that must not exist yet.
+NO_STREAM: Final = 0
+
+MIGRATIONS = [
+    Migration(1, "events and outbox", [
+        """CREATE TABLE IF NOT EXISTS {schema}.events (
+            global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            event_id uuid NOT NULL UNIQUE,
+            stream_id text NOT NULL,
+            stream_version int NOT NULL CHECK (stream_version > 0),
+            event_type text NOT NULL,
+            schema_version int NOT NULL,
+            occurred_at timestamptz NOT NULL,
+            recorded_at timestamptz NOT NULL,
+            actor jsonb NOT NULL,
+            correlation_id uuid NOT NULL,
+            causation_id uuid,
+            town text NOT NULL,
+            payload jsonb NOT NULL,
+            prev_hash char(64) NOT NULL,
+            hash char(64) NOT NULL,
+            UNIQUE (stream_id, stream_version))""",
+        "CREATE INDEX IF NOT EXISTS events_occurred_at ON {schema}.events (occurred_at)",
+        "CREATE INDEX IF NOT EXISTS events_event_type ON {schema}.events (event_type)",
+        """CREATE TABLE IF NOT EXISTS {schema}.outbox (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            event_id uuid NOT NULL,
+            topic text NOT NULL,
+            key text NOT NULL,
+            value bytea NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            published_at timestamptz)""",
+        "CREATE INDEX IF NOT EXISTS outbox_unpublished ON {schema}.outbox (id)"
+        " WHERE published_at IS NULL",
+    ]),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandContext:
+    """Who issues a command, why, and when it happened (business time)."""
+
+    actor: Actor
+    town: str
+    correlation_id: uuid.UUID
+    causation_id: uuid.UUID | None = None
+    occurred_at: dt.datetime | None = None
+
+
+class EventStore:
+    """One service's event store: a schema with `events` and `outbox`, and its Kafka topic."""
+
+    def __init__(self, engine: AsyncEngine, *, schema: str, topic: str) -> None:
+        self.engine = engine
+        self.schema = checked_schema(schema)
+        self.topic = topic
+        self._s = f'"{self.schema}"'
+
+    async def migrate(self) -> None:
+        """Create or upgrade the store's tables."""
+        await migrate(self.engine, self.schema, "eventstore", MIGRATIONS)
+
+    async def append(self, stream_id: str, expected_version: int, events: Sequence[Event],
+                     ctx: CommandContext, *, conn: AsyncConnection | None = None,
+                     now: dt.datetime | None = None) -> list[Envelope]:
+        """Append events to a stream if it is at `expected_version`; return the envelopes.
+
+        Runs in `conn`'s transaction when given (the caller commits), else in its own.
+        """
+        if conn is None:
+            async with self.engine.begin() as own:
+                return await self.append(stream_id, expected_version, events, ctx,
+                                         conn=own, now=now)
+        if not events:
+            return []
+        head = (await conn.execute(
+            text(f"SELECT stream_version, hash FROM {self._s}.events WHERE stream_id = :s"
+                 " ORDER BY stream_version DESC LIMIT 1"),
+            {"s": stream_id},
+        )).first()
+        current, prev_hash = (int(head[0]), str(head[1])) if head else (0, GENESIS_HASH)
+        if expected_version != ANY_VERSION and current != expected_version:
+            raise ConcurrencyConflict(
+                f"stream {stream_id} is at version {current}, not {expected_version}"
+            )
+        recorded = now or dt.datetime.now(dt.UTC)
+        envelopes: list[Envelope] = []
+        for offset, event in enumerate(events, start=1):
+            env = Envelope(
+                event_id=uuid7(), event_type=event.event_type,
+                schema_version=event.schema_version, stream_id=stream_id,
+                stream_version=current + offset, occurred_at=ctx.occurred_at or recorded,
+                recorded_at=recorded, actor=ctx.actor, correlation_id=ctx.correlation_id,
+                causation_id=ctx.causation_id, town=ctx.town, payload=encode(event),
+            ).sealed(prev_hash)
+            prev_hash = env.hash
+            envelopes.append(env)
+        await self.write(conn, envelopes)
+        return envelopes
+
+    async def write(self, conn: AsyncConnection, envelopes: Sequence[Envelope]) -> None:
+        """Insert sealed envelopes and their outbox rows (no version check: see `append`)."""
+        rows = [_row(env) for env in envelopes]
+        try:
+            async with conn.begin_nested():
+                await conn.execute(text(
+                    f"INSERT INTO {self._s}.events (event_id, stream_id, stream_version,"
+                    " event_type, schema_version, occurred_at, recorded_at, actor,"
+                    " correlation_id, causation_id, town, payload, prev_hash, hash) VALUES"
+                    " (:event_id, :stream_id, :stream_version, :event_type, :schema_version,"
+                    " :occurred_at, :recorded_at, CAST(:actor AS jsonb), :correlation_id,"
+                    " :causation_id, :town, CAST(:payload AS jsonb), :prev_hash, :hash)"
+                ), rows)
+        except IntegrityError as exc:
+            stream = envelopes[0].stream_id
+            raise ConcurrencyConflict(
+                f"stream {stream} was changed by another writer; reload and retry"
+            ) from exc
+        await conn.execute(
+            text(f"INSERT INTO {self._s}.outbox (event_id, topic, key, value)"
+                 " VALUES (:event_id, :topic, :key, :value)"),
+            [{"event_id": env.event_id, "topic": self.topic, "key": env.stream_id,
+              "value": env.to_json()} for env in envelopes],
+        )
+        await conn.execute(text(f"NOTIFY {self.schema}_outbox"))
+
+    async def read_stream(self, stream_id: str, *, as_of: dt.datetime | None = None,
+                          conn: AsyncConnection | None = None) -> list[Envelope]:
+        """A stream's events in version order; with `as_of`, those that occurred by then."""
+        sql = f"SELECT {_COLUMNS} FROM {self._s}.events WHERE stream_id = :s"
+        params: dict[str, Any] = {"s": stream_id}
+        if as_of is not None:
+            sql += " AND occurred_at <= :as_of"
+            params["as_of"] = as_of
+        sql += " ORDER BY stream_version"
+        return await self._select(sql, params, conn)
+
+    async def read_all(self, *, after: int = 0, limit: int = 1000,
+                       as_of: dt.datetime | None = None) -> list[Envelope]:
+        """Events in global order after position `after` (for replay and audit)."""
+        sql = f"SELECT {_COLUMNS} FROM {self._s}.events WHERE global_position > :after"
+        params: dict[str, Any] = {"after": after, "limit": limit}
+        if as_of is not None:
+            sql += " AND occurred_at <= :as_of"
+            params["as_of"] = as_of
+        sql += " ORDER BY global_position LIMIT :limit"
+        return await self._select(sql, params, None)
+
+    async def load_events(self, stream_id: str, *, conn: AsyncConnection | None = None
+                          ) -> tuple[list[Event], int]:
+        """A stream's domain events (upcast to the newest versions) and its version."""
+        envelopes = await self.read_stream(stream_id, conn=conn)
+        events = [decode(e.event_type, e.schema_version, e.payload) for e in envelopes]
+        return events, len(envelopes)
+
+    async def verify(self, stream_id: str) -> list[ChainBreak]:
+        """Check a stream's hash chain as stored; an empty list means it is intact."""
+        return verify_chain(await self.read_stream(stream_id))
+
+    async def _select(self, sql: str, params: dict[str, Any],
+                      conn: AsyncConnection | None) -> list[Envelope]:
+        if conn is None:
+            async with self.engine.connect() as own:
+                result = await own.execute(text(sql), params)
+        else:
+            result = await conn.execute(text(sql), params)
+        return [_envelope(row._mapping) for row in result]
+
+
+_COLUMNS = ("global_position, event_id, stream_id, stream_version, event_type, schema_version,"
+            " occurred_at, recorded_at, actor, correlation_id, causation_id, town, payload,"
+            " prev_hash, hash")
+
+
+def _row(env: Envelope) -> dict[str, Any]:
+    return {
+        "event_id": env.event_id, "stream_id": env.stream_id,
+        "stream_version": env.stream_version, "event_type": env.event_type,
+        "schema_version": env.schema_version, "occurred_at": env.occurred_at,
+        "recorded_at": env.recorded_at, "actor": json.dumps(env.actor.as_dict()),
+        "correlation_id": env.correlation_id, "causation_id": env.causation_id,
+        "town": env.town, "payload": json.dumps(env.payload, ensure_ascii=False),
+        "prev_hash": env.prev_hash, "hash": env.hash,
+    }
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _envelope(row: Any) -> Envelope:
+    actor = _json(row["actor"])
+    return Envelope(
+        event_id=row["event_id"], event_type=row["event_type"],
+        schema_version=row["schema_version"], stream_id=row["stream_id"],
+        stream_version=row["stream_version"], occurred_at=row["occurred_at"],
+        recorded_at=row["recorded_at"], actor=Actor(actor["user_id"], actor["role"]),
+        correlation_id=row["correlation_id"], causation_id=row["causation_id"],
+        town=row["town"], payload=_json(row["payload"]), prev_hash=row["prev_hash"],
+        hash=row["hash"], global_position=row["global_position"],
+    )

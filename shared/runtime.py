@@ -1,0 +1,105 @@
+"""What every service runs beside its HTTP API: the event store, its outbox relay, the Kafka
+broker (FastStream) for subscribers and dead letters, and readiness checks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+
+import structlog
+from faststream.kafka import KafkaBroker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.consumer import EventConsumer, Handler
+from shared.db import make_engine
+from shared.eventstore import EventStore
+from shared.relay import OutboxRelay, idempotent_producer
+from shared.settings import Settings
+from shared.topics import ensure_topics, events_topic
+
+log = structlog.get_logger(__name__)
+
+
+class ServiceRuntime:
+    """The wiring of one service process; `bootstrap` modules create exactly one."""
+
+    def __init__(self, settings: Settings, *, service: str, publishes: bool = True,
+                 engine: AsyncEngine | None = None) -> None:
+        self.settings = settings
+        self.service = service
+        self.schema = settings.db_schema or service
+        self.engine = engine or make_engine(settings.database_url)
+        self.store = EventStore(self.engine, schema=self.schema, topic=events_topic(service))
+        self.publishes = publishes
+        self.broker = KafkaBroker(settings.kafka_bootstrap_servers, logger=None)
+        self.producer = idempotent_producer(settings.kafka_bootstrap_servers)
+        self.relay = OutboxRelay(self.engine, self.producer, schema=self.schema)
+        self.consumers: list[EventConsumer] = []
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def subscribe(self, name: str, topics: Sequence[str], handler: Handler,
+                  **options: Any) -> EventConsumer:
+        """Consume `topics` into this service's schema through `handler` (before `start`)."""
+        consumer = EventConsumer(self.engine, schema=self.schema, name=name, topics=topics,
+                                 handler=handler, **options)
+        consumer.attach(self.broker)
+        self.consumers.append(consumer)
+        return consumer
+
+    async def start(self) -> None:
+        """Migrate, create topics, then start the relay and the subscribers."""
+        await self.store.migrate()
+        for consumer in self.consumers:
+            await consumer.migrate()
+        topics = [self.store.topic] if self.publishes else []
+        for consumer in self.consumers:
+            topics += [*consumer.topics, consumer.dead_letter_topic]
+        await ensure_topics(self.settings.kafka_bootstrap_servers, topics,
+                            partitions=self.settings.topic_partitions)
+        self._stop.clear()
+        if self.publishes:
+            await self.producer.start()
+            self._tasks.append(asyncio.create_task(self.relay.run(self._stop)))
+        if self.consumers:
+            await self.broker.start()
+        log.info("service.started", service=self.service, schema=self.schema)
+
+    async def stop(self) -> None:
+        """Stop subscribers and the relay, flush the producer, close the pool."""
+        self._stop.set()
+        if self.consumers:
+            await self.broker.stop()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, 10)
+        self._tasks.clear()
+        if self.publishes:
+            await self.producer.stop()
+        await self.engine.dispose()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _: Any = None) -> AsyncIterator[None]:
+        """For FastAPI: run the runtime as long as the app runs."""
+        await self.start()
+        try:
+            yield
+        finally:
+            await self.stop()
+
+    async def database_ready(self) -> bool:
+        async with self.engine.connect() as conn:
+            return bool((await conn.execute(text("SELECT 1"))).scalar_one() == 1)
+
+    async def broker_ready(self) -> bool:
+        if not self.publishes:
+            return True
+        partitions = await asyncio.wait_for(self.producer.partitions_for(self.store.topic), 3)
+        return bool(partitions)
+
+    @property
+    def ready_checks(self) -> dict[str, Callable[[], Any]]:
+        return {"database": self.database_ready, "kafka": self.broker_ready}

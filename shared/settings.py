@@ -1,0 +1,30 @@
+"""Settings from the environment, the same names for every service."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: 易俗河镇, Xiangtan County: the town's administrative code (行政区划代码), the tenant.
+YISUHE_TOWN_CODE = "430321100"
+
+
+class Settings(BaseSettings):
+    """What a service reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        default="postgresql+asyncpg://lianxin@127.0.0.1:15432/lianxin",
+        description="SQLAlchemy URL of the service's PostgreSQL database",
+    )
+    kafka_bootstrap_servers: str = "127.0.0.1:19092"
+    town_code: str = YISUHE_TOWN_CODE
+    token_secret: str = Field(default="", alias="LIANXIN_TOKEN_SECRET")
+    token_secret_file: str = Field(default=".local/secrets/token.key",
+                                   alias="LIANXIN_TOKEN_SECRET_FILE")
+    log_level: str = "INFO"
+    host: str = "127.0.0.1"
+    port: int = 0
+    db_schema: str = Field(default="", alias="LIANXIN_DB_SCHEMA")
+    topic_partitions: int = 3

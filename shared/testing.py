@@ -1,0 +1,143 @@
+"""pytest fixtures for the real PostgreSQL and Kafka (a plugin loaded by the root conftest).
+
+Where they come from, in order: `KAFKA_BOOTSTRAP_SERVERS` / `DATABASE_URL` when set; else
+testcontainers when a Docker engine answers; else the project's local infrastructure
+(`deploy/local/infra.sh up`). Under CI a broker or database that cannot be had fails the run;
+elsewhere the integration tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import subprocess
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from aiokafka import AIOKafkaConsumer
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.db import make_engine
+from shared.eventstore import EventStore
+from shared.topics import ensure_topics
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class Infra:
+    """Where the real broker and database are."""
+
+    kafka_bootstrap_servers: str
+    database_url: str
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"integration infrastructure unavailable under CI: {reason}", pytrace=False)
+    pytest.skip(f"integration infrastructure unavailable: {reason}")
+
+
+def _docker_reachable() -> bool:
+    try:
+        import docker  # type: ignore[import-untyped]
+
+        docker.from_env(timeout=3).ping()
+        return True
+    except Exception:
+        return False
+
+
+def _from_local_infra() -> Infra:
+    script = REPO / "deploy" / "local" / "infra.sh"
+    done = subprocess.run([str(script), "up"], capture_output=True, text=True, timeout=600,
+                          check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{script} up failed: {done.stderr[-2000:] or done.stdout[-2000:]}")
+    env: dict[str, str] = {}
+    printed = subprocess.run([str(script), "env"], capture_output=True, text=True, check=True)
+    for line in printed.stdout.splitlines():
+        name, _, value = line.removeprefix("export ").partition("=")
+        if value:
+            env[name] = shlex.split(value)[0]
+    return Infra(env["KAFKA_BOOTSTRAP_SERVERS"], env["DATABASE_URL"])
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Infra]:
+    """The real Kafka broker and PostgreSQL server for integration tests."""
+    bootstrap, url = os.environ.get("KAFKA_BOOTSTRAP_SERVERS"), os.environ.get("DATABASE_URL")
+    if bootstrap and url:
+        yield Infra(bootstrap, url)
+        return
+    if _docker_reachable():
+        from testcontainers.kafka import KafkaContainer
+        from testcontainers.postgres import PostgresContainer
+
+        with KafkaContainer() as kafka, PostgresContainer("postgres:15", driver="asyncpg") as pg:
+            yield Infra(kafka.get_bootstrap_server(), pg.get_connection_url())
+        return
+    try:
+        yield _from_local_infra()
+    except Exception as exc:
+        _unavailable(str(exc))
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def engine(infra: Infra) -> AsyncIterator[AsyncEngine]:
+    """A pooled engine on the test database."""
+    eng = make_engine(infra.database_url, pool_size=10)
+    yield eng
+    await eng.dispose()
+
+
+def unique(prefix: str = "t") -> str:
+    """A fresh name for a schema, topic or group: tests use new ids instead of clean-up."""
+    return f"{prefix}_{uuid.uuid4().hex[:12]}"
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def store(engine: AsyncEngine, infra: Infra) -> EventStore:
+    """A migrated event store in a fresh schema, publishing to a fresh topic."""
+    name = unique("es")
+    es = EventStore(engine, schema=name, topic=f"{name}.events")
+    await es.migrate()
+    await ensure_topics(infra.kafka_bootstrap_servers, [es.topic], partitions=3)
+    return es
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], *, timeout: float = 30.0,
+                     interval: float = 0.1, what: str = "condition") -> Any:
+    """Poll `check` until it returns a truthy value, for at most `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(interval)
+
+
+async def read_topic(bootstrap: str, topic: str, *, expect: int, timeout: float = 60.0
+                     ) -> list[Any]:
+    """Read a topic from the beginning until `expect` records arrived (or the time is up)."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+                                enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    records: list[Any] = []
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(records) < expect and asyncio.get_running_loop().time() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for part in batch.values():
+                records += part
+    finally:
+        await consumer.stop()
+    return records

@@ -1,0 +1,194 @@
+"""The FastAPI app factory every service uses: problem+json errors, request and correlation
+ids, bearer-token authentication with roles, and the health endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Annotated, Any
+
+import structlog
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.auth import InvalidToken, Principal, Role, verify_token
+from shared.eventstore import CommandContext
+from shared.kernel import DomainError
+
+log = structlog.get_logger(__name__)
+
+PROBLEM = "application/problem+json"
+ReadyCheck = Callable[[], Awaitable[bool]]
+
+
+def problem(status: int, title: str, detail: str, *, request: Request | None = None,
+            **extra: Any) -> JSONResponse:
+    """An RFC 9457 problem document."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
+                            "detail": detail}
+    if request is not None:
+        body["instance"] = str(request.url.path)
+        body["request_id"] = getattr(request.state, "request_id", None)
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+class RequestIds:
+    """ASGI middleware: a request id and a correlation id on every request and log line."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
+        request_id = headers.get("x-request-id") or str(uuid.uuid4())
+        correlation = headers.get("x-correlation-id") or request_id
+        scope.setdefault("state", {})
+        scope["state"]["request_id"] = request_id
+        scope["state"]["correlation_id"] = correlation
+
+        async def send_with_ids(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] += [(b"x-request-id", request_id.encode()),
+                                       (b"x-correlation-id", correlation.encode())]
+            await send(message)
+
+        with structlog.contextvars.bound_contextvars(request_id=request_id,
+                                                     correlation_id=correlation):
+            await self.app(scope, receive, send_with_ids)
+
+
+def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [{"field": ".".join(str(p) for p in err.get("loc", ())[1:]) or "body",
+             "message": err.get("msg", ""), "type": err.get("type", "")}
+            for err in exc.errors()]
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Every error leaves as problem+json; a crash never shows a stack trace."""
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        return problem(exc.status, exc.title, str(exc), request=request)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_detail(exc)
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return problem(422, "输入无效 (invalid input)", summary, request=request, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        response = problem(exc.status_code, _TITLES.get(exc.status_code, "错误 (error)"),
+                           str(exc.detail), request=request)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("http.unhandled_error", path=str(request.url.path))
+        return problem(500, "服务器内部错误 (internal error)",
+                       "请求未能完成，未写入任何数据 (the request failed; nothing was stored)",
+                       request=request)
+
+
+_TITLES = {400: "请求错误 (bad request)", 401: "未认证 (unauthenticated)",
+           403: "无权限 (forbidden)", 404: "未找到 (not found)",
+           405: "方法不允许 (method not allowed)", 409: "冲突 (conflict)",
+           413: "请求过大 (payload too large)", 415: "不支持的类型 (unsupported media type)"}
+
+
+class Authenticator:
+    """Checks bearer tokens with the service's secret; the dependency behind `require`."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+
+    def principal(self, request: Request) -> Principal:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise StarletteHTTPException(401, "需要 Bearer 令牌 (a bearer token is required)",
+                                         headers={"WWW-Authenticate": "Bearer"})
+        try:
+            return verify_token(self.secret, token.strip())
+        except InvalidToken as exc:
+            raise StarletteHTTPException(401, str(exc),
+                                         headers={"WWW-Authenticate": "Bearer"}) from exc
+
+
+def current_principal(request: Request) -> Principal:
+    """The caller, authenticated by the app's `Authenticator`."""
+    authenticator: Authenticator = request.app.state.authenticator
+    principal = authenticator.principal(request)
+    structlog.contextvars.bind_contextvars(user_id=principal.user_id, role=principal.role.value)
+    return principal
+
+
+def require(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that admits only the given roles (403 otherwise)."""
+    allowed = set(roles)
+
+    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise StarletteHTTPException(
+                403, f"角色 {principal.role.value} 无权执行此操作 (allowed: {names})")
+        return principal
+
+    return check
+
+
+def command_context(request: Request, principal: Principal, town: str) -> CommandContext:
+    """The event metadata for a command issued over HTTP by `principal`."""
+    correlation = request.state.correlation_id
+    try:
+        correlation_id = uuid.UUID(correlation)
+    except ValueError:
+        correlation_id = uuid.uuid5(uuid.NAMESPACE_URL, correlation)
+    return CommandContext(actor=principal.actor, town=town, correlation_id=correlation_id)
+
+
+def create_app(*, title: str, secret: str, routers: Sequence[APIRouter] = (),
+               ready_checks: dict[str, ReadyCheck] | None = None,
+               lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+               version: str = "1.0.0") -> FastAPI:
+    """A service's FastAPI app with the shared conventions in place."""
+    app = FastAPI(title=title, version=version, lifespan=lifespan)
+    app.state.authenticator = Authenticator(secret)
+    app.add_middleware(RequestIds)
+    install_problem_handlers(app)
+    checks = ready_checks or {}
+
+    @app.get("/health/live", tags=["health"])
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/health/ready", tags=["health"], response_model=None)
+    async def ready() -> dict[str, Any] | JSONResponse:
+        results: dict[str, bool] = {}
+        for name, check in checks.items():
+            try:
+                results[name] = await check()
+            except Exception:
+                results[name] = False
+        body = {"status": "ok" if all(results.values()) else "unavailable", "checks": results}
+        return body if all(results.values()) else JSONResponse(body, status_code=503)
+
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+async def no_lifespan(_: FastAPI) -> AsyncIterator[None]:
+    """A lifespan that does nothing (tests that need no background work)."""
+    yield
