@@ -33,6 +33,7 @@ class Role(StrEnum):
     AGRICULTURE_LEADER = "agriculture_leader"  # 分管农业: relief
     ECONOMIC_LEADER = "economic_leader"  # 分管经济发展: funds, 三资
     VILLAGE_CLERK = "village_clerk"  # 村级代办员/文书: own village only
+    BRANCH_SECRETARY = "branch_secretary"  # 村党支部书记: own branch (village) only
     AUDITOR = "auditor"  # 审计: read all, audit, replay
     PUBLIC = "public"  # 公众: published notices only
     SYSTEM = "system"  # a service acting on another's event
@@ -56,8 +57,9 @@ class InvalidToken(Exception):
     """The bearer token is missing, malformed, expired or not signed by us."""
 
 
-def load_secret(secret: str = "", secret_file: str = ".local/secrets/token.key",
-                *, create: bool = False) -> str:
+def load_secret(
+    secret: str = "", secret_file: str = ".local/secrets/token.key", *, create: bool = False
+) -> str:
     """The signing secret: given, or read from the key file (made once when `create`)."""
     if secret:
         return secret
@@ -74,13 +76,22 @@ def load_secret(secret: str = "", secret_file: str = ".local/secrets/token.key",
     return value
 
 
-def issue_token(secret: str, principal: Principal, *, ttl: dt.timedelta = dt.timedelta(days=7),
-                now: dt.datetime | None = None) -> str:
+def issue_token(
+    secret: str,
+    principal: Principal,
+    *,
+    ttl: dt.timedelta = dt.timedelta(days=7),
+    now: dt.datetime | None = None,
+) -> str:
     """A signed token for `principal`, valid for `ttl`."""
     issued = now or dt.datetime.now(dt.UTC)
     claims: dict[str, object] = {
-        "sub": principal.user_id, "name": principal.name, "role": principal.role.value,
-        "iss": ISSUER, "iat": issued, "exp": issued + ttl,
+        "sub": principal.user_id,
+        "name": principal.name,
+        "role": principal.role.value,
+        "iss": ISSUER,
+        "iat": issued,
+        "exp": issued + ttl,
     }
     if principal.village:
         claims["village"] = principal.village
@@ -90,15 +101,24 @@ def issue_token(secret: str, principal: Principal, *, ttl: dt.timedelta = dt.tim
 def verify_token(secret: str, token: str) -> Principal:
     """The principal a token names, or `InvalidToken` with the reason."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"require": ["sub", "role", "exp"]})
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": ["sub", "role", "exp"]},
+        )
         role = Role(claims["role"])
     except jwt.ExpiredSignatureError as exc:
         raise InvalidToken("令牌已过期 (token expired)") from exc
     except (jwt.InvalidTokenError, ValueError) as exc:
         raise InvalidToken(f"令牌无效 (invalid token): {exc}") from exc
-    return Principal(user_id=str(claims["sub"]), name=str(claims.get("name", claims["sub"])),
-                     role=role, village=claims.get("village"))
+    return Principal(
+        user_id=str(claims["sub"]),
+        name=str(claims.get("name", claims["sub"])),
+        role=role,
+        village=claims.get("village"),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,11 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--role", required=True, choices=[r.value for r in Role])
     parser.add_argument("--village")
     parser.add_argument("--days", type=int, default=7)
-    parser.add_argument("--secret-file", default=os.environ.get(
-        "LIANXIN_TOKEN_SECRET_FILE", ".local/secrets/token.key"))
+    parser.add_argument(
+        "--secret-file",
+        default=os.environ.get("LIANXIN_TOKEN_SECRET_FILE", ".local/secrets/token.key"),
+    )
     args = parser.parse_args(argv)
-    secret = load_secret(os.environ.get("LIANXIN_TOKEN_SECRET", ""), args.secret_file,
-                         create=True)
+    secret = load_secret(os.environ.get("LIANXIN_TOKEN_SECRET", ""), args.secret_file, create=True)
     principal = Principal(args.user, args.name or args.user, Role(args.role), args.village)
     print(issue_token(secret, principal, ttl=dt.timedelta(days=args.days)))
     return 0

@@ -40,15 +40,19 @@ log = structlog.get_logger(__name__)
 Handler = Callable[[AsyncConnection, Envelope], Awaitable[None]]
 
 MIGRATIONS = [
-    Migration(1, "consumer offsets and processed events", [
-        """CREATE TABLE IF NOT EXISTS {schema}.consumer_offsets (
+    Migration(
+        1,
+        "consumer offsets and processed events",
+        [
+            """CREATE TABLE IF NOT EXISTS {schema}.consumer_offsets (
             consumer text NOT NULL, topic text NOT NULL, partition int NOT NULL,
             next_offset bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (consumer, topic, partition))""",
-        """CREATE TABLE IF NOT EXISTS {schema}.processed_events (
+            """CREATE TABLE IF NOT EXISTS {schema}.processed_events (
             consumer text NOT NULL, event_id uuid NOT NULL,
             PRIMARY KEY (consumer, event_id))""",
-    ]),
+        ],
+    ),
 ]
 
 
@@ -77,8 +81,16 @@ class DeadLetter:
 class EventConsumer:
     """Applies events from Kafka topics to a PostgreSQL schema through `handler`."""
 
-    def __init__(self, engine: AsyncEngine, *, schema: str, name: str, topics: Sequence[str],
-                 handler: Handler, max_records: int = 500) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        schema: str,
+        name: str,
+        topics: Sequence[str],
+        handler: Handler,
+        max_records: int = 500,
+    ) -> None:
         self.engine = engine
         self.schema = checked_schema(schema)
         self.name = name
@@ -101,8 +113,13 @@ class EventConsumer:
         self._broker = broker
         listener = _SeekToStoredOffsets(self)
         subscriber = broker.subscriber(
-            *self.topics, group_id=self.name, batch=True, max_records=self.max_records,
-            ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest", listener=listener,
+            *self.topics,
+            group_id=self.name,
+            batch=True,
+            max_records=self.max_records,
+            ack_policy=AckPolicy.MANUAL,
+            auto_offset_reset="earliest",
+            listener=listener,
         )
         subscriber(self._on_batch)
         self._subscriber = subscriber
@@ -132,11 +149,15 @@ class EventConsumer:
     ) -> dict[TopicPartition, int]:
         """The next offset to read per partition, as stored with the applied effects."""
         async with self.engine.connect() as conn:
-            rows = (await conn.execute(
-                text(f"SELECT topic, partition, next_offset FROM {self._s}.consumer_offsets"
-                     " WHERE consumer = :c"),
-                {"c": self.name},
-            )).all()
+            rows = (
+                await conn.execute(
+                    text(
+                        f"SELECT topic, partition, next_offset FROM {self._s}.consumer_offsets"
+                        " WHERE consumer = :c"
+                    ),
+                    {"c": self.name},
+                )
+            ).all()
         stored = {TopicPartition(r.topic, r.partition): int(r.next_offset) for r in rows}
         return {tp: stored[tp] for tp in partitions if tp in stored}
 
@@ -153,8 +174,7 @@ class EventConsumer:
         dead: list[DeadLetter] = []
         async with self.engine.begin() as conn:
             positions = await self._lock_positions(conn, records)
-            fresh = [r for r in records
-                     if r.offset >= positions.get((r.topic, r.partition), -1)]
+            fresh = [r for r in records if r.offset >= positions.get((r.topic, r.partition), -1)]
             decoded: list[tuple[Any, Envelope | None, str]] = []
             for record in fresh:
                 try:
@@ -162,7 +182,8 @@ class EventConsumer:
                 except PoisonMessage as exc:
                     decoded.append((record, None, str(exc)))
             seen = await self._already_processed(
-                conn, [env.event_id for _, env, _ in decoded if env is not None])
+                conn, [env.event_id for _, env, _ in decoded if env is not None]
+            )
             applied_ids: list[uuid.UUID] = []
             for record, env, reason in decoded:
                 if env is not None and env.event_id in seen:
@@ -170,8 +191,15 @@ class EventConsumer:
                 if env is not None:
                     reason = await self._apply_one(conn, env, careful=careful)
                 if reason:
-                    dead.append(DeadLetter(record.topic, record.partition, record.offset,
-                                           reason, record.value or b""))
+                    dead.append(
+                        DeadLetter(
+                            record.topic,
+                            record.partition,
+                            record.offset,
+                            reason,
+                            record.value or b"",
+                        )
+                    )
                     continue
                 assert env is not None
                 seen.add(env.event_id)
@@ -193,27 +221,39 @@ class EventConsumer:
         except Exception as exc:
             if is_transient(exc):
                 raise
-            log.warning("consumer.poison", consumer=self.name, event_id=str(env.event_id),
-                        event_type=env.event_type, error=repr(exc))
+            log.warning(
+                "consumer.poison",
+                consumer=self.name,
+                event_id=str(env.event_id),
+                event_type=env.event_type,
+                error=repr(exc),
+            )
             return f"handler failed: {type(exc).__name__}: {exc}"
         return ""
 
-    async def _lock_positions(self, conn: AsyncConnection,
-                              records: Sequence[Any]) -> dict[tuple[str, int], int]:
+    async def _lock_positions(
+        self, conn: AsyncConnection, records: Sequence[Any]
+    ) -> dict[tuple[str, int], int]:
         keys = sorted({(r.topic, r.partition) for r in records})
         if not keys:
             return {}
         await conn.execute(
-            text(f"INSERT INTO {self._s}.consumer_offsets (consumer, topic, partition,"
-                 " next_offset) VALUES (:c, :t, :p, 0) ON CONFLICT DO NOTHING"),
+            text(
+                f"INSERT INTO {self._s}.consumer_offsets (consumer, topic, partition,"
+                " next_offset) VALUES (:c, :t, :p, 0) ON CONFLICT DO NOTHING"
+            ),
             [{"c": self.name, "t": t, "p": p} for t, p in keys],
         )
-        rows = (await conn.execute(
-            text(f"SELECT topic, partition, next_offset FROM {self._s}.consumer_offsets"
-                 " WHERE consumer = :c AND topic = ANY(:topics) ORDER BY topic, partition"
-                 " FOR UPDATE"),
-            {"c": self.name, "topics": sorted({t for t, _ in keys})},
-        )).all()
+        rows = (
+            await conn.execute(
+                text(
+                    f"SELECT topic, partition, next_offset FROM {self._s}.consumer_offsets"
+                    " WHERE consumer = :c AND topic = ANY(:topics) ORDER BY topic, partition"
+                    " FOR UPDATE"
+                ),
+                {"c": self.name, "topics": sorted({t for t, _ in keys})},
+            )
+        ).all()
         return {(r.topic, r.partition): int(r.next_offset) for r in rows}
 
     async def _store_positions(self, conn: AsyncConnection, records: Sequence[Any]) -> None:
@@ -222,18 +262,23 @@ class EventConsumer:
             nexts[(r.topic, r.partition)] = max(nexts.get((r.topic, r.partition), 0), r.offset + 1)
         if nexts:
             await conn.execute(
-                text(f"UPDATE {self._s}.consumer_offsets SET next_offset = :o, updated_at = now()"
-                     " WHERE consumer = :c AND topic = :t AND partition = :p"),
+                text(
+                    f"UPDATE {self._s}.consumer_offsets SET next_offset = :o, updated_at = now()"
+                    " WHERE consumer = :c AND topic = :t AND partition = :p"
+                ),
                 [{"o": o, "c": self.name, "t": t, "p": p} for (t, p), o in nexts.items()],
             )
 
-    async def _already_processed(self, conn: AsyncConnection,
-                                 ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    async def _already_processed(
+        self, conn: AsyncConnection, ids: list[uuid.UUID]
+    ) -> set[uuid.UUID]:
         if not ids:
             return set()
         rows = await conn.execute(
-            text(f"SELECT event_id FROM {self._s}.processed_events"
-                 " WHERE consumer = :c AND event_id = ANY(:ids)"),
+            text(
+                f"SELECT event_id FROM {self._s}.processed_events"
+                " WHERE consumer = :c AND event_id = ANY(:ids)"
+            ),
             {"c": self.name, "ids": ids},
         )
         return {uuid.UUID(str(r[0])) for r in rows}
@@ -241,22 +286,35 @@ class EventConsumer:
     async def _mark_processed(self, conn: AsyncConnection, ids: list[uuid.UUID]) -> None:
         if ids:
             await conn.execute(
-                text(f"INSERT INTO {self._s}.processed_events (consumer, event_id)"
-                     " SELECT :c, unnest(CAST(:ids AS uuid[]))"),
+                text(
+                    f"INSERT INTO {self._s}.processed_events (consumer, event_id)"
+                    " SELECT :c, unnest(CAST(:ids AS uuid[]))"
+                ),
                 {"c": self.name, "ids": ids},
             )
 
     async def _send_dead_letter(self, letter: DeadLetter) -> None:
         if self._broker is None:
             raise RuntimeError("the consumer is not attached to a broker")
-        log.warning("consumer.dead_letter", consumer=self.name, topic=letter.topic,
-                    partition=letter.partition, offset=letter.offset, reason=letter.reason)
+        log.warning(
+            "consumer.dead_letter",
+            consumer=self.name,
+            topic=letter.topic,
+            partition=letter.partition,
+            offset=letter.offset,
+            reason=letter.reason,
+        )
         await self._broker.publish(
-            letter.value, topic=self.dead_letter_topic,
+            letter.value,
+            topic=self.dead_letter_topic,
             key=f"{letter.topic}:{letter.partition}:{letter.offset}".encode(),
-            headers={"reason": letter.reason, "source_topic": letter.topic,
-                     "source_partition": str(letter.partition),
-                     "source_offset": str(letter.offset), "consumer": self.name},
+            headers={
+                "reason": letter.reason,
+                "source_topic": letter.topic,
+                "source_partition": str(letter.partition),
+                "source_offset": str(letter.offset),
+                "consumer": self.name,
+            },
         )
 
 
@@ -279,8 +337,11 @@ class _SeekToStoredOffsets(ConsumerRebalanceListener):  # type: ignore[misc]
                 consumer.seek(tp, stored[tp])
             else:
                 await consumer.seek_to_beginning(tp)
-        log.info("consumer.assigned", consumer=self.owner.name,
-                 partitions={f"{tp.topic}:{tp.partition}": stored.get(tp, 0) for tp in assigned})
+        log.info(
+            "consumer.assigned",
+            consumer=self.owner.name,
+            partitions={f"{tp.topic}:{tp.partition}": stored.get(tp, 0) for tp in assigned},
+        )
 
 
 def _decode(value: bytes | None) -> Envelope:

@@ -29,8 +29,9 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEn
     """An async SQLAlchemy engine on asyncpg (`postgresql+asyncpg://...`)."""
     if url.startswith("postgresql://"):
         url = "postgresql+asyncpg://" + url.removeprefix("postgresql://")
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, echo=echo,
-                               pool_pre_ping=True)
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, echo=echo, pool_pre_ping=True
+    )
 
 
 def lock_key(*parts: str) -> int:
@@ -48,25 +49,33 @@ class Migration:
     statements: Sequence[str]
 
 
-async def migrate(engine: AsyncEngine, schema: str, component: str,
-                  migrations: Sequence[Migration]) -> list[int]:
+async def migrate(
+    engine: AsyncEngine, schema: str, component: str, migrations: Sequence[Migration]
+) -> list[int]:
     """Apply the component's migrations not yet applied in `schema`; return the versions run."""
     schema = checked_schema(schema)
     applied_now: list[int] = []
     async with engine.begin() as conn:
-        await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"),
-                           {"k": lock_key("migrate", schema)})
+        await conn.execute(
+            text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key("migrate", schema)}
+        )
         await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-        await conn.execute(text(
-            f'CREATE TABLE IF NOT EXISTS "{schema}".schema_migrations ('
-            " component text NOT NULL, version int NOT NULL,"
-            " description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),"
-            " PRIMARY KEY (component, version))"
-        ))
-        done = set((await conn.execute(
-            text(f'SELECT version FROM "{schema}".schema_migrations WHERE component = :c'),
-            {"c": component},
-        )).scalars())
+        await conn.execute(
+            text(
+                f'CREATE TABLE IF NOT EXISTS "{schema}".schema_migrations ('
+                " component text NOT NULL, version int NOT NULL,"
+                " description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),"
+                " PRIMARY KEY (component, version))"
+            )
+        )
+        done = set(
+            (
+                await conn.execute(
+                    text(f'SELECT version FROM "{schema}".schema_migrations WHERE component = :c'),
+                    {"c": component},
+                )
+            ).scalars()
+        )
         for step in sorted(migrations, key=lambda m: m.version):
             if step.version in done:
                 continue
@@ -79,7 +88,9 @@ async def migrate(engine: AsyncEngine, schema: str, component: str,
 
 async def _record(conn: AsyncConnection, schema: str, component: str, step: Migration) -> None:
     await conn.execute(
-        text(f'INSERT INTO "{schema}".schema_migrations (component, version, description)'
-             " VALUES (:c, :v, :d)"),
+        text(
+            f'INSERT INTO "{schema}".schema_migrations (component, version, description)'
+            " VALUES (:c, :v, :d)"
+        ),
         {"c": component, "v": step.version, "d": step.description},
     )

@@ -138,18 +138,30 @@ def verify_chain(envelopes: list[Envelope]) -> list[ChainBreak]:
     for position, env in enumerate(envelopes, start=1):
         if env.stream_version != position:
             breaks.append(
-                ChainBreak(env.stream_id, env.stream_version, env.event_id,
-                           f"version {env.stream_version} found where {position} was expected")
+                ChainBreak(
+                    env.stream_id,
+                    env.stream_version,
+                    env.event_id,
+                    f"version {env.stream_version} found where {position} was expected",
+                )
             )
         if env.prev_hash != expected_prev:
             breaks.append(
-                ChainBreak(env.stream_id, env.stream_version, env.event_id,
-                           "prev_hash does not match the previous event's hash")
+                ChainBreak(
+                    env.stream_id,
+                    env.stream_version,
+                    env.event_id,
+                    "prev_hash does not match the previous event's hash",
+                )
             )
         if env.compute_hash() != env.hash:
             breaks.append(
-                ChainBreak(env.stream_id, env.stream_version, env.event_id,
-                           "content does not match its hash (altered after it was recorded)")
+                ChainBreak(
+                    env.stream_id,
+                    env.stream_version,
+                    env.event_id,
+                    "content does not match its hash (altered after it was recorded)",
+                )
             )
         expected_prev = env.hash
     return breaks

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from sqlalchemy import text
@@ -20,7 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.codec import decode, encode
 from shared.db import Migration, checked_schema, migrate
-from shared.envelope import GENESIS_HASH, Actor, ChainBreak, Envelope, verify_chain
+from shared.envelope import (
+    GENESIS_HASH,
+    SYSTEM_ACTOR,
+    Actor,
+    ChainBreak,
+    Envelope,
+    verify_chain,
+)
 from shared.ids import uuid7
 from shared.kernel import ConcurrencyConflict, Event
 
@@ -30,8 +37,11 @@ ANY_VERSION: Final = -1
 NO_STREAM: Final = 0
 
 MIGRATIONS = [
-    Migration(1, "events and outbox", [
-        """CREATE TABLE IF NOT EXISTS {schema}.events (
+    Migration(
+        1,
+        "events and outbox",
+        [
+            """CREATE TABLE IF NOT EXISTS {schema}.events (
             global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             event_id uuid NOT NULL UNIQUE,
             stream_id text NOT NULL,
@@ -48,9 +58,9 @@ MIGRATIONS = [
             prev_hash char(64) NOT NULL,
             hash char(64) NOT NULL,
             UNIQUE (stream_id, stream_version))""",
-        "CREATE INDEX IF NOT EXISTS events_occurred_at ON {schema}.events (occurred_at)",
-        "CREATE INDEX IF NOT EXISTS events_event_type ON {schema}.events (event_type)",
-        """CREATE TABLE IF NOT EXISTS {schema}.outbox (
+            "CREATE INDEX IF NOT EXISTS events_occurred_at ON {schema}.events (occurred_at)",
+            "CREATE INDEX IF NOT EXISTS events_event_type ON {schema}.events (event_type)",
+            """CREATE TABLE IF NOT EXISTS {schema}.outbox (
             id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             event_id uuid NOT NULL,
             topic text NOT NULL,
@@ -58,9 +68,10 @@ MIGRATIONS = [
             value bytea NOT NULL,
             created_at timestamptz NOT NULL DEFAULT now(),
             published_at timestamptz)""",
-        "CREATE INDEX IF NOT EXISTS outbox_unpublished ON {schema}.outbox (id)"
-        " WHERE published_at IS NULL",
-    ]),
+            "CREATE INDEX IF NOT EXISTS outbox_unpublished ON {schema}.outbox (id)"
+            " WHERE published_at IS NULL",
+        ],
+    ),
 ]
 
 
@@ -74,12 +85,36 @@ class CommandContext:
     causation_id: uuid.UUID | None = None
     occurred_at: dt.datetime | None = None
 
+    @classmethod
+    def caused_by(cls, env: Envelope, actor: Actor | None = None) -> CommandContext:
+        """The context of a reaction to `env` (a process manager): same correlation, caused by
+        that event, acting as the system unless told otherwise."""
+        return cls(
+            actor=actor or SYSTEM_ACTOR,
+            town=env.town,
+            correlation_id=env.correlation_id,
+            causation_id=env.event_id,
+            occurred_at=env.occurred_at,
+        )
+
+    def at(self, occurred_at: dt.datetime | None) -> CommandContext:
+        """The same context for a fact that happened at `occurred_at` (business time)."""
+        return replace(self, occurred_at=occurred_at) if occurred_at else self
+
 
 class EventStore:
     """One service's event store: a schema with `events` and `outbox`, and its Kafka topic."""
 
-    def __init__(self, engine: AsyncEngine, *, schema: str, topic: str) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        schema: str,
+        topic: str,
+        check: Callable[[Envelope], None] | None = None,
+    ) -> None:
         self.engine = engine
+        self.check = check
         self.schema = checked_schema(schema)
         self.topic = topic
         self._s = f'"{self.schema}"'
@@ -88,24 +123,36 @@ class EventStore:
         """Create or upgrade the store's tables."""
         await migrate(self.engine, self.schema, "eventstore", MIGRATIONS)
 
-    async def append(self, stream_id: str, expected_version: int, events: Sequence[Event],
-                     ctx: CommandContext, *, conn: AsyncConnection | None = None,
-                     now: dt.datetime | None = None) -> list[Envelope]:
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        ctx: CommandContext,
+        *,
+        conn: AsyncConnection | None = None,
+        now: dt.datetime | None = None,
+    ) -> list[Envelope]:
         """Append events to a stream if it is at `expected_version`; return the envelopes.
 
         Runs in `conn`'s transaction when given (the caller commits), else in its own.
         """
         if conn is None:
             async with self.engine.begin() as own:
-                return await self.append(stream_id, expected_version, events, ctx,
-                                         conn=own, now=now)
+                return await self.append(
+                    stream_id, expected_version, events, ctx, conn=own, now=now
+                )
         if not events:
             return []
-        head = (await conn.execute(
-            text(f"SELECT stream_version, hash FROM {self._s}.events WHERE stream_id = :s"
-                 " ORDER BY stream_version DESC LIMIT 1"),
-            {"s": stream_id},
-        )).first()
+        head = (
+            await conn.execute(
+                text(
+                    f"SELECT stream_version, hash FROM {self._s}.events WHERE stream_id = :s"
+                    " ORDER BY stream_version DESC LIMIT 1"
+                ),
+                {"s": stream_id},
+            )
+        ).first()
         current, prev_hash = (int(head[0]), str(head[1])) if head else (0, GENESIS_HASH)
         if expected_version != ANY_VERSION and current != expected_version:
             raise ConcurrencyConflict(
@@ -115,11 +162,18 @@ class EventStore:
         envelopes: list[Envelope] = []
         for offset, event in enumerate(events, start=1):
             env = Envelope(
-                event_id=uuid7(), event_type=event.event_type,
-                schema_version=event.schema_version, stream_id=stream_id,
-                stream_version=current + offset, occurred_at=ctx.occurred_at or recorded,
-                recorded_at=recorded, actor=ctx.actor, correlation_id=ctx.correlation_id,
-                causation_id=ctx.causation_id, town=ctx.town, payload=encode(event),
+                event_id=uuid7(),
+                event_type=event.event_type,
+                schema_version=event.schema_version,
+                stream_id=stream_id,
+                stream_version=current + offset,
+                occurred_at=ctx.occurred_at or recorded,
+                recorded_at=recorded,
+                actor=ctx.actor,
+                correlation_id=ctx.correlation_id,
+                causation_id=ctx.causation_id,
+                town=ctx.town,
+                payload=encode(event),
             ).sealed(prev_hash)
             prev_hash = env.hash
             envelopes.append(env)
@@ -128,32 +182,52 @@ class EventStore:
 
     async def write(self, conn: AsyncConnection, envelopes: Sequence[Envelope]) -> None:
         """Insert sealed envelopes and their outbox rows (no version check: see `append`)."""
+        if self.check is not None:
+            for env in envelopes:
+                self.check(env)
         rows = [_row(env) for env in envelopes]
         try:
             async with conn.begin_nested():
-                await conn.execute(text(
-                    f"INSERT INTO {self._s}.events (event_id, stream_id, stream_version,"
-                    " event_type, schema_version, occurred_at, recorded_at, actor,"
-                    " correlation_id, causation_id, town, payload, prev_hash, hash) VALUES"
-                    " (:event_id, :stream_id, :stream_version, :event_type, :schema_version,"
-                    " :occurred_at, :recorded_at, CAST(:actor AS jsonb), :correlation_id,"
-                    " :causation_id, :town, CAST(:payload AS jsonb), :prev_hash, :hash)"
-                ), rows)
+                await conn.execute(
+                    text(
+                        f"INSERT INTO {self._s}.events (event_id, stream_id, stream_version,"
+                        " event_type, schema_version, occurred_at, recorded_at, actor,"
+                        " correlation_id, causation_id, town, payload, prev_hash, hash) VALUES"
+                        " (:event_id, :stream_id, :stream_version, :event_type, :schema_version,"
+                        " :occurred_at, :recorded_at, CAST(:actor AS jsonb), :correlation_id,"
+                        " :causation_id, :town, CAST(:payload AS jsonb), :prev_hash, :hash)"
+                    ),
+                    rows,
+                )
         except IntegrityError as exc:
             stream = envelopes[0].stream_id
             raise ConcurrencyConflict(
                 f"stream {stream} was changed by another writer; reload and retry"
             ) from exc
         await conn.execute(
-            text(f"INSERT INTO {self._s}.outbox (event_id, topic, key, value)"
-                 " VALUES (:event_id, :topic, :key, :value)"),
-            [{"event_id": env.event_id, "topic": self.topic, "key": env.stream_id,
-              "value": env.to_json()} for env in envelopes],
+            text(
+                f"INSERT INTO {self._s}.outbox (event_id, topic, key, value)"
+                " VALUES (:event_id, :topic, :key, :value)"
+            ),
+            [
+                {
+                    "event_id": env.event_id,
+                    "topic": self.topic,
+                    "key": env.stream_id,
+                    "value": env.to_json(),
+                }
+                for env in envelopes
+            ],
         )
         await conn.execute(text(f"NOTIFY {self.schema}_outbox"))
 
-    async def read_stream(self, stream_id: str, *, as_of: dt.datetime | None = None,
-                          conn: AsyncConnection | None = None) -> list[Envelope]:
+    async def read_stream(
+        self,
+        stream_id: str,
+        *,
+        as_of: dt.datetime | None = None,
+        conn: AsyncConnection | None = None,
+    ) -> list[Envelope]:
         """A stream's events in version order; with `as_of`, those that occurred by then."""
         sql = f"SELECT {_COLUMNS} FROM {self._s}.events WHERE stream_id = :s"
         params: dict[str, Any] = {"s": stream_id}
@@ -163,8 +237,9 @@ class EventStore:
         sql += " ORDER BY stream_version"
         return await self._select(sql, params, conn)
 
-    async def read_all(self, *, after: int = 0, limit: int = 1000,
-                       as_of: dt.datetime | None = None) -> list[Envelope]:
+    async def read_all(
+        self, *, after: int = 0, limit: int = 1000, as_of: dt.datetime | None = None
+    ) -> list[Envelope]:
         """Events in global order after position `after` (for replay and audit)."""
         sql = f"SELECT {_COLUMNS} FROM {self._s}.events WHERE global_position > :after"
         params: dict[str, Any] = {"after": after, "limit": limit}
@@ -174,8 +249,9 @@ class EventStore:
         sql += " ORDER BY global_position LIMIT :limit"
         return await self._select(sql, params, None)
 
-    async def load_events(self, stream_id: str, *, conn: AsyncConnection | None = None
-                          ) -> tuple[list[Event], int]:
+    async def load_events(
+        self, stream_id: str, *, conn: AsyncConnection | None = None
+    ) -> tuple[list[Event], int]:
         """A stream's domain events (upcast to the newest versions) and its version."""
         envelopes = await self.read_stream(stream_id, conn=conn)
         events = [decode(e.event_type, e.schema_version, e.payload) for e in envelopes]
@@ -185,8 +261,9 @@ class EventStore:
         """Check a stream's hash chain as stored; an empty list means it is intact."""
         return verify_chain(await self.read_stream(stream_id))
 
-    async def _select(self, sql: str, params: dict[str, Any],
-                      conn: AsyncConnection | None) -> list[Envelope]:
+    async def _select(
+        self, sql: str, params: dict[str, Any], conn: AsyncConnection | None
+    ) -> list[Envelope]:
         if conn is None:
             async with self.engine.connect() as own:
                 result = await own.execute(text(sql), params)
@@ -195,20 +272,29 @@ class EventStore:
         return [_envelope(row._mapping) for row in result]
 
 
-_COLUMNS = ("global_position, event_id, stream_id, stream_version, event_type, schema_version,"
-            " occurred_at, recorded_at, actor, correlation_id, causation_id, town, payload,"
-            " prev_hash, hash")
+_COLUMNS = (
+    "global_position, event_id, stream_id, stream_version, event_type, schema_version,"
+    " occurred_at, recorded_at, actor, correlation_id, causation_id, town, payload,"
+    " prev_hash, hash"
+)
 
 
 def _row(env: Envelope) -> dict[str, Any]:
     return {
-        "event_id": env.event_id, "stream_id": env.stream_id,
-        "stream_version": env.stream_version, "event_type": env.event_type,
-        "schema_version": env.schema_version, "occurred_at": env.occurred_at,
-        "recorded_at": env.recorded_at, "actor": json.dumps(env.actor.as_dict()),
-        "correlation_id": env.correlation_id, "causation_id": env.causation_id,
-        "town": env.town, "payload": json.dumps(env.payload, ensure_ascii=False),
-        "prev_hash": env.prev_hash, "hash": env.hash,
+        "event_id": env.event_id,
+        "stream_id": env.stream_id,
+        "stream_version": env.stream_version,
+        "event_type": env.event_type,
+        "schema_version": env.schema_version,
+        "occurred_at": env.occurred_at,
+        "recorded_at": env.recorded_at,
+        "actor": json.dumps(env.actor.as_dict()),
+        "correlation_id": env.correlation_id,
+        "causation_id": env.causation_id,
+        "town": env.town,
+        "payload": json.dumps(env.payload, ensure_ascii=False),
+        "prev_hash": env.prev_hash,
+        "hash": env.hash,
     }
 
 
@@ -219,11 +305,19 @@ def _json(value: Any) -> Any:
 def _envelope(row: Any) -> Envelope:
     actor = _json(row["actor"])
     return Envelope(
-        event_id=row["event_id"], event_type=row["event_type"],
-        schema_version=row["schema_version"], stream_id=row["stream_id"],
-        stream_version=row["stream_version"], occurred_at=row["occurred_at"],
-        recorded_at=row["recorded_at"], actor=Actor(actor["user_id"], actor["role"]),
-        correlation_id=row["correlation_id"], causation_id=row["causation_id"],
-        town=row["town"], payload=_json(row["payload"]), prev_hash=row["prev_hash"],
-        hash=row["hash"], global_position=row["global_position"],
+        event_id=row["event_id"],
+        event_type=row["event_type"],
+        schema_version=row["schema_version"],
+        stream_id=row["stream_id"],
+        stream_version=row["stream_version"],
+        occurred_at=row["occurred_at"],
+        recorded_at=row["recorded_at"],
+        actor=Actor(actor["user_id"], actor["role"]),
+        correlation_id=row["correlation_id"],
+        causation_id=row["causation_id"],
+        town=row["town"],
+        payload=_json(row["payload"]),
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
+        global_position=row["global_position"],
     )

@@ -113,3 +113,72 @@ def utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+class InvalidResidentId(Refused):
+    """A resident ID number (居民身份证号) that GB 11643-1999 does not accept."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentId:
+    """A validated resident ID number (居民身份证号, GB 11643-1999): 18 characters, area code,
+    birth date, sequence and a check character. `masked` is what views show by default."""
+
+    value: str
+
+    def __post_init__(self) -> None:
+        value = self.value.strip().upper()
+        object.__setattr__(self, "value", value)
+        if len(value) != 18 or not value[:17].isdigit() or value[17] not in _ID_CHECK:
+            raise InvalidResidentId(
+                f"身份证号格式错误 (must be 17 digits and a check character): {mask_id(value)}"
+            )
+        total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+        if _ID_CHECK[total % 11] != value[17]:
+            raise InvalidResidentId(f"身份证号校验位错误 (check character wrong): {mask_id(value)}")
+        try:
+            dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        except ValueError as exc:
+            raise InvalidResidentId(
+                f"身份证号出生日期无效 (birth date invalid): {mask_id(value)}"
+            ) from exc
+
+    @property
+    def area_code(self) -> str:
+        return self.value[:6]
+
+    @property
+    def birth_date(self) -> dt.date:
+        return dt.date(int(self.value[6:10]), int(self.value[10:12]), int(self.value[12:14]))
+
+    @property
+    def masked(self) -> str:
+        return mask_id(self.value)
+
+    def __str__(self) -> str:
+        return self.masked
+
+
+def mask_id(value: str) -> str:
+    """`430321********1234`: the area code and the last four characters only."""
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_name(name: str) -> str:
+    """`张*` / `欧阳**`: the family name only."""
+    if not name:
+        return name
+    keep = 2 if len(name) >= 4 else 1
+    return name[:keep] + "*" * (len(name) - keep)
+
+
+def make_resident_id(first17: str) -> ResidentId:
+    """Complete 17 digits with their check character (for generated demo data and tests)."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return ResidentId(first17 + _ID_CHECK[total % 11])

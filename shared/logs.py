@@ -18,7 +18,8 @@ def configure_logging(service: str, level: str = "INFO", *, json: bool | None = 
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     renderer: structlog.types.Processor = (
-        structlog.processors.JSONRenderer(ensure_ascii=False) if as_json
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if as_json
         else structlog.dev.ConsoleRenderer()
     )
     structlog.configure(
@@ -28,8 +29,9 @@ def configure_logging(service: str, level: str = "INFO", *, json: bool | None = 
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
-        processor=renderer, foreign_pre_chain=shared_processors))
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(processor=renderer, foreign_pre_chain=shared_processors)
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

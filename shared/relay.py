@@ -26,15 +26,27 @@ log = structlog.get_logger(__name__)
 
 def idempotent_producer(bootstrap_servers: str, **extra: Any) -> AIOKafkaProducer:
     """The producer every publisher uses: idempotent, acks from all replicas, small linger."""
-    return AIOKafkaProducer(bootstrap_servers=bootstrap_servers, enable_idempotence=True,
-                            acks="all", linger_ms=5, **extra)
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers,
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=5,
+        **extra,
+    )
 
 
 class OutboxRelay:
     """Moves outbox rows of one event-store schema to Kafka."""
 
-    def __init__(self, engine: AsyncEngine, producer: AIOKafkaProducer, *, schema: str,
-                 batch_size: int = 500, idle_wait: float = 0.5) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        producer: AIOKafkaProducer,
+        *,
+        schema: str,
+        batch_size: int = 500,
+        idle_wait: float = 0.5,
+    ) -> None:
         self.engine = engine
         self.producer = producer
         self.schema = checked_schema(schema)
@@ -60,8 +72,9 @@ class OutboxRelay:
             await conn.execution_options(isolation_level="AUTOCOMMIT")
             key = lock_key("outbox-relay", self.schema)
             while not stop.is_set():
-                got = (await conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
-                                          {"k": key})).scalar_one()
+                got = (
+                    await conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key})
+                ).scalar_one()
                 if got:
                     break
                 await _wait(stop, 1.0)
@@ -91,16 +104,22 @@ class OutboxRelay:
 
     async def publish_batch(self, conn: AsyncConnection) -> int:
         """Send one batch of unpublished rows, in id order; return how many were sent."""
-        rows = (await conn.execute(
-            text(f'SELECT id, topic, key, value, event_id FROM "{self.schema}".outbox'
-                 " WHERE published_at IS NULL ORDER BY id LIMIT :n"),
-            {"n": self.batch_size},
-        )).all()
+        rows = (
+            await conn.execute(
+                text(
+                    f'SELECT id, topic, key, value, event_id FROM "{self.schema}".outbox'
+                    " WHERE published_at IS NULL ORDER BY id LIMIT :n"
+                ),
+                {"n": self.batch_size},
+            )
+        ).all()
         if not rows:
             return 0
         acks = [
             await self.producer.send(
-                row.topic, value=bytes(row.value), key=row.key.encode(),
+                row.topic,
+                value=bytes(row.value),
+                key=row.key.encode(),
                 headers=[("event_id", str(row.event_id).encode())],
             )
             for row in rows

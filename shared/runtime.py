@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.consumer import EventConsumer, Handler
+from shared.contracts import check_envelope
 from shared.db import make_engine
 from shared.eventstore import EventStore
 from shared.relay import OutboxRelay, idempotent_producer
@@ -26,13 +27,24 @@ log = structlog.get_logger(__name__)
 class ServiceRuntime:
     """The wiring of one service process; `bootstrap` modules create exactly one."""
 
-    def __init__(self, settings: Settings, *, service: str, publishes: bool = True,
-                 engine: AsyncEngine | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        service: str,
+        publishes: bool = True,
+        engine: AsyncEngine | None = None,
+    ) -> None:
         self.settings = settings
         self.service = service
         self.schema = settings.db_schema or service
         self.engine = engine or make_engine(settings.database_url)
-        self.store = EventStore(self.engine, schema=self.schema, topic=events_topic(service))
+        self.store = EventStore(
+            self.engine,
+            schema=self.schema,
+            topic=events_topic(service),
+            check=check_envelope if settings.check_contracts else None,
+        )
         self.publishes = publishes
         self.broker = KafkaBroker(settings.kafka_bootstrap_servers, logger=None)
         self.producer = idempotent_producer(settings.kafka_bootstrap_servers)
@@ -41,11 +53,13 @@ class ServiceRuntime:
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
-    def subscribe(self, name: str, topics: Sequence[str], handler: Handler,
-                  **options: Any) -> EventConsumer:
+    def subscribe(
+        self, name: str, topics: Sequence[str], handler: Handler, **options: Any
+    ) -> EventConsumer:
         """Consume `topics` into this service's schema through `handler` (before `start`)."""
-        consumer = EventConsumer(self.engine, schema=self.schema, name=name, topics=topics,
-                                 handler=handler, **options)
+        consumer = EventConsumer(
+            self.engine, schema=self.schema, name=name, topics=topics, handler=handler, **options
+        )
         consumer.attach(self.broker)
         self.consumers.append(consumer)
         return consumer
@@ -58,8 +72,9 @@ class ServiceRuntime:
         topics = [self.store.topic] if self.publishes else []
         for consumer in self.consumers:
             topics += [*consumer.topics, consumer.dead_letter_topic]
-        await ensure_topics(self.settings.kafka_bootstrap_servers, topics,
-                            partitions=self.settings.topic_partitions)
+        await ensure_topics(
+            self.settings.kafka_bootstrap_servers, topics, partitions=self.settings.topic_partitions
+        )
         self._stop.clear()
         if self.publishes:
             await self.producer.start()

@@ -21,10 +21,12 @@ class Settings(BaseSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:19092"
     town_code: str = YISUHE_TOWN_CODE
     token_secret: str = Field(default="", alias="LIANXIN_TOKEN_SECRET")
-    token_secret_file: str = Field(default=".local/secrets/token.key",
-                                   alias="LIANXIN_TOKEN_SECRET_FILE")
+    token_secret_file: str = Field(
+        default=".local/secrets/token.key", alias="LIANXIN_TOKEN_SECRET_FILE"
+    )
     log_level: str = "INFO"
     host: str = "127.0.0.1"
     port: int = 0
     db_schema: str = Field(default="", alias="LIANXIN_DB_SCHEMA")
     topic_partitions: int = 3
+    check_contracts: bool = Field(default=False, alias="LIANXIN_CHECK_CONTRACTS")

@@ -14,17 +14,22 @@ import shlex
 import subprocess
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import pytest_asyncio
 from aiokafka import AIOKafkaConsumer
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.auth import Principal, Role, issue_token
 from shared.db import make_engine
 from shared.eventstore import EventStore
+from shared.settings import Settings
 from shared.topics import ensure_topics
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,8 +61,9 @@ def _docker_reachable() -> bool:
 
 def _from_local_infra() -> Infra:
     script = REPO / "deploy" / "local" / "infra.sh"
-    done = subprocess.run([str(script), "up"], capture_output=True, text=True, timeout=600,
-                          check=False)
+    done = subprocess.run(
+        [str(script), "up"], capture_output=True, text=True, timeout=600, check=False
+    )
     if done.returncode != 0:
         raise RuntimeError(f"{script} up failed: {done.stderr[-2000:] or done.stdout[-2000:]}")
     env: dict[str, str] = {}
@@ -112,8 +118,13 @@ async def store(engine: AsyncEngine, infra: Infra) -> EventStore:
     return es
 
 
-async def eventually(check: Callable[[], Awaitable[Any]], *, timeout: float = 30.0,
-                     interval: float = 0.1, what: str = "condition") -> Any:
+async def eventually(
+    check: Callable[[], Awaitable[Any]],
+    *,
+    timeout: float = 30.0,
+    interval: float = 0.1,
+    what: str = "condition",
+) -> Any:
     """Poll `check` until it returns a truthy value, for at most `timeout` seconds."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
@@ -125,11 +136,17 @@ async def eventually(check: Callable[[], Awaitable[Any]], *, timeout: float = 30
         await asyncio.sleep(interval)
 
 
-async def read_topic(bootstrap: str, topic: str, *, expect: int, timeout: float = 60.0
-                     ) -> list[Any]:
+async def read_topic(
+    bootstrap: str, topic: str, *, expect: int, timeout: float = 60.0
+) -> list[Any]:
     """Read a topic from the beginning until `expect` records arrived (or the time is up)."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
     await consumer.start()
     records: list[Any] = []
     try:
@@ -141,3 +158,37 @@ async def read_topic(bootstrap: str, topic: str, *, expect: int, timeout: float 
     finally:
         await consumer.stop()
     return records
+
+
+@asynccontextmanager
+async def app_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on `app` with its lifespan running (runtime started and stopped)."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+
+
+TEST_SECRET = "lianxin-test-secret-not-for-production-0123456789"
+
+
+def bearer(
+    role: Role, *, user_id: str = "", village: str | None = None, secret: str = TEST_SECRET
+) -> dict[str, str]:
+    """An Authorization header for a test user in `role` (scoped to `village` if given)."""
+    principal = Principal(user_id or f"test-{role.value}", f"测试 {role.value}", role, village)
+    return {"Authorization": f"Bearer {issue_token(secret, principal)}"}
+
+
+def service_settings(infra: Infra, **overrides: Any) -> Settings:
+    """Settings for a service under test: the real infrastructure, a fresh schema, contracts
+    checked on every append."""
+    values: dict[str, Any] = {
+        "database_url": infra.database_url,
+        "kafka_bootstrap_servers": infra.kafka_bootstrap_servers,
+        "LIANXIN_TOKEN_SECRET": TEST_SECRET,
+        "LIANXIN_DB_SCHEMA": unique("svc"),
+        "LIANXIN_CHECK_CONTRACTS": True,
+    }
+    values.update(overrides)
+    return Settings(**values)

@@ -14,8 +14,9 @@ def events_topic(service: str) -> str:
     return f"{service}.events"
 
 
-async def ensure_topics(bootstrap_servers: str, topics: Iterable[str], *,
-                        partitions: int = 3) -> None:
+async def ensure_topics(
+    bootstrap_servers: str, topics: Iterable[str], *, partitions: int = 3
+) -> None:
     """Create the topics that do not exist yet (replication factor 1 on the local broker)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
@@ -25,7 +26,8 @@ async def ensure_topics(bootstrap_servers: str, topics: Iterable[str], *,
         if not missing:
             return
         with contextlib.suppress(TopicAlreadyExistsError):  # made by another process meanwhile
-            await admin.create_topics([NewTopic(name=t, num_partitions=partitions,
-                                                replication_factor=1) for t in missing])
+            await admin.create_topics(
+                [NewTopic(name=t, num_partitions=partitions, replication_factor=1) for t in missing]
+            )
     finally:
         await admin.close()

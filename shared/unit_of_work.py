@@ -23,8 +23,9 @@ class UnitOfWork:
     ``async with uow: h = await uow.get(Household, id); h.exit_poverty(...); await uow.commit()``
     """
 
-    def __init__(self, store: EventStore, ctx: CommandContext,
-                 clock: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(
+        self, store: EventStore, ctx: CommandContext, clock: Callable[[], dt.datetime] | None = None
+    ) -> None:
         self.store = store
         self.ctx = ctx
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
@@ -37,8 +38,12 @@ class UnitOfWork:
         await self._conn.begin()
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         conn, self._conn = self._conn, None
         if conn is None:
             return
@@ -87,8 +92,9 @@ class UnitOfWork:
             pending = aggregate.take_pending()
             if not pending:
                 continue
-            written += await self.store.append(aggregate.stream_id, aggregate.version, pending,
-                                               self.ctx, conn=self.conn, now=now)
+            written += await self.store.append(
+                aggregate.stream_id, aggregate.version, pending, self.ctx, conn=self.conn, now=now
+            )
             aggregate.version += len(pending)
         await self.conn.commit()
         self.committed = written

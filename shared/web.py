@@ -25,11 +25,16 @@ PROBLEM = "application/problem+json"
 ReadyCheck = Callable[[], Awaitable[bool]]
 
 
-def problem(status: int, title: str, detail: str, *, request: Request | None = None,
-            **extra: Any) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, *, request: Request | None = None, **extra: Any
+) -> JSONResponse:
     """An RFC 9457 problem document."""
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
-                            "detail": detail}
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     if request is not None:
         body["instance"] = str(request.url.path)
         body["request_id"] = getattr(request.state, "request_id", None)
@@ -57,19 +62,27 @@ class RequestIds:
         async def send_with_ids(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                message["headers"] += [(b"x-request-id", request_id.encode()),
-                                       (b"x-correlation-id", correlation.encode())]
+                message["headers"] += [
+                    (b"x-request-id", request_id.encode()),
+                    (b"x-correlation-id", correlation.encode()),
+                ]
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(request_id=request_id,
-                                                     correlation_id=correlation):
+        with structlog.contextvars.bound_contextvars(
+            request_id=request_id, correlation_id=correlation
+        ):
             await self.app(scope, receive, send_with_ids)
 
 
 def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
-    return [{"field": ".".join(str(p) for p in err.get("loc", ())[1:]) or "body",
-             "message": err.get("msg", ""), "type": err.get("type", "")}
-            for err in exc.errors()]
+    return [
+        {
+            "field": ".".join(str(p) for p in err.get("loc", ())[1:]) or "body",
+            "message": err.get("msg", ""),
+            "type": err.get("type", ""),
+        }
+        for err in exc.errors()
+    ]
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -87,8 +100,12 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        response = problem(exc.status_code, _TITLES.get(exc.status_code, "错误 (error)"),
-                           str(exc.detail), request=request)
+        response = problem(
+            exc.status_code,
+            _TITLES.get(exc.status_code, "错误 (error)"),
+            str(exc.detail),
+            request=request,
+        )
         if exc.headers:
             response.headers.update(exc.headers)
         return response
@@ -96,15 +113,24 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> JSONResponse:
         log.exception("http.unhandled_error", path=str(request.url.path))
-        return problem(500, "服务器内部错误 (internal error)",
-                       "请求未能完成，未写入任何数据 (the request failed; nothing was stored)",
-                       request=request)
+        return problem(
+            500,
+            "服务器内部错误 (internal error)",
+            "请求未能完成，未写入任何数据 (the request failed; nothing was stored)",
+            request=request,
+        )
 
 
-_TITLES = {400: "请求错误 (bad request)", 401: "未认证 (unauthenticated)",
-           403: "无权限 (forbidden)", 404: "未找到 (not found)",
-           405: "方法不允许 (method not allowed)", 409: "冲突 (conflict)",
-           413: "请求过大 (payload too large)", 415: "不支持的类型 (unsupported media type)"}
+_TITLES = {
+    400: "请求错误 (bad request)",
+    401: "未认证 (unauthenticated)",
+    403: "无权限 (forbidden)",
+    404: "未找到 (not found)",
+    405: "方法不允许 (method not allowed)",
+    409: "冲突 (conflict)",
+    413: "请求过大 (payload too large)",
+    415: "不支持的类型 (unsupported media type)",
+}
 
 
 class Authenticator:
@@ -117,13 +143,17 @@ class Authenticator:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
-            raise StarletteHTTPException(401, "需要 Bearer 令牌 (a bearer token is required)",
-                                         headers={"WWW-Authenticate": "Bearer"})
+            raise StarletteHTTPException(
+                401,
+                "需要 Bearer 令牌 (a bearer token is required)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         try:
             return verify_token(self.secret, token.strip())
         except InvalidToken as exc:
-            raise StarletteHTTPException(401, str(exc),
-                                         headers={"WWW-Authenticate": "Bearer"}) from exc
+            raise StarletteHTTPException(
+                401, str(exc), headers={"WWW-Authenticate": "Bearer"}
+            ) from exc
 
 
 def current_principal(request: Request) -> Principal:
@@ -142,7 +172,8 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
         if principal.role not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
             raise StarletteHTTPException(
-                403, f"角色 {principal.role.value} 无权执行此操作 (allowed: {names})")
+                403, f"角色 {principal.role.value} 无权执行此操作 (allowed: {names})"
+            )
         return principal
 
     return check
@@ -158,10 +189,15 @@ def command_context(request: Request, principal: Principal, town: str) -> Comman
     return CommandContext(actor=principal.actor, town=town, correlation_id=correlation_id)
 
 
-def create_app(*, title: str, secret: str, routers: Sequence[APIRouter] = (),
-               ready_checks: dict[str, ReadyCheck] | None = None,
-               lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
-               version: str = "1.0.0") -> FastAPI:
+def create_app(
+    *,
+    title: str,
+    secret: str,
+    routers: Sequence[APIRouter] = (),
+    ready_checks: dict[str, ReadyCheck] | None = None,
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+    version: str = "1.0.0",
+) -> FastAPI:
     """A service's FastAPI app with the shared conventions in place."""
     app = FastAPI(title=title, version=version, lifespan=lifespan)
     app.state.authenticator = Authenticator(secret)

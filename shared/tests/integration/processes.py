@@ -30,13 +30,17 @@ async def consume(url: str, bootstrap: str, schema: str, topic: str, group: str)
 
     async def apply(conn: AsyncConnection, env: Envelope) -> None:
         await conn.execute(
-            text(f'INSERT INTO "{schema}".applied (event_id, times) VALUES (:e, 1)'
-                 " ON CONFLICT (event_id) DO UPDATE SET times = applied.times + 1"),
-            {"e": env.event_id})
+            text(
+                f'INSERT INTO "{schema}".applied (event_id, times) VALUES (:e, 1)'
+                " ON CONFLICT (event_id) DO UPDATE SET times = applied.times + 1"
+            ),
+            {"e": env.event_id},
+        )
         await asyncio.sleep(0.002)  # widen the window a kill can land in
 
-    consumer = EventConsumer(engine, schema=schema, name=group, topics=[topic], handler=apply,
-                             max_records=20)
+    consumer = EventConsumer(
+        engine, schema=schema, name=group, topics=[topic], handler=apply, max_records=20
+    )
     broker = KafkaBroker(bootstrap, logger=None)
     consumer.attach(broker)
     await broker.start()

@@ -32,8 +32,9 @@ CTX = CommandContext(actor=Actor("u-1", "system"), town="430321100", correlation
 async def applied_table(engine: AsyncEngine, schema: str) -> None:
     async with engine.begin() as conn:
         await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-        await conn.execute(text(f'CREATE TABLE "{schema}".applied'
-                                " (event_id uuid PRIMARY KEY, times int NOT NULL)"))
+        await conn.execute(
+            text(f'CREATE TABLE "{schema}".applied (event_id uuid PRIMARY KEY, times int NOT NULL)')
+        )
 
 
 async def applied(engine: AsyncEngine, schema: str) -> dict[uuid.UUID, int]:
@@ -57,24 +58,32 @@ async def envelopes(store: EventStore, n: int) -> list[Envelope]:
 
 
 async def test_poison_goes_to_the_dead_letter_topic_and_the_consumer_goes_on(
-        store: EventStore, engine: AsyncEngine, infra: Infra) -> None:
+    store: EventStore, engine: AsyncEngine, infra: Infra
+) -> None:
     schema = unique("proj")
     await applied_table(engine, schema)
 
     async def apply(conn: AsyncConnection, env: Envelope) -> None:
         if env.payload["n"] == 3:
             raise ValueError("n=3 cannot be applied")
-        await conn.execute(text(f'INSERT INTO "{schema}".applied VALUES (:e, 1)'),
-                           {"e": env.event_id})
+        await conn.execute(
+            text(f'INSERT INTO "{schema}".applied VALUES (:e, 1)'), {"e": env.event_id}
+        )
 
     good = await envelopes(store, 5)
     tampered = Envelope.from_json(good[0].to_json()).payload | {"n": 99}
     bad_hash = good[0].to_json().replace(b'"n":1', b'"n":99')
     assert tampered["n"] == 99
-    values = [b"not json", good[0].to_json(), bad_hash, *[e.to_json() for e in good[1:]],
-              good[1].to_json()]  # the last one is a republished duplicate
-    consumer = EventConsumer(engine, schema=schema, name=unique("g"), topics=[store.topic],
-                             handler=apply)
+    values = [
+        b"not json",
+        good[0].to_json(),
+        bad_hash,
+        *[e.to_json() for e in good[1:]],
+        good[1].to_json(),
+    ]  # the last one is a republished duplicate
+    consumer = EventConsumer(
+        engine, schema=schema, name=unique("g"), topics=[store.topic], handler=apply
+    )
     await consumer.migrate()
     await ensure_topics(infra.kafka_bootstrap_servers, [consumer.dead_letter_topic])
     await publish(infra.kafka_bootstrap_servers, store.topic, values)
@@ -83,8 +92,9 @@ async def test_poison_goes_to_the_dead_letter_topic_and_the_consumer_goes_on(
     await broker.start()
     try:
         await eventually(lambda: _count_at_least(engine, schema, 4), what="4 applied")
-        letters = await read_topic(infra.kafka_bootstrap_servers, consumer.dead_letter_topic,
-                                   expect=3, timeout=30)
+        letters = await read_topic(
+            infra.kafka_bootstrap_servers, consumer.dead_letter_topic, expect=3, timeout=30
+        )
     finally:
         await broker.stop()
     assert set(await applied(engine, schema)) == {e.event_id for e in good if e.payload["n"] != 3}
@@ -100,11 +110,17 @@ async def _count_at_least(engine: AsyncEngine, schema: str, n: int) -> bool:
 
 
 async def test_a_consumer_killed_mid_stream_applies_every_event_once(
-        store: EventStore, engine: AsyncEngine, infra: Infra) -> None:
+    store: EventStore, engine: AsyncEngine, infra: Infra
+) -> None:
     schema, group = unique("proj"), unique("g")
     await applied_table(engine, schema)
-    consumer = EventConsumer(engine, schema=schema, name=group, topics=[store.topic],
-                             handler=lambda c, e: asyncio.sleep(0))
+    consumer = EventConsumer(
+        engine,
+        schema=schema,
+        name=group,
+        topics=[store.topic],
+        handler=lambda c, e: asyncio.sleep(0),
+    )
     await consumer.migrate()
     await ensure_topics(infra.kafka_bootstrap_servers, [consumer.dead_letter_topic])
     written: list[Envelope] = []
@@ -114,22 +130,35 @@ async def test_a_consumer_killed_mid_stream_applies_every_event_once(
     values = [e.to_json() for e in written]
     await publish(infra.kafka_bootstrap_servers, store.topic, values + values[:300])
     script = Path(__file__).with_name("processes.py")
-    args = [sys.executable, str(script), "consumer", infra.database_url,
-            infra.kafka_bootstrap_servers, schema, store.topic, group]
+    args = [
+        sys.executable,
+        str(script),
+        "consumer",
+        infra.database_url,
+        infra.kafka_bootstrap_servers,
+        schema,
+        store.topic,
+        group,
+    ]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
     for kill_at in (150, 500):
         child = subprocess.Popen(args, env=env)
         try:
-            await eventually(lambda n=kill_at: _count_at_least(engine, schema, n), timeout=90,
-                             interval=0.01, what=f"{kill_at} applied")
+            await eventually(
+                lambda n=kill_at: _count_at_least(engine, schema, n),
+                timeout=90,
+                interval=0.01,
+                what=f"{kill_at} applied",
+            )
         finally:
             child.send_signal(signal.SIGKILL)
             child.wait(10)
         assert len(await applied(engine, schema)) < len(written), "killed mid-stream"
     child = subprocess.Popen(args, env=env)
     try:
-        await eventually(lambda: _count_at_least(engine, schema, len(written)), timeout=120,
-                         what="all applied")
+        await eventually(
+            lambda: _count_at_least(engine, schema, len(written)), timeout=120, what="all applied"
+        )
         await asyncio.sleep(1.0)  # let any duplicate delivery land before counting
     finally:
         child.terminate()

@@ -22,8 +22,12 @@ pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")
 
 def ctx(day: int | None = None) -> CommandContext:
     occurred = dt.datetime(2016, 6, day, tzinfo=dt.UTC) if day else None
-    return CommandContext(actor=Actor("u-1", "agriculture_leader"), town="430321100",
-                          correlation_id=uuid.uuid4(), occurred_at=occurred)
+    return CommandContext(
+        actor=Actor("u-1", "agriculture_leader"),
+        town="430321100",
+        correlation_id=uuid.uuid4(),
+        occurred_at=occurred,
+    )
 
 
 async def test_two_appends_at_the_same_version_exactly_one_wins(store: EventStore) -> None:
@@ -40,8 +44,7 @@ async def test_two_appends_at_the_same_version_exactly_one_wins(store: EventStor
         assert len(await store.read_stream(stream)) == 1
 
 
-async def test_a_stale_expected_version_is_a_conflict_and_stores_nothing(
-        store: EventStore) -> None:
+async def test_a_stale_expected_version_is_a_conflict_and_stores_nothing(store: EventStore) -> None:
     await store.append("c-1", NO_STREAM, [Counted(n=1)], ctx())
     with pytest.raises(ConcurrencyConflict, match="version 1, not 0"):
         await store.append("c-1", NO_STREAM, [Counted(n=1), Counted(n=2)], ctx())
@@ -82,17 +85,22 @@ async def test_read_all_is_in_global_order(store: EventStore) -> None:
     await store.append("a", 1, [Counted(n=2)], ctx())
     everything = await store.read_all()
     assert [(e.stream_id, e.stream_version) for e in everything] == [("a", 1), ("b", 1), ("a", 2)]
-    assert [e.stream_id for e in await store.read_all(after=everything[0].global_position or 0)
-            ] == ["b", "a"]
+    assert [
+        e.stream_id for e in await store.read_all(after=everything[0].global_position or 0)
+    ] == ["b", "a"]
 
 
 async def test_a_tampered_row_is_named_by_the_chain_check(store: EventStore) -> None:
     await store.append("audit-1", NO_STREAM, [Counted(n=1), Counted(n=2), Counted(n=3)], ctx())
     assert await store.verify("audit-1") == []
     async with store.engine.begin() as conn:
-        await conn.execute(text(
-            f'UPDATE "{store.schema}".events SET payload = CAST(:p AS jsonb)'
-            " WHERE stream_id = 'audit-1' AND stream_version = 2"), {"p": '{"n": 200}'})
+        await conn.execute(
+            text(
+                f'UPDATE "{store.schema}".events SET payload = CAST(:p AS jsonb)'
+                " WHERE stream_id = 'audit-1' AND stream_version = 2"
+            ),
+            {"p": '{"n": 200}'},
+        )
     breaks = await store.verify("audit-1")
     assert [(b.stream_version, "altered" in b.reason) for b in breaks] == [(2, True)]
 
@@ -122,10 +130,17 @@ def _split(payload: dict[str, object]) -> dict[str, object]:
 
 async def test_an_old_stored_event_is_read_as_the_new_version(store: EventStore) -> None:
     old = Envelope(
-        event_id=uuid.uuid4(), event_type="coretest.Renamed", schema_version=1,
-        stream_id="person-1", stream_version=1, occurred_at=dt.datetime(2016, 1, 1, tzinfo=dt.UTC),
-        recorded_at=dt.datetime(2016, 1, 1, tzinfo=dt.UTC), actor=Actor("u", "system"),
-        correlation_id=uuid.uuid4(), causation_id=None, town="430321100",
+        event_id=uuid.uuid4(),
+        event_type="coretest.Renamed",
+        schema_version=1,
+        stream_id="person-1",
+        stream_version=1,
+        occurred_at=dt.datetime(2016, 1, 1, tzinfo=dt.UTC),
+        recorded_at=dt.datetime(2016, 1, 1, tzinfo=dt.UTC),
+        actor=Actor("u", "system"),
+        correlation_id=uuid.uuid4(),
+        causation_id=None,
+        town="430321100",
         payload={"name": "张三"},
     ).sealed("0" * 64)
     async with store.engine.begin() as conn:

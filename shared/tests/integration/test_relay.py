@@ -29,9 +29,13 @@ CTX = CommandContext(actor=Actor("u-1", "system"), town="430321100", correlation
 
 async def unpublished(store: EventStore) -> int:
     async with store.engine.connect() as conn:
-        return int((await conn.execute(text(
-            f'SELECT count(*) FROM "{store.schema}".outbox WHERE published_at IS NULL'
-        ))).scalar_one())
+        return int(
+            (
+                await conn.execute(
+                    text(f'SELECT count(*) FROM "{store.schema}".outbox WHERE published_at IS NULL')
+                )
+            ).scalar_one()
+        )
 
 
 async def stored_ids(store: EventStore) -> set[uuid.UUID]:
@@ -55,11 +59,11 @@ def assert_streams_in_order(records: list) -> None:
 
 
 async def test_concurrent_writers_with_aborts_nothing_skipped_order_kept(
-        store: EventStore, infra: Infra) -> None:
+    store: EventStore, infra: Infra
+) -> None:
     producer = idempotent_producer(infra.kafka_bootstrap_servers)
     await producer.start()
-    relay = OutboxRelay(store.engine, producer, schema=store.schema, batch_size=25,
-                        idle_wait=0.05)
+    relay = OutboxRelay(store.engine, producer, schema=store.schema, batch_size=25, idle_wait=0.05)
     stop = asyncio.Event()
     relay_task = asyncio.create_task(relay.run(stop))
     rng = random.Random(7)
@@ -69,8 +73,9 @@ async def test_concurrent_writers_with_aborts_nothing_skipped_order_kept(
             stream = f"w{w}-s{i % 4}"
             events = await store.read_stream(stream)
             async with store.engine.connect() as conn, conn.begin() as tx:
-                await store.append(stream, len(events), [Counted(n=len(events) + 1)], CTX,
-                                   conn=conn)
+                await store.append(
+                    stream, len(events), [Counted(n=len(events) + 1)], CTX, conn=conn
+                )
                 await asyncio.sleep(rng.random() / 200)  # hold the transaction open a while
                 if rng.random() < 0.2:
                     await tx.rollback()  # an aborted writer: its outbox row never commits
@@ -95,18 +100,29 @@ async def _zero(count: "asyncio.Future[int] | object") -> bool:
 
 
 async def test_a_relay_killed_mid_publish_loses_nothing_after_restart(
-        store: EventStore, infra: Infra) -> None:
+    store: EventStore, infra: Infra
+) -> None:
     total = 3000
     for start in range(0, total, 500):
         await store.append(f"bulk-{start}", 0, [Counted(n=i) for i in range(1, 501)], CTX)
     script = Path(__file__).with_name("processes.py")
-    args = [sys.executable, str(script), "relay", infra.database_url,
-            infra.kafka_bootstrap_servers, store.schema]
+    args = [
+        sys.executable,
+        str(script),
+        "relay",
+        infra.database_url,
+        infra.kafka_bootstrap_servers,
+        store.schema,
+    ]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
     child = subprocess.Popen(args, env=env)
     try:
-        await eventually(lambda: _between(unpublished(store), 1, total - 1), timeout=60,
-                         interval=0.02, what="relay part-way through")
+        await eventually(
+            lambda: _between(unpublished(store), 1, total - 1),
+            timeout=60,
+            interval=0.02,
+            what="relay part-way through",
+        )
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait(10)

@@ -32,13 +32,21 @@ class IncomeAssessed(Event):
 
 @upcaster("codectest.IncomeAssessed", from_version=1)
 def _v1_to_v2(payload: dict[str, object]) -> dict[str, object]:
-    return {"household_id": payload["household_id"], "income_per_head": payload["income"],
-            "year": 2016, "assessed_on": "2016-12-31"}
+    return {
+        "household_id": payload["household_id"],
+        "income_per_head": payload["income"],
+        "year": 2016,
+        "assessed_on": "2016-12-31",
+    }
 
 
 def test_decimal_and_date_survive_the_round_trip() -> None:
-    event = IncomeAssessed(household_id="h1", income_per_head=Decimal("3200.50"), year=2017,
-                           assessed_on=dt.date(2017, 3, 1))
+    event = IncomeAssessed(
+        household_id="h1",
+        income_per_head=Decimal("3200.50"),
+        year=2017,
+        assessed_on=dt.date(2017, 3, 1),
+    )
     payload = encode(event)
     assert payload["income_per_head"] == "3200.50"
     assert decode("codectest.IncomeAssessed", 2, payload) == event
@@ -47,8 +55,12 @@ def test_decimal_and_date_survive_the_round_trip() -> None:
 def test_an_old_version_reads_as_the_new_one() -> None:
     old = encode(IncomeAssessedV1(household_id="h1", income=Decimal("2800")))
     event = decode("codectest.IncomeAssessed", 1, old)
-    assert event == IncomeAssessed(household_id="h1", income_per_head=Decimal("2800"),
-                                   year=2016, assessed_on=dt.date(2016, 12, 31))
+    assert event == IncomeAssessed(
+        household_id="h1",
+        income_per_head=Decimal("2800"),
+        year=2016,
+        assessed_on=dt.date(2016, 12, 31),
+    )
 
 
 def test_an_unknown_type_is_refused_by_name() -> None:

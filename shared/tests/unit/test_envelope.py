@@ -12,10 +12,17 @@ def _chain(n: int) -> list[Envelope]:
     prev, out = GENESIS_HASH, []
     for v in range(1, n + 1):
         env = Envelope(
-            event_id=uuid7(), event_type="test.Happened", schema_version=1, stream_id="s-1",
-            stream_version=v, occurred_at=dt.datetime(2016, 5, v, tzinfo=dt.UTC),
-            recorded_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), actor=Actor("u1", "auditor"),
-            correlation_id=uuid.uuid4(), causation_id=None, town="430321100",
+            event_id=uuid7(),
+            event_type="test.Happened",
+            schema_version=1,
+            stream_id="s-1",
+            stream_version=v,
+            occurred_at=dt.datetime(2016, 5, v, tzinfo=dt.UTC),
+            recorded_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            actor=Actor("u1", "auditor"),
+            correlation_id=uuid.uuid4(),
+            causation_id=None,
+            town="430321100",
             payload={"n": v, "名称": "石壁村"},
         ).sealed(prev)
         prev = env.hash

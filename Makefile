@@ -1,0 +1,80 @@
+# Lianxin (连心惠民) — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PY_BOOT ?= python3
+UV_VERSION := 0.13.8
+UV_HOME := .cache/uv-venv
+UV := $(UV_HOME)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+INFRA := deploy/local/infra.sh
+SERVICES := deploy/local/services.sh
+# The infrastructure's addresses, as the local scripts print them (overridable from the env).
+WITH_INFRA = set -a; eval "$$($(INFRA) env)"; set +a;
+
+.PHONY: help venv infra-up infra-down infra-status infra-clean lint contracts test test-unit \
+        run stop status bench replay clean
+
+help:
+	@echo "make run    — infrastructure, all services, demo data; prints the dashboard URL"
+	@echo "make test   — venv, infrastructure, lint (ruff, mypy, contracts) and all tests"
+	@echo "make bench  — benchmarks; writes bench/results/<date>.json"
+	@echo "make stop   — stop services and infrastructure;  make status — what runs"
+
+$(UV):
+	@command -v $(PY_BOOT) >/dev/null || { echo "Python 3.11 is required ($(PY_BOOT) not found)"; exit 1; }
+	$(PY_BOOT) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/pip install -q uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PY_BOOT) -q
+	touch $@
+
+venv: $(VENV)/.synced
+
+infra-up:
+	$(INFRA) up
+
+infra-down:
+	$(INFRA) down
+
+infra-status:
+	$(INFRA) status
+
+infra-clean:
+	$(INFRA) clean
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy shared services
+	$(PY) -m shared.contracts --check
+
+contracts: venv
+	$(PY) -m shared.contracts
+
+test-unit: venv
+	$(PY) -m pytest -q -m "not integration and not browser"
+
+test: venv infra-up lint
+	$(WITH_INFRA) LIANXIN_CHECK_CONTRACTS=1 $(PY) -m pytest -q
+
+run: venv infra-up
+	$(WITH_INFRA) $(SERVICES) start
+
+stop:
+	-$(SERVICES) stop
+	$(INFRA) down
+
+status:
+	-$(INFRA) status
+	-$(SERVICES) status
+
+bench: venv infra-up
+	$(WITH_INFRA) $(PY) -m bench
+
+clean: stop
+	$(INFRA) clean
+	rm -rf $(VENV) $(UV_HOME)
