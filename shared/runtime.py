@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.consumer import EventConsumer, Handler
 from shared.contracts import check_envelope
-from shared.db import make_engine
+from shared.db import Migration, make_engine, migrate
 from shared.eventstore import EventStore
 from shared.relay import OutboxRelay, idempotent_producer
 from shared.settings import Settings
@@ -50,6 +50,7 @@ class ServiceRuntime:
         self.producer = idempotent_producer(settings.kafka_bootstrap_servers)
         self.relay = OutboxRelay(self.engine, self.producer, schema=self.schema)
         self.consumers: list[EventConsumer] = []
+        self.migrations: list[tuple[str, Sequence[Migration]]] = []
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -64,9 +65,16 @@ class ServiceRuntime:
         self.consumers.append(consumer)
         return consumer
 
+    def add_migrations(self, component: str, migrations: Sequence[Migration]) -> None:
+        """The service's own tables (views of other services' events, lookups), migrated at
+        start in the service's schema under `component`."""
+        self.migrations.append((component, migrations))
+
     async def start(self) -> None:
         """Migrate, create topics, then start the relay and the subscribers."""
         await self.store.migrate()
+        for component, migrations in self.migrations:
+            await migrate(self.engine, self.schema, component, migrations)
         for consumer in self.consumers:
             await consumer.migrate()
         topics = [self.store.topic] if self.publishes else []
