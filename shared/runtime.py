@@ -57,9 +57,13 @@ class ServiceRuntime:
     def subscribe(
         self, name: str, topics: Sequence[str], handler: Handler, **options: Any
     ) -> EventConsumer:
-        """Consume `topics` into this service's schema through `handler` (before `start`)."""
+        """Consume `topics` into this service's schema through `handler` (before `start`).
+
+        The consumer group is `<schema>.<name>`: one group per schema, so a test's fresh schema
+        (or a rebuild into a new schema) reads from the beginning on its own."""
+        group = f"{self.schema}.{name}"
         consumer = EventConsumer(
-            self.engine, schema=self.schema, name=name, topics=topics, handler=handler, **options
+            self.engine, schema=self.schema, name=group, topics=topics, handler=handler, **options
         )
         consumer.attach(self.broker)
         self.consumers.append(consumer)
