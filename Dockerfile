@@ -1,0 +1,36 @@
+# One image for every Lianxin service; docker-compose.yml picks the service with its command,
+# e.g. `python -m relief.main`. Without Docker, use deploy/local/infra.sh and `make run`.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PROJECT_ENVIRONMENT=/app/.venv
+
+# The same uv as the Makefile (UV_VERSION), so that uv.lock is read the same way.
+RUN pip install --no-cache-dir uv==0.13.8
+
+WORKDIR /app
+
+# Dependencies first, in their own layer: it is rebuilt only when the lock changes.
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
+
+# Then the project itself (installed in editable mode: the services' folders go on sys.path
+# through pyproject's dev-mode-dirs). Only what runs is copied: no .venv, .local or .git.
+COPY shared ./shared
+COPY services ./services
+COPY contracts ./contracts
+RUN uv sync --frozen --no-dev
+
+ENV PATH="/app/.venv/bin:$PATH"
+
+# Not root: nothing in a service needs it.
+RUN useradd --system --uid 10001 --home-dir /app --no-create-home lianxin \
+    && mkdir -p /app/.local \
+    && chown lianxin /app/.local
+USER lianxin
+
+CMD ["python", "-m", "projection.main"]

@@ -1,0 +1,107 @@
+"""`make bench`: one run of the benchmarks on this machine, written to bench/results/<date>.json.
+
+Each figure is a rate (items per second) measured once against the real Kafka broker and
+PostgreSQL server, with its ratio to the matching raw client figure, so that the cost of the
+project's own layers is visible: the event store against raw asyncpg inserts, the relay against
+raw aiokafka produce, the consumer base against raw aiokafka consume.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from bench.core import (
+    consumer_apply,
+    eventstore_append,
+    raw_asyncpg_insert,
+    raw_consume,
+    raw_produce,
+    relay_throughput,
+)
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+async def run(scale: float) -> dict[str, Any]:
+    bootstrap = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
+    url = os.environ["DATABASE_URL"]
+    tag = uuid.uuid4().hex[:8]
+    n_kafka, n_single, n_batch = int(50_000 * scale), int(4_000 * scale), int(40_000 * scale)
+    figures: dict[str, Any] = {}
+
+    produce = await raw_produce(bootstrap, f"bench-{tag}.raw", n_kafka)
+    figures["raw_aiokafka_produce"] = produce
+    figures["raw_aiokafka_consume"] = await raw_consume(bootstrap, f"bench-{tag}.raw", n_kafka)
+    figures["raw_asyncpg_insert_single"] = await raw_asyncpg_insert(url, n_single, batch=1)
+    figures["raw_asyncpg_insert_batch100"] = await raw_asyncpg_insert(url, n_batch, batch=100)
+    figures["eventstore_append_single"] = await eventstore_append(url, n_single, batch=1)
+    figures["eventstore_append_batch100"] = await eventstore_append(url, n_batch, batch=100)
+    figures["relay_outbox_to_kafka"] = await relay_throughput(url, bootstrap, n_batch)
+    figures["consumer_apply"] = await consumer_apply(url, bootstrap, n_batch)
+    try:
+        from projection.bench import e2e_latency, replay_rate  # type: ignore[import-not-found]
+    except ImportError:
+        pass
+    else:
+        figures["projection_replay"] = await replay_rate(int(1_000_000 * scale))
+        figures["end_to_end_latency"] = await e2e_latency(
+            url, bootstrap, int(300 * max(scale, 0.2))
+        )
+
+    ratio = lambda a, b: round(figures[a]["per_second"] / figures[b]["per_second"], 3)  # noqa: E731
+    figures["eventstore_append_single"]["ratio_to_raw"] = ratio(
+        "eventstore_append_single", "raw_asyncpg_insert_single"
+    )
+    figures["eventstore_append_batch100"]["ratio_to_raw"] = ratio(
+        "eventstore_append_batch100", "raw_asyncpg_insert_batch100"
+    )
+    figures["relay_outbox_to_kafka"]["ratio_to_raw"] = ratio(
+        "relay_outbox_to_kafka", "raw_aiokafka_produce"
+    )
+    figures["consumer_apply"]["ratio_to_raw"] = ratio("consumer_apply", "raw_aiokafka_consume")
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Run the Lianxin benchmarks once.")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every count")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or not os.environ.get("DATABASE_URL"):
+        print("set KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL (make bench does)", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    figures = asyncio.run(run(args.scale))
+    report = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "scale": args.scale,
+        "seconds": round(time.perf_counter() - started, 1),
+        "figures": figures,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    out = args.out or RESULTS / f"{dt.date.today().isoformat()}.json"
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    for name, figure in figures.items():
+        extra = f"  (x{figure['ratio_to_raw']} of raw)" if "ratio_to_raw" in figure else ""
+        print(f"{name:32s} {figure.get('per_second', ''):>12} /s{extra}  {figure.get('note', '')}")
+    print(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

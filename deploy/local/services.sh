@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Runs the Lianxin services on this machine (after deploy/local/infra.sh up), loads the demo
+# data and prints the URLs.
+#
+#   deploy/local/services.sh start    start every service that exists, wait until ready, load demo data
+#   deploy/local/services.sh status   which services run
+#   deploy/local/services.sh stop     stop them (also a service whose pid file was lost)
+#
+# Needs KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL (eval "$(deploy/local/infra.sh env)"); each
+# service gets its own database: the DATABASE_URL's database name is replaced by the service's.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STATE="${LIANXIN_STATE_DIR:-$REPO/.local}"
+PY="$REPO/.venv/bin/python"
+LOGS="$STATE/logs"
+RUN="$STATE/run"
+# name:port, in the order their demo data is loaded (party members first: the others refer to
+# them; relief before funds: funds judges beneficiaries by relief's households).
+SERVICES=(projection:8100 party:8104 relief:8101 supervision:8103 funds:8102)
+
+say() { printf '[services] %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+exists() { [ -f "$REPO/services/$1/$1/main.py" ]; }
+pid_of() { cat "$RUN/$1.pid" 2>/dev/null || true; }
+alive() { local pid; pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+
+db_url_for() {
+  # postgresql+asyncpg://user@host:port/lianxin -> .../<service>
+  printf '%s/%s' "${DATABASE_URL%/*}" "$1"
+}
+
+wait_ready() {
+  local name=$1 port=$2 deadline=$((SECONDS + ${LIANXIN_READY_TIMEOUT:-90}))
+  until "$PY" - "$port" <<'PYEOF' 2>/dev/null; do
+import sys, urllib.request
+urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/health/ready", timeout=2)
+PYEOF
+    if ! alive "$name"; then
+      tail -n 30 "$LOGS/$name.log" >&2 || true
+      die "$name exited during start (log: $LOGS/$name.log)"
+    fi
+    ((SECONDS < deadline)) || { tail -n 30 "$LOGS/$name.log" >&2; die "$name not ready in time"; }
+    sleep 0.5
+  done
+}
+
+cmd_start() {
+  [ -n "${DATABASE_URL:-}" ] && [ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ] \
+    || die 'DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS are not set: eval "$(deploy/local/infra.sh env)"'
+  [ -x "$PY" ] || die "no virtualenv: run 'make venv' first"
+  mkdir -p "$LOGS" "$RUN"
+  (cd "$REPO" && "$PY" -c "from shared.auth import load_secret; load_secret(create=True)")
+  local entry name port started=()
+  for entry in "${SERVICES[@]}"; do
+    name=${entry%%:*} port=${entry##*:}
+    exists "$name" || continue
+    if alive "$name"; then
+      say "$name already runs (pid $(pid_of "$name"))"
+      continue
+    fi
+    say "starting $name on :$port (log: $LOGS/$name.log)"
+    (
+      cd "$REPO"
+      DATABASE_URL="$(db_url_for "$name")" PORT="$port" LIANXIN_DEMO_LOGIN=1 \
+        setsid nohup "$PY" -m "$name.main" >>"$LOGS/$name.log" 2>&1 &
+      echo $! >"$RUN/$name.pid"
+    )
+    started+=("$entry")
+  done
+  for entry in "${started[@]}"; do
+    wait_ready "${entry%%:*}" "${entry##*:}"
+    say "${entry%%:*} is ready"
+  done
+  for entry in "${SERVICES[@]}"; do
+    name=${entry%%:*} port=${entry##*:}
+    exists "$name" && [ -f "$REPO/services/$name/$name/demo.py" ] || continue
+    say "loading $name demo data"
+    (cd "$REPO" && "$PY" -m "$name.demo" --base-url "http://127.0.0.1:$port") \
+      >>"$LOGS/$name-demo.log" 2>&1 || die "$name demo data failed (log: $LOGS/$name-demo.log)"
+  done
+  print_urls
+}
+
+print_urls() {
+  local entry name port
+  echo
+  echo "Lianxin (连心惠民) is running:"
+  for entry in "${SERVICES[@]}"; do
+    name=${entry%%:*} port=${entry##*:}
+    exists "$name" && alive "$name" && printf '  %-12s http://127.0.0.1:%s/docs\n' "$name" "$port"
+  done
+  if exists projection && alive projection; then
+    echo
+    echo "  Dashboard (领导驾驶舱): http://127.0.0.1:8100/  — pick a demo user on the login page"
+  fi
+  echo "  Tokens for the APIs: .venv/bin/python -m shared.auth --user agriculture --role agriculture_leader"
+  echo "  Stop: make stop"
+}
+
+stop_one() {
+  local name=$1 pid deadline
+  pid="$(pid_of "$name")"
+  # A service whose pid file was lost is found by its command line.
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || pid="$(pgrep -f -- "-m $name.main" | head -n 1 || true)"
+  [ -n "$pid" ] || { rm -f "$RUN/$name.pid"; return 0; }
+  say "stopping $name (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  deadline=$((SECONDS + 20))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$RUN/$name.pid"
+}
+
+cmd_stop() {
+  local entry
+  for entry in "${SERVICES[@]}"; do stop_one "${entry%%:*}"; done
+}
+
+cmd_status() {
+  local entry name code=0
+  for entry in "${SERVICES[@]}"; do
+    name=${entry%%:*}
+    exists "$name" || continue
+    if alive "$name"; then say "$name runs (pid $(pid_of "$name"), port ${entry##*:})"
+    else say "$name is stopped"; code=3; fi
+  done
+  return $code
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  *) sed -n '2,8p' "$0" >&2; exit 2 ;;
+esac

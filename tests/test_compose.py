@@ -1,0 +1,139 @@
+"""docker-compose.yml is consistent: services, ports, health checks and start order.
+
+A unit test (no Docker): it reads the file with PyYAML, as Compose would before interpolation,
+with the YAML anchors of the shared `x-app` parts resolved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+
+#: The app services, their HTTP ports (host = container) and their databases.
+APP_PORTS = {
+    "relief": 8101,
+    "funds": 8102,
+    "supervision": 8103,
+    "party": 8104,
+    "projection": 8100,
+}
+INFRA_PORTS = {"kafka": 9092, "postgres": 5432}
+DATABASES = {"lianxin", *APP_PORTS}
+
+
+@pytest.fixture(scope="module")
+def services() -> dict[str, Any]:
+    document = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+    assert isinstance(document, dict), "docker-compose.yml is not a mapping"
+    found = document.get("services")
+    assert isinstance(found, dict), "docker-compose.yml has no services mapping"
+    return found
+
+
+def published_ports(service: dict[str, Any]) -> set[tuple[int, int]]:
+    """(host, container) pairs of a service's short-syntax `ports` entries."""
+    pairs = set()
+    for entry in service.get("ports", []):
+        host, _, container = str(entry).rpartition(":")
+        pairs.add((int(host.rpartition(":")[2]), int(container.split("/")[0])))
+    return pairs
+
+
+def environment(service: dict[str, Any]) -> dict[str, str]:
+    env = service.get("environment", {})
+    if isinstance(env, list):  # the KEY=value list form
+        env = dict(item.split("=", 1) for item in env)
+    return {str(key): str(value) for key, value in env.items()}
+
+
+def healthcheck_command(service: dict[str, Any]) -> str:
+    test = service["healthcheck"]["test"]
+    return " ".join(test) if isinstance(test, list) else str(test)
+
+
+def test_every_service_is_there(services: dict[str, Any]) -> None:
+    assert set(services) == set(INFRA_PORTS) | set(APP_PORTS)
+
+
+@pytest.mark.parametrize("name", [*INFRA_PORTS, *APP_PORTS])
+def test_service_publishes_its_port(services: dict[str, Any], name: str) -> None:
+    port = {**INFRA_PORTS, **APP_PORTS}[name]
+    assert (port, port) in published_ports(services[name])
+
+
+@pytest.mark.parametrize("name", [*INFRA_PORTS, *APP_PORTS])
+def test_service_has_a_healthcheck(services: dict[str, Any], name: str) -> None:
+    check = services[name].get("healthcheck")
+    assert isinstance(check, dict), f"{name} has no healthcheck"
+    assert check.get("test"), f"{name}'s healthcheck has no test"
+    assert check["test"] != ["NONE"] and not check.get("disable", False)
+
+
+def test_infrastructure_images_and_checks(services: dict[str, Any]) -> None:
+    kafka, postgres = services["kafka"], services["postgres"]
+    assert kafka["image"] == "apache/kafka:4.1.1"
+    assert postgres["image"] == "postgres:15"
+    assert (
+        "/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092"
+        in healthcheck_command(kafka)
+    )
+    assert "pg_isready" in healthcheck_command(postgres)
+
+
+def test_kafka_is_a_single_kraft_node(services: dict[str, Any]) -> None:
+    env = environment(services["kafka"])
+    assert env["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    assert "kafka:9092" in env["KAFKA_ADVERTISED_LISTENERS"]
+    for key in (
+        "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
+        "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+        "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR",
+    ):
+        assert env[key] == "1", key
+    assert env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+
+
+def test_postgres_creates_the_databases(services: dict[str, Any]) -> None:
+    mounts = [str(volume) for volume in services["postgres"].get("volumes", [])]
+    init = [m for m in mounts if "/docker-entrypoint-initdb.d/" in m]
+    assert init, "postgres mounts no init script"
+    script = ROOT / init[0].split(":", 1)[0].removeprefix("./")
+    sql = script.read_text(encoding="utf-8")
+    for db in DATABASES:
+        assert f"'{db}'" in sql, f"{script.name} does not create {db}"
+
+
+@pytest.mark.parametrize("name", APP_PORTS)
+def test_app_service_starts_after_healthy_infrastructure(
+    services: dict[str, Any], name: str
+) -> None:
+    depends_on = services[name].get("depends_on")
+    assert isinstance(depends_on, dict), f"{name}: depends_on must use the long form"
+    for infra in INFRA_PORTS:
+        assert depends_on.get(infra, {}).get("condition") == "service_healthy", (name, infra)
+
+
+@pytest.mark.parametrize("name", APP_PORTS)
+def test_app_service_configuration(services: dict[str, Any], name: str) -> None:
+    service = services[name]
+    port = APP_PORTS[name]
+    assert service["build"]["dockerfile"] == "Dockerfile"
+    assert service["command"] == ["python", "-m", f"{name}.main"]
+    env = environment(service)
+    assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
+    assert env["DATABASE_URL"] == f"postgresql+asyncpg://lianxin:lianxin@postgres:5432/{name}"
+    assert env["PORT"] == str(port)
+    assert f"http://localhost:{port}/health/ready" in healthcheck_command(service)
+
+
+def test_dockerfile_builds_with_the_pinned_uv() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "FROM python:3.11-slim" in dockerfile
+    assert "uv==0.13.8" in dockerfile
+    assert "uv sync --frozen --no-dev" in dockerfile
