@@ -49,7 +49,7 @@ infra-clean:
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy shared services
+	$(VENV)/bin/mypy shared $(wildcard services)
 	$(PY) -m shared.contracts --check
 
 contracts: venv
