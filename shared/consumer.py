@@ -212,6 +212,12 @@ class EventConsumer:
         self.dead_letters += len(dead)
 
     async def _apply_one(self, conn: AsyncConnection, env: Envelope, *, careful: bool) -> str:
+        with structlog.contextvars.bound_contextvars(
+            correlation_id=str(env.correlation_id), causation_id=str(env.event_id)
+        ):
+            return await self._apply_logged(conn, env, careful=careful)
+
+    async def _apply_logged(self, conn: AsyncConnection, env: Envelope, *, careful: bool) -> str:
         if not careful:
             await self.handler(conn, env)
             return ""
