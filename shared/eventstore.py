@@ -14,8 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import TextualSelect, Uuid, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.codec import decode, encode
@@ -118,6 +117,12 @@ class EventStore:
         self.schema = checked_schema(schema)
         self.topic = topic
         self._s = f'"{self.schema}"'
+        # Parsed once: text() scans its string for bind parameters on every construction.
+        self._head_sql = text(
+            f"SELECT stream_version, hash FROM {self._s}.events WHERE stream_id = :s"
+            " ORDER BY stream_version DESC LIMIT 1"
+        )
+        self._write_sql = self._statement_for_write()
 
     async def migrate(self) -> None:
         """Create or upgrade the store's tables."""
@@ -146,10 +151,7 @@ class EventStore:
             return []
         head = (
             await conn.execute(
-                text(
-                    f"SELECT stream_version, hash FROM {self._s}.events WHERE stream_id = :s"
-                    " ORDER BY stream_version DESC LIMIT 1"
-                ),
+                self._head_sql,
                 {"s": stream_id},
             )
         ).first()
@@ -181,45 +183,57 @@ class EventStore:
         return envelopes
 
     async def write(self, conn: AsyncConnection, envelopes: Sequence[Envelope]) -> None:
-        """Insert sealed envelopes and their outbox rows (no version check: see `append`)."""
+        """Insert sealed envelopes and their outbox rows (no version check: see `append`).
+
+        One statement: the events are inserted with `ON CONFLICT DO NOTHING` on
+        `(stream_id, stream_version)`, and only the inserted ones get outbox rows; if another
+        writer got there first, what this call inserted is removed again and
+        `ConcurrencyConflict` raised, with the transaction still usable."""
         if self.check is not None:
             for env in envelopes:
                 self.check(env)
-        rows = [_row(env) for env in envelopes]
-        try:
-            async with conn.begin_nested():
-                await conn.execute(
-                    text(
-                        f"INSERT INTO {self._s}.events (event_id, stream_id, stream_version,"
-                        " event_type, schema_version, occurred_at, recorded_at, actor,"
-                        " correlation_id, causation_id, town, payload, prev_hash, hash) VALUES"
-                        " (:event_id, :stream_id, :stream_version, :event_type, :schema_version,"
-                        " :occurred_at, :recorded_at, CAST(:actor AS jsonb), :correlation_id,"
-                        " :causation_id, :town, CAST(:payload AS jsonb), :prev_hash, :hash)"
-                    ),
-                    rows,
-                )
-        except IntegrityError as exc:
-            stream = envelopes[0].stream_id
-            raise ConcurrencyConflict(
-                f"stream {stream} was changed by another writer; reload and retry"
-            ) from exc
-        await conn.execute(
-            text(
-                f"INSERT INTO {self._s}.outbox (event_id, topic, key, value)"
-                " VALUES (:event_id, :topic, :key, :value)"
-            ),
-            [
-                {
-                    "event_id": env.event_id,
-                    "topic": self.topic,
-                    "key": env.stream_id,
-                    "value": env.to_json(),
-                }
-                for env in envelopes
-            ],
+        columns: dict[str, list[Any]] = {name: [] for name in _ARRAYS}
+        for env in envelopes:
+            for name, value in _row(env).items():
+                columns[name].append(value)
+        columns["value"] = [env.to_json() for env in envelopes]
+        inserted = (
+            (await conn.execute(self._write_sql, {**columns, "topic": self.topic})).scalars().all()
         )
-        await conn.execute(text(f"NOTIFY {self.schema}_outbox"))
+        if len(inserted) == len(envelopes):
+            return
+        if inserted:
+            await conn.execute(
+                text(f"DELETE FROM {self._s}.outbox WHERE event_id = ANY(:ids)"), {"ids": inserted}
+            )
+            await conn.execute(
+                text(f"DELETE FROM {self._s}.events WHERE event_id = ANY(:ids)"), {"ids": inserted}
+            )
+        raise ConcurrencyConflict(
+            f"stream {envelopes[0].stream_id} was changed by another writer; reload and retry"
+        )
+
+    def _statement_for_write(self) -> TextualSelect:
+        arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _ARRAYS.items())
+        names = ", ".join(_ARRAYS)
+        event_columns = ", ".join(n for n in _ARRAYS if n != "value")
+        selected = ", ".join(
+            f"r.{n}::jsonb" if n in ("actor", "payload") else f"r.{n}"
+            for n in _ARRAYS
+            if n != "value"
+        )
+        return text(
+            f"WITH r AS (SELECT * FROM unnest({arrays}) AS r({names})),"
+            f" ins AS (INSERT INTO {self._s}.events ({event_columns})"
+            f" SELECT {selected} FROM r ORDER BY r.stream_id, r.stream_version"
+            " ON CONFLICT (stream_id, stream_version) DO NOTHING RETURNING event_id),"
+            f" outbox AS (INSERT INTO {self._s}.outbox (event_id, topic, key, value)"
+            " SELECT r.event_id, :topic, r.stream_id, r.value FROM r JOIN ins USING (event_id)"
+            " ORDER BY r.stream_id, r.stream_version RETURNING event_id),"
+            f" woken AS (SELECT pg_notify('{self.schema}_outbox', '') WHERE EXISTS"
+            " (SELECT 1 FROM outbox))"
+            " SELECT event_id FROM outbox, (SELECT count(*) FROM woken) AS w"
+        ).columns(event_id=Uuid())
 
     async def read_stream(
         self,
@@ -271,6 +285,25 @@ class EventStore:
             result = await conn.execute(text(sql), params)
         return [_envelope(row._mapping) for row in result]
 
+
+#: The envelope columns as written, with their PostgreSQL types (arrays are unnested).
+_ARRAYS = {
+    "event_id": "uuid",
+    "stream_id": "text",
+    "stream_version": "int",
+    "event_type": "text",
+    "schema_version": "int",
+    "occurred_at": "timestamptz",
+    "recorded_at": "timestamptz",
+    "actor": "text",
+    "correlation_id": "uuid",
+    "causation_id": "uuid",
+    "town": "text",
+    "payload": "text",
+    "prev_hash": "text",
+    "hash": "text",
+    "value": "bytea",
+}
 
 _COLUMNS = (
     "global_position, event_id, stream_id, stream_version, event_type, schema_version,"

@@ -147,3 +147,25 @@ async def test_an_old_stored_event_is_read_as_the_new_version(store: EventStore)
         await store.write(conn, [old])
     events, version = await store.load_events("person-1")
     assert (events, version) == ([Renamed(family_name="张", given_name="三")], 1)
+
+
+async def test_a_lost_race_inside_a_transaction_leaves_it_usable_and_clean(
+    store: EventStore,
+) -> None:
+    first = await store.append("raced", NO_STREAM, [Counted(n=1)], ctx())
+    rival = Envelope.from_json(first[0].to_json())
+    rival = Envelope(
+        **{**{f: getattr(rival, f) for f in rival.__dataclass_fields__}, "event_id": uuid.uuid4()}
+    ).sealed("0" * 64)
+    second = Envelope(
+        **{
+            **{f: getattr(rival, f) for f in rival.__dataclass_fields__},
+            "event_id": uuid.uuid4(),
+            "stream_version": 2,
+        }
+    ).sealed(rival.hash)
+    async with store.engine.connect() as conn, conn.begin():
+        with pytest.raises(ConcurrencyConflict, match="another writer"):
+            await store.write(conn, [rival, second])  # v1 taken: v2 must not stay behind
+        assert (await conn.execute(text("SELECT 1"))).scalar_one() == 1
+    assert [e.event_id for e in await store.read_stream("raced")] == [first[0].event_id]
