@@ -15,7 +15,7 @@ SERVICES := deploy/local/services.sh
 WITH_INFRA = set -a; eval "$$($(INFRA) env)"; set +a;
 
 .PHONY: help venv infra-up infra-down infra-status infra-clean lint contracts test test-unit \
-        run stop status bench replay clean
+        assets browser run stop status bench replay clean
 
 help:
 	@echo "make run    — infrastructure, all services, demo data; prints the dashboard URL"
@@ -46,6 +46,14 @@ infra-status:
 infra-clean:
 	$(INFRA) clean
 
+# The dashboard's static files (ECharts from npm, see services/projection/build_static.sh).
+assets:
+	@if [ -x services/projection/build_static.sh ]; then services/projection/build_static.sh; fi
+
+# Headless Chromium and a CJK font for the browser tests (Debian packages).
+browser:
+	@if [ -x deploy/local/browser.sh ]; then deploy/local/browser.sh; fi
+
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -58,10 +66,10 @@ contracts: venv
 test-unit: venv
 	$(PY) -m pytest -q -m "not integration and not browser"
 
-test: venv infra-up lint
+test: venv infra-up assets browser lint
 	$(WITH_INFRA) LIANXIN_CHECK_CONTRACTS=1 $(PY) -m pytest -q
 
-run: venv infra-up
+run: venv infra-up assets
 	$(WITH_INFRA) $(SERVICES) start
 
 stop:
@@ -71,6 +79,9 @@ stop:
 status:
 	-$(INFRA) status
 	-$(SERVICES) status
+
+replay: venv infra-up
+	$(WITH_INFRA) DATABASE_URL="$${DATABASE_URL%/*}/projection" $(PY) -m projection.replay
 
 bench: venv infra-up
 	$(WITH_INFRA) $(PY) -m bench
