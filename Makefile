@@ -13,6 +13,18 @@ INFRA := deploy/local/infra.sh
 SERVICES := deploy/local/services.sh
 # The infrastructure's addresses, as the local scripts print them (overridable from the env).
 WITH_INFRA = set -a; eval "$$($(INFRA) env)"; set +a;
+# Tests run on a Kafka and PostgreSQL of their own (state and ports apart from `make run`'s), so
+# that test events never reach the running system's topics. Where KAFKA_BOOTSTRAP_SERVERS and
+# DATABASE_URL are set, the tests use those instead.
+TEST_STATE ?= $(CURDIR)/.local/test
+TEST_KAFKA_PORT ?= 29092
+TEST_KAFKA_CONTROLLER_PORT ?= 29093
+TEST_PG_PORT ?= 25432
+TEST_INFRA := LIANXIN_STATE_DIR=$(TEST_STATE) LIANXIN_KAFKA_PORT=$(TEST_KAFKA_PORT) \
+	LIANXIN_KAFKA_CONTROLLER_PORT=$(TEST_KAFKA_CONTROLLER_PORT) LIANXIN_PG_PORT=$(TEST_PG_PORT) \
+	LIANXIN_PG_FAST=1
+WITH_TEST_INFRA = if [ -z "$${KAFKA_BOOTSTRAP_SERVERS:-}" ] || [ -z "$${DATABASE_URL:-}" ]; then \
+	$(TEST_INFRA) $(INFRA) up >/dev/null; set -a; eval "$$($(TEST_INFRA) $(INFRA) env)"; set +a; fi;
 
 .PHONY: help venv infra-up infra-down infra-status infra-clean lint contracts test test-unit \
         assets browser run stop status bench replay clean
@@ -66,8 +78,8 @@ contracts: venv
 test-unit: venv
 	$(PY) -m pytest -q -m "not integration and not browser"
 
-test: venv infra-up assets browser lint
-	$(WITH_INFRA) LIANXIN_CHECK_CONTRACTS=1 $(PY) -m pytest -q
+test: venv assets browser lint
+	$(WITH_TEST_INFRA) LIANXIN_CHECK_CONTRACTS=1 $(PY) -m pytest -q
 
 run: venv infra-up assets
 	$(WITH_INFRA) $(SERVICES) start
@@ -75,9 +87,11 @@ run: venv infra-up assets
 stop:
 	-$(SERVICES) stop
 	$(INFRA) down
+	$(TEST_INFRA) $(INFRA) down
 
 status:
 	-$(INFRA) status
+	-$(TEST_INFRA) $(INFRA) status
 	-$(SERVICES) status
 
 replay: venv infra-up
@@ -88,4 +102,5 @@ bench: venv infra-up
 
 clean: stop
 	$(INFRA) clean
+	$(TEST_INFRA) $(INFRA) clean
 	rm -rf $(VENV) $(UV_HOME)

@@ -1,6 +1,10 @@
-"""Running a service process: logging configured, then uvicorn on the service's port."""
+"""Running a service process: logging configured, the app built inside the event loop (aiokafka
+clients must be made on a running loop), then uvicorn on the service's port until SIGTERM."""
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
 
 import uvicorn
 from fastapi import FastAPI
@@ -9,13 +13,25 @@ from shared.logs import configure_logging
 from shared.settings import Settings
 
 
-def serve(app: FastAPI, settings: Settings, *, service: str, default_port: int) -> None:
-    """Serve `app` until SIGTERM/SIGINT (uvicorn runs the lifespan: runtime start and stop)."""
+def serve(
+    build_app: Callable[[Settings], FastAPI],
+    settings: Settings | None = None,
+    *,
+    service: str,
+    default_port: int,
+) -> None:
+    """`python -m <ctx>.main`: serve `build_app(settings)`; uvicorn runs the app's lifespan."""
+    settings = settings or Settings()
     configure_logging(service, settings.log_level)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port or default_port,
-        log_config=None,
-        access_log=False,
-    )
+
+    async def run() -> None:
+        config = uvicorn.Config(
+            build_app(settings),
+            host=settings.host,
+            port=settings.port or default_port,
+            log_config=None,
+            access_log=False,
+        )
+        await uvicorn.Server(config).serve()
+
+    asyncio.run(run())

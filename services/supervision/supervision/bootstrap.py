@@ -1,0 +1,56 @@
+"""The one place that wires the supervision service: event store, plan, clock, routes and
+the reactions to funds' and party's events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from shared.auth import load_secret
+from shared.runtime import ServiceRuntime
+from shared.settings import Settings
+from shared.topics import events_topic
+from shared.town import load_town
+from shared.web import create_app
+from supervision.adapters.ledger import Ledger
+from supervision.entrypoints.reactions import Reactions
+from supervision.entrypoints.routes import ROUTERS
+from supervision.entrypoints.routes.common import Clock, Supervision
+from supervision.plan import DEFAULT_PLAN, load_plan
+
+SERVICE = "supervision"
+PORT = 8103
+#: The topics whose events supervision reacts to.
+SOURCES = (events_topic("funds"), events_topic("party"))
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def build_app(
+    settings: Settings, *, clock: Clock = system_clock, plan_path: Path | str = DEFAULT_PLAN
+) -> FastAPI:
+    """The supervision app; a malformed plan file stops it here with `PlanError`."""
+    plan = load_plan(plan_path)
+    runtime = ServiceRuntime(settings, service=SERVICE)
+    runtime.subscribe("reactions", SOURCES, Reactions(runtime.store, plan, settings.town_code))
+    app = create_app(
+        title="连心惠民 · 督查问责 (supervision)",
+        secret=load_secret(settings.token_secret, settings.token_secret_file, create=True),
+        routers=ROUTERS,
+        ready_checks=runtime.ready_checks,
+        lifespan=runtime.lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.supervision = Supervision(
+        store=runtime.store,
+        ledger=Ledger(runtime.store),
+        plan=plan,
+        town=load_town(settings.town_code),
+        town_code=settings.town_code,
+        clock=clock,
+    )
+    return app
