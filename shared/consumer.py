@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.db import Migration, checked_schema, migrate
 from shared.envelope import Envelope
+from shared.kernel import ConcurrencyConflict
 
 log = structlog.get_logger(__name__)
 
@@ -61,10 +62,13 @@ class PoisonMessage(Exception):
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Failures worth retrying: the database or the network, not the message."""
+    """Failures worth retrying: the database or the network, not the message; and a lost
+    optimistic-concurrency race, which a retry re-decides on fresh state."""
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    return isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError)
+    return isinstance(
+        exc, OperationalError | InterfaceError | OSError | TimeoutError | ConcurrencyConflict
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Command handlers of the funds service: load, decide, append (one transaction each)."""

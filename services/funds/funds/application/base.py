@@ -1,0 +1,122 @@
+"""What every handler shares: its dependencies, the result it returns, and the steps that make
+one command one transaction — flushing an aggregate to learn its event ids, raising red flags
+as the system in the same transaction, retrying on a concurrent writer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from funds.application.ports import Clock, ReliefLookup, Streams
+from funds.domain.events import RedFlagRaised
+from funds.domain.identity import name_id, red_flag_stream
+from funds.domain.red_flag import RedFlag
+from funds.domain.rules import Finding
+from shared.envelope import SYSTEM_ACTOR, Envelope
+from shared.eventstore import CommandContext, EventStore
+from shared.ids import uuid7
+from shared.kernel import Aggregate, ConcurrencyConflict, Refused
+from shared.town import Town, Village
+from shared.unit_of_work import UnitOfWork
+
+T = TypeVar("T")
+
+#: How often a command without `expected_version` is retried after a concurrent change.
+RETRIES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    """The handlers' dependencies, wired by `bootstrap`."""
+
+    store: EventStore
+    relief: ReliefLookup
+    streams: Streams
+    clock: Clock
+    town: Town
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What a command wrote: the entity's id, its stream's version, and the red flags raised."""
+
+    id: str
+    stream_id: str
+    version: int
+    flags: Sequence[RedFlagRaised] = field(default_factory=tuple)
+
+
+def resolve_village(town: Town, name_or_code: str) -> Village:
+    """The town's village or community, or a refusal (422)."""
+    village = town.village(name_or_code.strip())
+    if village is None:
+        raise Refused(f"未知村/社区 (unknown village): {name_or_code}")
+    return village
+
+
+def business_day(occurred_on: dt.date | None, clock: Clock) -> dt.date:
+    return occurred_on or clock()
+
+
+def child_id(parent: str, kind: str, reference: str | None) -> str:
+    """An entity's id: from its reference when given (idempotent), else a new UUIDv7."""
+    return name_id(kind, parent, reference.strip()) if reference else str(uuid7())
+
+
+def check_version(aggregate: Aggregate, expected: int | None) -> None:
+    """Optimistic concurrency on request: a stale `expected_version` is a conflict (409)."""
+    if expected is not None and aggregate.version != expected:
+        raise ConcurrencyConflict(
+            f"{aggregate.stream_id} 当前版本为 {aggregate.version}，不是 {expected}"
+            " (reload and retry)"
+        )
+
+
+async def attempt(run: Callable[[], Awaitable[T]], *, retry: bool) -> T:
+    """Run a command; without an expected version, retry it after a concurrent change."""
+    for left in range(RETRIES, 0, -1):
+        try:
+            return await run()
+        except ConcurrencyConflict:
+            if not retry or left == 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def flush(
+    uow: UnitOfWork, aggregate: Aggregate, ctx: CommandContext | None = None
+) -> list[Envelope]:
+    """Append an aggregate's new events now, in the unit of work's transaction, so that later
+    decisions of the same command can cite their event ids."""
+    pending = aggregate.take_pending()
+    written = await uow.store.append(
+        aggregate.stream_id, aggregate.version, pending, ctx or uow.ctx, conn=uow.conn
+    )
+    aggregate.version += len(pending)
+    return written
+
+
+async def raise_flags(
+    uow: UnitOfWork, findings: Sequence[Finding], on: dt.date, cause: uuid.UUID | None
+) -> list[RedFlagRaised]:
+    """Raise a red flag per new finding, as the system (the rule), caused by `cause`; a flag
+    already raised for the same code and subject is left alone."""
+    rules = CommandContext(
+        actor=SYSTEM_ACTOR,
+        town=uow.ctx.town,
+        correlation_id=uow.ctx.correlation_id,
+        causation_id=cause,
+        occurred_at=uow.ctx.occurred_at,
+    )
+    raised: list[RedFlagRaised] = []
+    for finding in findings:
+        flag = await uow.load(RedFlag, red_flag_stream(finding.flag_id))
+        if flag.exists:
+            continue
+        flag.raise_flag(finding, on)
+        await flush(uow, flag, rules)
+        raised.append(flag.facts)
+    return raised

@@ -1,0 +1,327 @@
+"""The demo's steps: each loads one part of the story through the API, with its planted
+problems (see `demo_data`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from decimal import Decimal
+
+from funds import demo_data as data
+from funds.demo_client import DemoError, Json, Loader, pay
+from funds.domain.identity import programme_id_for
+from funds.domain.values import ReliefRecord
+
+PAY_DAY = dt.date(2016, 6, 20)  # the poor-households programme pays on this day
+MAX_REGISTERED = 12
+
+
+def registered_households(loader: Loader, wait: float) -> list[Json]:
+    """relief's households as funds sees them (as of the pay day), once the view is settled:
+    the count unchanged for a second, or `wait` seconds without any."""
+    deadline, last = time.monotonic() + wait, -1
+    while True:
+        view = loader.get("/api/v1/relief-households", "discipline", as_of=PAY_DAY.isoformat())
+        if view["count"] == last and (last > 0 or time.monotonic() > deadline):
+            break
+        if time.monotonic() > deadline + 10:
+            break
+        last = view["count"]
+        time.sleep(1)
+    households: list[Json] = view["households"]
+    return households
+
+
+def exit_day(household: Json) -> dt.date | None:
+    """The day the household left poverty, if it had left by the end of 2016."""
+    record = ReliefRecord(
+        household["household_id"],
+        household["village"],
+        dt.date.fromisoformat(household["registered_on"]),
+        tuple((dt.date.fromisoformat(c["on"]), c["kind"]) for c in household["changes"]),
+    )
+    for on, kind in record.changes:
+        after = on + dt.timedelta(days=1)
+        if kind == "exited" and on.year == 2016 and not record.in_poverty_on(after):
+            return after
+    return None
+
+
+def industry(loader: Loader, households: list[Json], names: set[str]) -> None:
+    """产业扶贫到户补助: relief's registered households (if any), a person on no register, and a
+    household that had already left poverty."""
+    known = {p["id_number"] for h in households for p in h["members"]}
+    ours = sorted(
+        (h for h in households if h["village"] in names),
+        key=lambda h: (h["village"], h["household_id"]),
+    )
+    exited = next(((h, d) for h in ours if (d := exit_day(h)) is not None), None)
+    poor = [h for h in ours if h["in_poverty"] and (exited is None or h is not exited[0])]
+    payments = [
+        pay(
+            f"CY-{h['household_id']}",
+            data.Person(h["head_name"], h["head_id_number"], h["village"]),
+            "2000",
+            PAY_DAY,
+            beneficiary_kind="household",
+            household_id=h["household_id"],
+        )
+        for h in poor[:MAX_REGISTERED]
+    ]
+    name, village, born, seq = data.GHOST
+    ghost = data.person(name, village, born, seq)
+    while ghost.id_number in known:  # never pick a real registered person as the ghost
+        seq += 1
+        ghost = data.person(name, village, born, seq)
+    payments.append(pay("CY-GHOST-1", ghost, "2000", PAY_DAY))
+    if exited is not None:
+        h, day = exited
+        who = data.Person(h["head_name"], h["head_id_number"], h["village"])
+        payments.append(pay("CY-EXITED-1", who, "2000", max(day, PAY_DAY)))
+    notices = {p["village"]: (dt.date(2016, 6, 1), None) for p in payments}
+    loader.programme(dict(data.P_INDUSTRY), payments, notices=notices)
+    print(
+        f"  产业扶贫到户补助: {len(payments)} 笔（建档立卡户 {len(payments) - 1 - bool(exited)} 户"
+        f"{'，含已脱贫户 1 户' if exited else '；未收到扶贫服务的建档立卡户，先运行扶贫演示数据'}）"
+    )
+
+
+def elders(loader: Loader) -> None:
+    """高龄老人生活补贴: duplicate, short, late, too young, a cadre's mother, paid during notice."""
+    sb, jx, ml = data.ELDERS["石壁村"], data.ELDERS["金霞村"], data.ELDERS["梅林村"]
+    mother = sb[1]
+    loader.post(
+        "/api/v1/cadre-relations",
+        {
+            "relative_name": mother.name,
+            "relative_id_number": mother.id_number,
+            "relation": "母亲",
+            **data.CADRE,
+            "occurred_on": "2016-01-05",
+        },
+    )
+    d = dt.date
+    payments = [
+        pay("GL-SB-01", sb[0], "600", d(2016, 4, 15)),
+        pay("GL-SB-02", sb[1], "600", d(2016, 4, 15)),
+        pay("GL-SB-03", sb[2], "600", d(2016, 7, 20)),  # after the deadline
+        pay("GL-SB-04", sb[0], "600", d(2016, 5, 15)),  # the same elder again
+        pay("GL-JX-01", jx[0], "600", d(2016, 4, 15)),
+        pay("GL-JX-02", jx[1], "400", d(2016, 4, 15)),  # 200 short
+        pay("GL-JX-03", data.TOO_YOUNG, "600", d(2016, 4, 15)),  # 54 years old
+        pay("GL-ML-01", ml[0], "600", d(2016, 4, 5)),  # the notice runs until 04-08
+        pay("GL-ML-02", ml[1], "600", d(2016, 4, 20)),
+    ]
+    notices = {
+        "石壁村": (d(2016, 3, 10), None),
+        "金霞村": (d(2016, 3, 10), None),
+        "梅林村": (d(2016, 4, 1), "赵金山户籍已迁出本村"),
+    }
+    loader.programme(dict(data.P_ELDERS), payments, notices=notices)
+    print(f"  高龄老人生活补贴: {len(payments)} 笔")
+
+
+def subsistence(loader: Loader) -> None:
+    """农村低保 and 特困供养 may not both be drawn; one person draws both."""
+    d = dt.date
+    notices = {"湘江村": (d(2016, 2, 1), None)}
+    dibao = loader.programme(
+        dict(data.P_DIBAO),
+        [pay(f"DB-XJ-{i:02d}", p, "1200", d(2016, 2, 15)) for i, p in enumerate(data.DIBAO, 1)],
+        notices=notices,
+    )
+    both = [data.TEKUN[0], data.DIBAO[-1]]
+    loader.programme(
+        {**data.P_TEKUN, "exclusive_with": [dibao]},
+        [pay(f"TK-XJ-{i:02d}", p, "2400", d(2016, 2, 20)) for i, p in enumerate(both, 1)],
+        notices=notices,
+    )
+    print("  农村低保、特困供养（互斥）: 5 笔")
+
+
+def works(loader: Loader) -> None:
+    """石壁村 road: an unapproved change and a banquet paid from it; 金霞村 water: never started."""
+    road = loader.programme(
+        dict(data.P_ROAD), [], allocations={"石壁村": Decimal(300000)}, start="2016-07-25"
+    )
+    for ref, amount, purpose, payee, what, on in (
+        ("JC-ZC-01", "120000", "infrastructure", "湘潭县某路桥公司", "施工进度款", "2016-08-20"),
+        ("JC-ZC-02", "8000", "administration", "易俗河某酒店", "工程验收接待费", "2016-10-10"),
+        ("JC-ZC-03", "172000", "infrastructure", "湘潭县某路桥公司", "工程尾款", "2016-12-20"),
+    ):
+        loader.post(
+            f"/api/v1/programmes/{road}/expenditures",
+            {
+                "reference": ref,
+                "amount": amount,
+                "purpose_code": purpose,
+                "payee": payee,
+                "description": what,
+                "occurred_on": on,
+            },
+        )
+    loader.post(
+        f"/api/v1/programmes/{road}/changes",
+        {
+            "reference": "BG-01",
+            "aspect": "location",
+            "description": "实施路段由一组调整为三组（未报批）",
+            "occurred_on": "2016-09-01",
+        },
+    )
+    loader.post(
+        f"/api/v1/programmes/{road}/changes",
+        {
+            "reference": "BG-02",
+            "aspect": "content",
+            "description": "路面宽度由3.5米调整为4.5米",
+            "approval": {
+                "document": "易交发〔2016〕15号",
+                "approved_by": "湘潭县交通运输局",
+                "approved_on": "2016-08-25",
+            },
+            "occurred_on": "2016-09-05",
+        },
+    )
+    loader.programme(dict(data.P_WATER), [], allocations={"金霞村": Decimal(150000)}, start=None)
+    checked = loader.http.post(
+        "/api/v1/checks/deadlines",
+        json={"today": data.DEADLINE_CHECK_ON.isoformat()},
+        headers=loader.tokens["economic"],
+    )
+    checked.raise_for_status()
+    raised = len(checked.json()["red_flags"])
+    print(f"  通组公路、安全饮水；{data.DEADLINE_CHECK_ON} 期限检查新预警 {raised} 条")
+
+
+def handle_flags(loader: Loader) -> None:
+    """Some flags are received, one explained, two confirmed by the discipline secretary."""
+    elders_id = programme_id_for(loader.town, data.P_ELDERS["code"])
+    road_id = programme_id_for(loader.town, data.P_ROAD["code"])
+    steps = [
+        (
+            "FUNDS-UNREGISTERED",
+            None,
+            "acknowledge",
+            "economic",
+            {"note": "已签收，转村核查"},
+            "2016-06-25",
+        ),
+        (
+            "FUNDS-CADRE-RELATIVE",
+            elders_id,
+            "acknowledge",
+            "economic",
+            {"note": "核查中"},
+            "2016-04-18",
+        ),
+        (
+            "FUNDS-CADRE-RELATIVE",
+            elders_id,
+            "explain",
+            "economic",
+            {"explanation": "李秀兰年满80周岁，符合高龄补贴条件，亲属关系已如实申报，发放无误"},
+            "2016-04-25",
+        ),
+        (
+            "FUNDS-DUPLICATE",
+            elders_id,
+            "confirm",
+            "discipline",
+            {"note": "重复领取属实，责令退回"},
+            "2016-06-10",
+        ),
+        (
+            "FUNDS-DIVERTED",
+            road_id,
+            "confirm",
+            "discipline",
+            {"note": "挪用项目资金支付接待费属实"},
+            "2016-11-01",
+        ),
+    ]
+    for code, programme_id, action, who, body, on in steps:
+        for flag_id in loader.flag_ids(code, programme_id):
+            loader.post(f"/api/v1/red-flags/{flag_id}/{action}", {**body, "occurred_on": on}, who)
+
+
+def collective(loader: Loader) -> None:
+    """三资 (one disposal done properly, one refused); income; the 清零 list, leaders, plans."""
+    for village, body in data.ASSETS:
+        loader.post(f"/api/v1/villages/{village}/assets", body)
+    sale = {
+        "method": "sale",
+        "counterparty": "湘潭某农业专业合作社",
+        "proceeds": "230000",
+        "occurred_on": "2016-09-20",
+    }
+    vote = {
+        "held_on": "2016-09-10",
+        "representatives": 31,
+        "present": 26,
+        "votes_for": 22,
+        "votes_against": 3,
+    }
+    filing = {"filed_on": "2016-09-15", "reference": "易财备〔2016〕21号"}
+    loader.post(
+        "/api/v1/villages/金霞村/assets/JX-ZC-003/dispose", {**sale, "vote": vote, "filing": filing}
+    )
+    refused = loader.http.post(
+        "/api/v1/villages/石壁村/assets/SB-ZC-001/dispose",
+        json={**sale, "counterparty": "个人", "proceeds": "80000", "filing": filing},
+        headers=loader.tokens["economic"],
+    )
+    if refused.status_code != 422:
+        raise DemoError(f"the disposal without a vote was not refused: {refused.status_code}")
+    print(f"  三资：{len(data.ASSETS)} 项；石壁村老村部处置被拒绝：{refused.json()['detail']}")
+
+    for year, incomes, on in (
+        (2016, data.INCOME_2016, "2017-01-10"),
+        (2017, data.INCOME_2017, "2017-12-20"),
+    ):
+        for village, amount in incomes.items():
+            loader.post(
+                f"/api/v1/villages/{village}/collective-income",
+                {
+                    "year": year,
+                    "amount": amount,
+                    "source": "lease" if Decimal(amount) else "none",
+                    "reference": f"{village}-{year}",
+                    "occurred_on": on,
+                },
+            )
+        if year == 2016:
+            for village, (leader, post, title, measures) in data.ZERO_VILLAGES.items():
+                base = f"/api/v1/villages/{village}"
+                loader.post(
+                    f"{base}/zero-income-leader",
+                    {"leader_name": leader, "leader_post": post, "occurred_on": "2017-01-20"},
+                )
+                loader.post(
+                    f"{base}/plans",
+                    {
+                        "reference": f"{village}-一村一策",
+                        "title": title,
+                        "measures": measures,
+                        "target_income": "30000",
+                        "occurred_on": "2017-02-10",
+                    },
+                )
+
+
+def disclosures(loader: Loader, villages: list[str]) -> None:
+    """Quarterly finance disclosures, on the 10th of the month after each quarter."""
+    for village in villages:
+        for year, quarter in data.DISCLOSED_QUARTERS:
+            if (village, (year, quarter)) == data.DISCLOSURE_LAPSE:
+                continue
+            after = dt.date(year + quarter // 4, quarter % 4 * 3 + 1, 10)
+            loader.post(
+                f"/api/v1/villages/{village}/finance-disclosures",
+                {
+                    "period": f"{year}Q{quarter}",
+                    "income_total": str(20000 + 1000 * quarter),
+                    "expenditure_total": str(18000 + 900 * quarter),
+                    "occurred_on": after.isoformat(),
+                },
+            )

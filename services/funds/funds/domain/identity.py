@@ -1,0 +1,60 @@
+"""Identifiers and stream ids of the funds service.
+
+Ids derived from natural keys (a programme's code, a voucher number, a flag's code and subject)
+make commands idempotent: the same key names the same stream, which then `exists`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+#: The namespace of every name-based id of the funds service (UUIDv5).
+FUNDS_NAMESPACE = uuid.UUID("6f1d8a52-3c1e-5b7a-9e43-2a5c1f0b7d11")
+
+
+def name_id(*parts: str) -> str:
+    """A stable UUIDv5 for a natural key."""
+    return str(uuid.uuid5(FUNDS_NAMESPACE, "\x1f".join(parts)))
+
+
+def person_key(id_number: str) -> str:
+    """A stable key for a resident ID number that does not show it (SHA-256, 32 hex)."""
+    return hashlib.sha256(id_number.strip().upper().encode()).hexdigest()[:32]
+
+
+def programme_id_for(town: str, code: str) -> str:
+    """A programme's id from its code (项目编号), unique in the town."""
+    return name_id("programme", town, code.strip())
+
+
+def flag_id_for(code: str, subject: str) -> str:
+    """A red flag's id: one flag per rule code and subject (a disbursement, a programme ...)."""
+    return name_id("redflag", code, subject)
+
+
+def programme_stream(programme_id: str) -> str:
+    return f"programme-{programme_id}"
+
+
+def beneficiary_stream(id_number: str) -> str:
+    return f"beneficiary-{person_key(id_number)}"
+
+
+def red_flag_stream(flag_id: str) -> str:
+    return f"redflag-{flag_id}"
+
+
+def ledger_stream(village_code: str) -> str:
+    """A village's collective 三资 ledger."""
+    return f"assets-{village_code}"
+
+
+def economy_stream(village_code: str) -> str:
+    """A village's collective economy (income, 清零)."""
+    return f"collective-{village_code}"
+
+
+def disclosure_stream(village_code: str) -> str:
+    """A village's finance disclosures (阳光村务)."""
+    return f"disclosure-{village_code}"

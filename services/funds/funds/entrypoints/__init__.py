@@ -1,0 +1,1 @@
+"""HTTP routes and reactions to other services' events."""

@@ -1,0 +1,78 @@
+"""The demo loader against a real funds process (uvicorn on a free port, fresh schema): every
+red-flag code appears, and a second run changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import uvicorn
+from funds import demo
+from funds.bootstrap import build_app
+from funds.domain.codes import CODES
+
+from shared.auth import Role
+from shared.testing import TEST_SECRET, Infra, bearer, eventually, service_settings
+
+pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextlib.asynccontextmanager
+async def running(infra: Infra) -> AsyncIterator[str]:
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(build_app(service_settings(infra)), port=port, log_config=None)
+    )
+    task = asyncio.create_task(server.serve())
+
+    async def started() -> bool:
+        return server.started
+
+    try:
+        await eventually(started, timeout=30, what="uvicorn started")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def test_the_demo_plants_every_code_and_is_idempotent(
+    infra: Infra, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LIANXIN_TOKEN_SECRET", TEST_SECRET)
+    headers = bearer(Role.TOWN_SECRETARY)
+    async with running(infra) as base, httpx.AsyncClient(base_url=base, headers=headers) as http:
+        settled: list[int] = []
+
+        async def view_settled() -> bool:  # let the view catch up on relief.events first
+            count = (await http.get("/api/v1/relief-households")).json()["count"]
+            settled.append(count)
+            return len(settled) > 3 and len(set(settled[-3:])) == 1
+
+        await eventually(view_settled, timeout=30, interval=0.5, what="relief view settled")
+        assert await asyncio.to_thread(demo.main, ["--base-url", base, "--wait-relief", "1"]) == 0
+        first = (await http.get("/api/v1/red-flags")).json()
+        assert {f["code"] for f in first} == set(CODES)
+        assert await asyncio.to_thread(demo.main, ["--base-url", base, "--wait-relief", "1"]) == 0
+        second = (await http.get("/api/v1/red-flags")).json()
+        assert sorted(f["flag_id"] for f in second) == sorted(f["flag_id"] for f in first)
+        statuses = {f["code"]: f["status"] for f in second}
+        assert statuses["FUNDS-DUPLICATE"] == "confirmed"
+        assert statuses["FUNDS-CADRE-RELATIVE"] == "explained"
+        zero = (await http.get("/api/v1/collective-economy/zero-income-villages")).json()
+        assert {v["village"] for v in zero["villages"]} == {"石壁村", "响塘村"}
+        overdue = await http.get(
+            "/api/v1/finance-disclosures/overdue", params={"as_of": "2017-08-15"}
+        )
+        assert [v["village"] for v in overdue.json()["villages"]] == ["响塘村"]
