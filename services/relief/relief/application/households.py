@@ -1,0 +1,173 @@
+"""Handlers of the household commands: load, let the household decide, hand back for commit."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from relief.application.commands import (
+    AssessIncome,
+    CheckGuarantees,
+    CompleteMeasure,
+    CorrectHouseholdRecord,
+    ExitPoverty,
+    PairHousehold,
+    PlanMeasure,
+    RecordVisit,
+    RegisterHousehold,
+    RepairHousehold,
+    ReturnToPoverty,
+)
+from relief.application.ports import Env, UnitOfWorkPort
+from relief.domain.events import Helper
+from relief.domain.helpers import cadre_helper, party_member_helper
+from relief.domain.household import Household, household_stream
+from relief.domain.household_record import HeadIndex, Person, head_index_stream
+from relief.domain.values import HEAD_RELATION
+from shared.ids import uuid7
+from shared.kernel import Aggregate, AlreadyExists, ConcurrencyConflict, Refused, mask_id
+from shared.town import Village
+
+Result = tuple[str, Aggregate]
+
+
+def known_village(env: Env, name: str) -> Village:
+    """The town's village or community of that name; anything else is refused."""
+    village = env.town.village(name)
+    if village is None:
+        raise Refused(f"未知村/社区：{name} (unknown village or community of {env.town.name})")
+    return village
+
+
+def check_version(aggregate: Aggregate, expected: int | None) -> None:
+    """Optimistic concurrency on the caller's side: they saw `expected`, it is now otherwise."""
+    if expected is not None and aggregate.version != expected:
+        raise ConcurrencyConflict(
+            f"记录已被修改：现为版本 {aggregate.version}，请求基于版本 {expected}，请刷新后重试 "
+            "(changed since read: reload and retry)"
+        )
+
+
+async def load_household(
+    uow: UnitOfWorkPort, env: Env, household_id: str, expected: int | None
+) -> Household:
+    household = await uow.get(Household, household_stream(household_id), "农户 (household)")
+    env.scope.check(household.village)
+    check_version(household, expected)
+    return household
+
+
+async def register(cmd: RegisterHousehold, uow: UnitOfWorkPort, env: Env) -> Result:
+    """建档立卡: every check before anything is tracked, so a bulk import can go on."""
+    village = known_village(env, cmd.village)
+    env.scope.check(village.name)
+    household_id = cmd.household_id or str(uuid7())
+    household = Household.register(
+        household_id=household_id,
+        village=village.name,
+        village_code=village.code,
+        head=Person(cmd.head_name, cmd.head_id_number, HEAD_RELATION),
+        members=list(cmd.members),
+        causes=list(cmd.causes),
+        income_per_head=cmd.income_per_head,
+        on=env.day,
+    )
+    if (await uow.load(Household, household.stream_id)).exists:
+        raise AlreadyExists(f"农户编号 {household_id} 已被使用 (household id already in use)")
+    index = await uow.load(HeadIndex, head_index_stream(household.head_id_number))
+    index.claim(household_id, mask_id(household.head_id_number))
+    uow.add(household)
+    return household_id, household
+
+
+async def correct(cmd: CorrectHouseholdRecord, uow: UnitOfWorkPort, env: Env) -> Result:
+    household = await load_household(uow, env, cmd.household_id, cmd.expected_version)
+    household.correct(
+        head_name=cmd.head_name,
+        members=list(cmd.members),
+        causes=list(cmd.causes),
+        reason=cmd.reason,
+        on=env.day,
+    )
+    return cmd.household_id, household
+
+
+async def assess_income(cmd: AssessIncome, uow: UnitOfWorkPort, env: Env) -> Result:
+    household = await load_household(uow, env, cmd.household_id, cmd.expected_version)
+    year = cmd.year or env.day.year
+    household.assess_income(year=year, income_per_head=cmd.income_per_head, on=env.day)
+    return cmd.household_id, household
+
+
+async def check_guarantees(cmd: CheckGuarantees, uow: UnitOfWorkPort, env: Env) -> Result:
+    household = await load_household(uow, env, cmd.household_id, cmd.expected_version)
+    household.check_guarantees(cmd.checks, notes=cmd.notes, on=env.day)
+    return cmd.household_id, household
+
+
+async def exit_poverty(cmd: ExitPoverty, uow: UnitOfWorkPort, env: Env) -> Result:
+    household = await load_household(uow, env, cmd.household_id, cmd.expected_version)
+    lines = env.policy.lines
+    household.exit_poverty(line=lines.line_for(env.day.year), revision=lines.revision, on=env.day)
+    return cmd.household_id, household
+
+
+async def return_to_poverty(cmd: ReturnToPoverty, uow: UnitOfWorkPort, env: Env) -> Result:
+    household = await load_household(uow, env, cmd.household_id, cmd.expected_version)
+    household.return_to_poverty(reason=cmd.reason, income_per_head=cmd.income_per_head, on=env.day)
+    return cmd.household_id, household
+
+
+async def _helper(cmd: PairHousehold, env: Env) -> Helper:
+    if cmd.member_id:
+        return party_member_helper(cmd.member_id, await env.members.member(cmd.member_id))
+    return cadre_helper(cmd.cadre_name, cmd.cadre_post)
+
+
+async def pair(cmd: PairHousehold, uow: UnitOfWorkPort, env: Env) -> Result:
+    household = await load_household(uow, env, cmd.household_id, cmd.expected_version)
+    household.pair(await _helper(cmd, env), on=env.day)
+    return cmd.household_id, household
+
+
+async def repair(cmd: RepairHousehold, uow: UnitOfWorkPort, env: Env) -> Result:
+    household = await load_household(uow, env, cmd.household_id, cmd.expected_version)
+    household.repair(await _helper(cmd, env), reason=cmd.reason, on=env.day)
+    return cmd.household_id, household
+
+
+async def visit(cmd: RecordVisit, uow: UnitOfWorkPort, env: Env) -> Result:
+    household = await load_household(uow, env, cmd.household_id, cmd.expected_version)
+    visit_id = cmd.visit_id or str(uuid7())
+    household.visit(visit_id=visit_id, notes=cmd.notes, on=env.day, visitor=cmd.visitor)
+    return visit_id, household
+
+
+async def plan_measure(cmd: PlanMeasure, uow: UnitOfWorkPort, env: Env) -> Result:
+    household = await load_household(uow, env, cmd.household_id, cmd.expected_version)
+    measure_id = cmd.measure_id or str(uuid7())
+    household.plan_measure(
+        measure_id=measure_id, project=cmd.project, description=cmd.description, on=env.day
+    )
+    return measure_id, household
+
+
+async def complete_measure(cmd: CompleteMeasure, uow: UnitOfWorkPort, env: Env) -> Result:
+    household = await load_household(uow, env, cmd.household_id, cmd.expected_version)
+    household.complete_measure(measure_id=cmd.measure_id, outcome=cmd.outcome, on=env.day)
+    return cmd.measure_id, household
+
+
+HANDLERS: dict[type[Any], Callable[[Any, UnitOfWorkPort, Env], Awaitable[Result]]] = {
+    RegisterHousehold: register,
+    CorrectHouseholdRecord: correct,
+    AssessIncome: assess_income,
+    CheckGuarantees: check_guarantees,
+    ExitPoverty: exit_poverty,
+    ReturnToPoverty: return_to_poverty,
+    PairHousehold: pair,
+    RepairHousehold: repair,
+    RecordVisit: visit,
+    PlanMeasure: plan_measure,
+    CompleteMeasure: complete_measure,
+}

@@ -1,0 +1,58 @@
+"""The one place that wires the relief service: runtime (event store, relay, Kafka), its own
+tables, the reaction to party's events, the application service and the HTTP app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from relief.adapters.party_members import MIGRATIONS, PartyMembersView
+from relief.adapters.policy_file import load_policy
+from relief.adapters.reader import StoreReader
+from relief.application.ports import Clock, UnitOfWorkPort
+from relief.application.service import ReliefService, system_clock
+from relief.domain.values import Policy
+from relief.entrypoints.reactions import PARTY_TOPIC, party_member_joined
+from relief.entrypoints.routes import ROUTERS
+from shared.auth import load_secret
+from shared.eventstore import CommandContext
+from shared.runtime import ServiceRuntime
+from shared.settings import Settings
+from shared.town import load_town
+from shared.unit_of_work import UnitOfWork
+from shared.web import create_app
+
+SERVICE = "relief"
+PORT = 8101
+
+
+def build_app(
+    settings: Settings, *, policy: Policy | None = None, clock: Clock = system_clock
+) -> FastAPI:
+    """The relief app; its lifespan starts and stops the runtime."""
+    runtime = ServiceRuntime(settings, service=SERVICE)
+    members = PartyMembersView(runtime.engine, runtime.schema)
+    runtime.add_migrations("party_members", MIGRATIONS)
+    runtime.subscribe("party-members", [PARTY_TOPIC], party_member_joined(members))
+
+    def unit_of_work(ctx: CommandContext) -> UnitOfWorkPort:
+        return UnitOfWork(runtime.store, ctx, clock)
+
+    relief = ReliefService(
+        uow=unit_of_work,
+        members=members,
+        policy=policy or load_policy(),
+        town=load_town(settings.town_code),
+        clock=clock,
+    )
+    app = create_app(
+        title="relief 扶贫与民生实事 (measures 1–3)",
+        secret=load_secret(settings.token_secret, settings.token_secret_file, create=True),
+        routers=ROUTERS,
+        ready_checks=runtime.ready_checks,
+        lifespan=runtime.lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.relief = relief
+    app.state.reader = StoreReader(runtime.store)
+    app.state.party_members = members
+    return app

@@ -1,0 +1,158 @@
+"""HTTP routes of the five activities (五大活动): records, and progress against the plan's
+targets "as of" a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from relief.application import commands as c
+from relief.domain.activities import (
+    ACTIVITIES,
+    ActivityLedger,
+    EnterprisePairings,
+    FreeClinics,
+    PostLedger,
+    Progress,
+    StudentAid,
+    activity_stream,
+)
+from relief.domain.household import Household
+from relief.entrypoints import schemas as s
+from relief.entrypoints import views
+from relief.entrypoints.deps import (
+    Reader,
+    Writer,
+    end_of,
+    reader,
+    run,
+    service,
+    village_filter,
+)
+
+router = APIRouter(prefix="/api/v1/activities", tags=["activities 五大活动"])
+
+LEDGERS: dict[str, type[ActivityLedger]] = {
+    cls.activity: cls for cls in (EnterprisePairings, PostLedger, StudentAid, FreeClinics)
+}
+
+
+@router.post("/enterprise-pairings", status_code=201, summary="企业联农村：企业对接省定贫困村")
+async def enterprise_pairing(
+    body: s.EnterprisePairingIn, request: Request, who: Writer
+) -> dict[str, Any]:
+    cmd = c.RecordEnterprisePairing(
+        occurred_on=body.occurred_on,
+        enterprise=body.enterprise,
+        village=body.village,
+        people=body.people,
+        content=body.content,
+        record_id=s.client_id(body.record_id),
+    )
+    return await run(request, who, cmd)
+
+
+@router.post("/posts", status_code=201, summary="提供公益性岗位、就业岗位（目标 50 个）")
+async def posts(body: s.PostsIn, request: Request, who: Writer) -> dict[str, Any]:
+    cmd = c.RecordPosts(
+        occurred_on=body.occurred_on,
+        village=body.village,
+        kind=body.kind,
+        employer=body.employer,
+        posts=body.posts,
+        people=body.people,
+        record_id=s.client_id(body.record_id),
+    )
+    return await run(request, who, cmd)
+
+
+@router.post("/students", status_code=201, summary="帮助贫困生（目标 10 名）")
+async def students(body: s.StudentIn, request: Request, who: Writer) -> dict[str, Any]:
+    cmd = c.RecordStudentHelped(
+        occurred_on=body.occurred_on,
+        village=body.village,
+        student_name=body.student_name,
+        school=body.school,
+        support=body.support,
+        amount=body.amount,
+        people=body.people,
+        record_id=s.client_id(body.record_id),
+    )
+    return await run(request, who, cmd)
+
+
+@router.post("/clinics", status_code=201, summary="义诊（目标 10 名医务人员、4 场）")
+async def clinics(body: s.ClinicIn, request: Request, who: Writer) -> dict[str, Any]:
+    cmd = c.RecordFreeClinic(
+        occurred_on=body.occurred_on,
+        village=body.village,
+        medical_staff=body.medical_staff,
+        patients=body.patients,
+        services=body.services,
+        record_id=s.client_id(body.record_id),
+    )
+    return await run(request, who, cmd)
+
+
+def _pairing_progress(households: list[Household], deadline: dt.date) -> list[Progress]:
+    total = len(households)
+    return [
+        Progress(
+            "pairing",
+            "已结对贫困户",
+            sum(h.helper is not None for h in households),
+            total,
+            deadline,
+        ),
+        Progress(
+            "pairing", "已走访贫困户", sum(bool(h.visits) for h in households), total, deadline
+        ),
+    ]
+
+
+@router.get("/progress", summary="五大活动进度（对照目标，可按日期回看）")
+async def progress(
+    request: Request,
+    who: Reader,
+    as_of: Annotated[dt.date | None, Query(description="截至日期（默认今天）")] = None,
+) -> dict[str, Any]:
+    relief, store = service(request), reader(request)
+    town, targets, at = relief.town, relief.policy.targets, end_of(as_of)
+
+    async def ledger(cls: type[ActivityLedger]) -> Any:
+        return await store.one(cls, activity_stream(town.code, cls.activity), as_of=at)
+
+    poor = sum(v.poor_village for v in town.villages)
+    enterprise: EnterprisePairings = await ledger(EnterprisePairings)
+    post: PostLedger = await ledger(PostLedger)
+    aid: StudentAid = await ledger(StudentAid)
+    clinic: FreeClinics = await ledger(FreeClinics)
+    households = await store.all(Household, "relief.HouseholdRegistered", as_of=at)
+    lines = [
+        enterprise.progress(poor, targets, as_of),
+        *_pairing_progress(households, targets.deadline),
+        post.progress(targets, as_of),
+        aid.progress(targets, as_of),
+        *clinic.progress(targets, as_of),
+    ]
+    return {
+        "as_of": (as_of or relief.today()).isoformat(),
+        "progress": [views.progress(p) for p in lines],
+    }
+
+
+@router.get("/{activity}", summary="一项活动的记录")
+async def records(
+    activity: str,
+    request: Request,
+    who: Reader,
+    as_of: Annotated[dt.date | None, Query(description="截至日期")] = None,
+) -> dict[str, Any]:
+    cls = LEDGERS.get(activity)
+    if cls is None:
+        raise HTTPException(404, f"没有活动 {activity}；可选：{'、'.join(ACTIVITIES)}")
+    town = service(request).town.code
+    found = await reader(request).one(cls, activity_stream(town, activity), as_of=end_of(as_of))
+    return views.ledger(found, as_of, village_filter(who, None))

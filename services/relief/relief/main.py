@@ -1,0 +1,12 @@
+"""`python -m relief.main`: the relief service on port 8101 (PORT overrides)."""
+
+from relief.bootstrap import PORT, SERVICE, build_app
+from shared.serve import serve
+
+
+def main() -> None:
+    serve(build_app, service=SERVICE, default_port=PORT)
+
+
+if __name__ == "__main__":
+    main()
