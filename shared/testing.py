@@ -9,11 +9,12 @@ elsewhere the integration tests are skipped with the reason.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import shlex
 import subprocess
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,14 +23,16 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.auth import Principal, Role, issue_token
 from shared.db import make_engine
+from shared.envelope import GENESIS_HASH, SYSTEM_ACTOR, Actor, Envelope
 from shared.eventstore import EventStore
-from shared.settings import Settings
+from shared.ids import uuid7
+from shared.settings import YISUHE_TOWN_CODE, Settings
 from shared.topics import ensure_topics
 
 REPO = Path(__file__).resolve().parent.parent
@@ -192,3 +195,74 @@ def service_settings(infra: Infra, **overrides: Any) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)
+
+
+def foreign_envelope(
+    event_type: str,
+    stream_id: str,
+    payload: dict[str, Any],
+    *,
+    town: str = YISUHE_TOWN_CODE,
+    occurred_at: dt.datetime | None = None,
+    stream_version: int = 1,
+    prev_hash: str = GENESIS_HASH,
+    actor: Actor = SYSTEM_ACTOR,
+) -> Envelope:
+    """A sealed envelope shaped as another service publishes it: a test builds the events it
+    reacts to from the contracts, without importing that service."""
+    when = occurred_at or dt.datetime.now(dt.UTC)
+    return Envelope(
+        event_id=uuid7(),
+        event_type=event_type,
+        schema_version=1,
+        stream_id=stream_id,
+        stream_version=stream_version,
+        occurred_at=when,
+        recorded_at=dt.datetime.now(dt.UTC),
+        actor=actor,
+        correlation_id=uuid.uuid4(),
+        causation_id=None,
+        town=town,
+        payload=payload,
+    ).sealed(prev_hash)
+
+
+async def publish(bootstrap: str, topic: str, *envelopes: Envelope, key: str | None = None) -> None:
+    """Send envelopes to a topic as the relay would (key = stream id unless given)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        for env in envelopes:
+            await producer.send_and_wait(topic, env.to_json(), key=(key or env.stream_id).encode())
+    finally:
+        await producer.stop()
+
+
+async def find_on_topic(
+    bootstrap: str, topic: str, event_ids: Iterable[str | uuid.UUID], *, timeout: float = 30.0
+) -> dict[str, Envelope]:
+    """The envelopes with these event ids found on `topic` (read from the beginning, other
+    tests' events skipped), waiting at most `timeout` seconds for all of them."""
+    wanted = {str(i) for i in event_ids}
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
+    await consumer.start()
+    found: dict[str, Envelope] = {}
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while set(found) < wanted and asyncio.get_running_loop().time() < deadline:
+            batch = await consumer.getmany(timeout_ms=500, max_records=5000)
+            for records in batch.values():
+                for record in records:
+                    env = Envelope.from_json(record.value)
+                    if str(env.event_id) in wanted:
+                        assert record.key == env.stream_id.encode(), "key must be the stream id"
+                        found[str(env.event_id)] = env
+    finally:
+        await consumer.stop()
+    return found
