@@ -1,0 +1,100 @@
+"""What every party command handler needs, handed in by `bootstrap`: the event store, the
+lookup tables, the rule books and scoring sheets, the town, a clock — and the caller's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from party.adapters.views import Views
+from party.domain.assessment import ScoringSheets
+from party.domain.branches import TERRITORIAL, VillageRef
+from party.domain.rules import RuleBooks
+from shared.eventstore import CommandContext, EventStore
+from shared.kernel import Aggregate, ConcurrencyConflict, DomainError, NotFound, Refused
+
+#: Business dates are Chinese calendar days (UTC+8, no daylight saving).
+CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class OutOfScope(DomainError):
+    """The caller's role is limited to one village's branch and this is another one."""
+
+    status = 403
+    title = "无权限 (forbidden)"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which branches the caller may read or act on: all of them, or (a branch secretary)
+    the branch of their own village or community."""
+
+    village: str | None = None
+    limited: bool = False
+
+    def allows(self, kind: str, village: str | None) -> bool:
+        if not self.limited:
+            return True
+        return self.village is not None and kind in TERRITORIAL and village == self.village
+
+    def check(self, row: dict[str, Any] | None, what: str = "党支部") -> None:
+        """Refuse a branch (a lookup row) outside the scope; NotFound if there is none."""
+        if row is None:
+            raise NotFound(f"{what}不存在 (does not exist)")
+        if not self.allows(str(row["kind"]), row["village"]):
+            raise OutOfScope(f"只能处理本村/社区党支部 ({self.village}) 的事务 (own branch only)")
+
+
+EVERYTHING = Scope()
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a command changed: the entity's id and its stream's new version."""
+
+    id: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    """The handlers' dependencies."""
+
+    store: EventStore
+    views: Views
+    books: RuleBooks
+    sheets: ScoringSheets
+    villages: tuple[VillageRef, ...]
+    town_code: str
+    clock: Callable[[], dt.datetime]
+
+    def today(self) -> dt.date:
+        return self.clock().astimezone(CHINA).date()
+
+    def village(self, name: str) -> VillageRef:
+        for village in self.villages:
+            if name in (village.name, village.code):
+                return village
+        raise Refused(f"未知村/社区: {name} (unknown village)")
+
+    def dated(self, ctx: CommandContext, day: dt.date | None) -> tuple[CommandContext, dt.date]:
+        """The command's business day (today if not given; never in the future) and its
+        context dated to it."""
+        today = self.today()
+        if day is None:
+            return ctx, today
+        if day > today:
+            raise Refused(f"业务日期 {day} 晚于今天 (the business date is in the future)")
+        return ctx.at(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)), day
+
+
+def check_version(aggregate: Aggregate, expected: int | None) -> None:
+    """Optimistic concurrency from the caller: the stream must be where they saw it."""
+    if expected is not None and expected != aggregate.version:
+        raise ConcurrencyConflict(
+            f"{aggregate.stream_id} 当前版本为 {aggregate.version}，不是 {expected} (reload)"
+        )

@@ -1,0 +1,67 @@
+"""The one place that wires the party service: runtime, store with lookup tables, rule
+books, the reaction to supervision's accountability decisions, and the HTTP app."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import cast
+
+from fastapi import FastAPI
+
+from party.adapters.rulebooks import load_rule_books, load_scoring_sheets
+from party.adapters.store import PartyEventStore
+from party.adapters.views import Views
+from party.application.dependencies import Deps
+from party.domain.branches import VillageRef
+from party.entrypoints.reactions import supervision_handler
+from party.entrypoints.routes import router
+from shared.auth import load_secret
+from shared.runtime import ServiceRuntime
+from shared.settings import Settings
+from shared.topics import events_topic
+from shared.town import load_town
+from shared.web import ReadyCheck, create_app
+
+SERVICE = "party"
+PORT = 8104
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def build_app(settings: Settings, *, clock: Callable[[], dt.datetime] = _now) -> FastAPI:
+    """The party service's app; its lifespan runs the runtime (relay, consumer)."""
+    runtime = ServiceRuntime(settings, service=SERVICE)
+    views = Views(runtime.engine, runtime.schema)
+    runtime.add_migrations("views", views.migrations)
+    store = PartyEventStore(
+        runtime.engine,
+        schema=runtime.schema,
+        topic=runtime.store.topic,
+        views=views,
+        check=runtime.store.check,
+    )
+    runtime.store = store
+    town = load_town(settings.town_code)
+    deps = Deps(
+        store=store,
+        views=views,
+        books=load_rule_books(),
+        sheets=load_scoring_sheets(),
+        villages=tuple(VillageRef(v.code, v.name, v.kind) for v in town.villages),
+        town_code=settings.town_code,
+        clock=clock,
+    )
+    runtime.subscribe("accountability", [events_topic("supervision")], supervision_handler(deps))
+    app = create_app(
+        title="party 党组织和党员管理",
+        secret=load_secret(settings.token_secret, settings.token_secret_file, create=True),
+        routers=[router],
+        ready_checks=cast(dict[str, ReadyCheck], runtime.ready_checks),
+        lifespan=runtime.lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.party = deps
+    return app
