@@ -1,5 +1,11 @@
 # One image for every Lianxin service; docker-compose.yml picks the service with its command,
 # e.g. `python -m relief.main`. Without Docker, use deploy/local/infra.sh and `make run`.
+# The dashboard's chart library, from the npm registry (pinned by package-lock.json).
+FROM node:20-slim AS assets
+WORKDIR /frontend
+COPY services/projection/frontend/package.json services/projection/frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -23,6 +29,8 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY shared ./shared
 COPY services ./services
 COPY contracts ./contracts
+COPY --from=assets /frontend/node_modules/echarts/dist/echarts.common.min.js \
+     ./services/projection/projection/static/vendor/echarts.min.js
 RUN uv sync --frozen --no-dev
 
 ENV PATH="/app/.venv/bin:$PATH"

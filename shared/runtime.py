@@ -47,8 +47,12 @@ class ServiceRuntime:
         )
         self.publishes = publishes
         self.broker = KafkaBroker(settings.kafka_bootstrap_servers, logger=None)
-        self.producer = idempotent_producer(settings.kafka_bootstrap_servers)
-        self.relay = OutboxRelay(self.engine, self.producer, schema=self.schema)
+        # Only a publishing service has a producer and a relay (a consumer-only one, such as the
+        # projection, has no outbox to drain).
+        self.producer = idempotent_producer(settings.kafka_bootstrap_servers) if publishes else None
+        self.relay = (
+            OutboxRelay(self.engine, self.producer, schema=self.schema) if self.producer else None
+        )
         self.consumers: list[EventConsumer] = []
         self.migrations: list[tuple[str, Sequence[Migration]]] = []
         self._stop = asyncio.Event()
@@ -76,7 +80,8 @@ class ServiceRuntime:
 
     async def start(self) -> None:
         """Migrate, create topics, then start the relay and the subscribers."""
-        await self.store.migrate()
+        if self.publishes:
+            await self.store.migrate()
         for component, migrations in self.migrations:
             await migrate(self.engine, self.schema, component, migrations)
         for consumer in self.consumers:
@@ -88,7 +93,7 @@ class ServiceRuntime:
             self.settings.kafka_bootstrap_servers, topics, partitions=self.settings.topic_partitions
         )
         self._stop.clear()
-        if self.publishes:
+        if self.producer is not None and self.relay is not None:
             await self.producer.start()
             self._tasks.append(asyncio.create_task(self.relay.run(self._stop)))
         if self.consumers:
@@ -104,7 +109,7 @@ class ServiceRuntime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(task, 10)
         self._tasks.clear()
-        if self.publishes:
+        if self.producer is not None:
             await self.producer.stop()
         await self.engine.dispose()
 
@@ -122,7 +127,7 @@ class ServiceRuntime:
             return bool((await conn.execute(text("SELECT 1"))).scalar_one() == 1)
 
     async def broker_ready(self) -> bool:
-        if not self.publishes:
+        if self.producer is None:
             return True
         partitions = await asyncio.wait_for(self.producer.partitions_for(self.store.topic), 3)
         return bool(partitions)

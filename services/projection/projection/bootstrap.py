@@ -1,0 +1,69 @@
+"""The one place that wires the projection service: settings, engine, consumer, API, pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from starlette.middleware.gzip import GZipMiddleware
+
+from projection.adapters.generations import Generations
+from projection.adapters.reader import ReadModels
+from projection.domain.catalogue import RULES
+from projection.entrypoints import api, web
+from projection.entrypoints.auth import CookieBearer
+from projection.settings import ProjectionSettings
+from projection.worker import ProjectionWorker
+from shared.auth import load_secret
+from shared.db import make_engine
+from shared.settings import Settings
+from shared.web import create_app
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def build_app(settings: Settings | None = None, *, consume: bool = True) -> FastAPI:
+    """The projection's FastAPI app; with `consume`, its lifespan also runs the consumer."""
+    cfg = ProjectionSettings.from_settings(settings) if settings else ProjectionSettings()
+    engine = make_engine(cfg.database_url)
+    generations = Generations(engine, cfg.home_schema)
+    worker = ProjectionWorker(cfg, generations, RULES)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await generations.migrate()
+        if consume:
+            await worker.start()
+        try:
+            yield
+        finally:
+            await worker.stop()
+            await engine.dispose()
+
+    async def database_ready() -> bool:
+        async with engine.connect() as conn:
+            return bool((await conn.execute(text("SELECT 1"))).scalar_one() == 1)
+
+    async def consumer_ready() -> bool:
+        return worker.running or not consume
+
+    app = create_app(
+        title="连心惠民 · 领导驾驶舱 (projection)",
+        secret=load_secret(cfg.token_secret, cfg.token_secret_file, create=True),
+        routers=[api.router, web.router],
+        ready_checks={"database": database_ready, "consumer": consumer_ready},
+        lifespan=lifespan,
+    )
+    app.state.settings = cfg
+    app.state.engine = engine
+    app.state.generations = generations
+    app.state.reader = ReadModels(engine, generations)
+    app.state.worker = worker
+    app.add_middleware(CookieBearer)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    return app

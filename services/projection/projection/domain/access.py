@@ -1,0 +1,53 @@
+"""Who may read what in the leadership views, and what they see of people.
+
+- Personal names and ID numbers are shown in full to the town secretary, the discipline
+  secretary and the auditor; every other role sees them masked (`张*`, `430321********1234`).
+- Village clerks and branch secretaries see their own village only (asking for another: 403).
+- Micro-corruption clues and inaction reports (measure 11, 13) are listed in detail for the town
+  secretary, the discipline secretary and the auditor; other leaders see their counts only.
+- Replay reports are for the auditor and the town secretary.
+- The public role reads only the public page of published notices (公示).
+"""
+
+from __future__ import annotations
+
+from shared.auth import Principal, Role
+
+FULL_DETAIL = frozenset({Role.TOWN_SECRETARY, Role.DISCIPLINE_SECRETARY, Role.AUDITOR})
+VILLAGE_SCOPED = frozenset({Role.VILLAGE_CLERK, Role.BRANCH_SECRETARY})
+CLUE_READERS = FULL_DETAIL
+REPLAY_READERS = frozenset({Role.AUDITOR, Role.TOWN_SECRETARY})
+#: Every role that reads the leadership views (everyone but the public).
+VIEW_READERS = tuple(r for r in Role if r is not Role.PUBLIC)
+
+
+class OutOfScope(Exception):
+    """The caller asked for a village outside their scope."""
+
+
+def sees_full_detail(principal: Principal) -> bool:
+    return principal.role in FULL_DETAIL
+
+
+def sees_clues(principal: Principal) -> bool:
+    return principal.role in CLUE_READERS
+
+
+def village_scope(principal: Principal, requested: str | None) -> str | None:
+    """The village a request is limited to: the caller's own for village-scoped roles."""
+    if principal.role in VILLAGE_SCOPED:
+        if not principal.village:
+            raise OutOfScope("该账号未绑定村/社区 (no village on this account)")
+        if requested and requested != principal.village:
+            raise OutOfScope(
+                f"只能查看本村数据 (only {principal.village} may be read with this role)"
+            )
+        return principal.village
+    return requested or None
+
+
+def may_read_village(principal: Principal, village: str | None) -> bool:
+    """Whether an entity of `village` (None: town level) is within the caller's scope."""
+    if principal.role in VILLAGE_SCOPED:
+        return village is not None and village == principal.village
+    return principal.role is not Role.PUBLIC

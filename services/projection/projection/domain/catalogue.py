@@ -1,0 +1,85 @@
+"""Every event type the projection understands, and the zh-CN names of kinds and statuses.
+
+Event types not listed here still enter the event log and their streams' audit trails; their
+entities get the payload's fields (a new service's events show before their views exist).
+"""
+
+from __future__ import annotations
+
+from projection.domain import funds, party, relief, supervision
+from projection.domain.folds import Rule
+
+RULES: dict[str, Rule] = {**relief.RULES, **funds.RULES, **supervision.RULES, **party.RULES}
+
+KIND_LABELS = {
+    "household": "贫困户",
+    "household_index": "户主身份证索引",
+    "activity": "五大活动",
+    "project": "民生实事项目",
+    "site": "社区服务场所",
+    "station": "便民服务站",
+    "agency": "代办事项",
+    "programme": "资金项目",
+    "beneficiary": "领款人",
+    "redflag": "问题预警",
+    "assets": "三资台账",
+    "collective": "村级集体经济",
+    "disclosure": "村级财务公开",
+    "measure": "主要措施",
+    "item": "清单事项",
+    "petition": "信访件",
+    "directive": "批示交办件",
+    "clue": "问题线索",
+    "branch": "党支部",
+    "member": "党员",
+    "training": "集中培训",
+    "assessment": "支部量化评分",
+    "adjustment": "村干部调整",
+    "accountability": "问责扣分",
+    "party_key": "登记索引",
+}
+
+#: Kinds whose audit trail only the clue readers may open (measure 11 and 13 casework).
+CONFIDENTIAL_KINDS = frozenset({"clue"})
+
+
+def status_label(kind: str, status: str | None) -> str:
+    """The zh-CN name of a status of an entity of `kind`."""
+    if not status:
+        return ""
+    for labels in _LABELS_BY_KIND.get(kind, ()):
+        if status in labels:
+            return labels[status]
+    for labels in _ALL:
+        if status in labels:
+            return labels[status]
+    return status
+
+
+def event_label(event_type: str) -> str:
+    """The zh-CN name of an event type (its wire name when unknown)."""
+    rule = RULES.get(event_type)
+    return rule.label if rule and rule.label else event_type.rsplit(".", 1)[-1]
+
+
+_ALL = (
+    supervision.STATUS_LABELS,
+    relief.STATUS_LABELS,
+    funds.STATUS_LABELS,
+    party.STATUS_LABELS,
+)
+_LABELS_BY_KIND = {
+    **{k: (relief.STATUS_LABELS,) for k in ("household", "project", "site", "station", "agency")},
+    **{
+        k: (funds.STATUS_LABELS,)
+        for k in ("programme", "beneficiary", "redflag", "assets", "collective", "disclosure")
+    },
+    **{
+        k: (supervision.STATUS_LABELS,)
+        for k in ("measure", "item", "petition", "directive", "clue")
+    },
+    **{
+        k: (party.STATUS_LABELS,)
+        for k in ("branch", "member", "training", "assessment", "adjustment")
+    },
+}

@@ -1,0 +1,301 @@
+"""How funds' events (measures 4, 6, 13, 14) change the projection's entities.
+
+Streams: `programme-<id>` (惠农涉农资金: allocations, disbursements, expenditure, changes,
+公示), `beneficiary-<key>` (one person's payments and cadre relations), `redflag-<id>`,
+`assets-<village code>` (三资 ledger), `collective-<village code>` (集体经济收入, 清零),
+`disclosure-<village code>` (阳光村务). Money is summed as Decimal and kept as a string.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from projection.domain.folds import Fact, Rule, State
+
+PROGRAMME, BENEFICIARY, RED_FLAG, ASSETS, COLLECTIVE, DISCLOSURE = (
+    "programme",
+    "beneficiary",
+    "redflag",
+    "assets",
+    "collective",
+    "disclosure",
+)
+
+STATUS_LABELS = {
+    "created": "已设立",
+    "started": "已启动",
+    "raised": "已预警",
+    "acknowledged": "已签收",
+    "explained": "已说明",
+    "confirmed": "已确认",
+    "accountability": "已问责",
+    "dismissed": "已了结",
+    "zero": "无集体收入（清零村）",
+    "cleared": "已清零销号",
+    "has_income": "有集体收入",
+    "disclosing": "按期公开",
+    "ledger": "三资台账",
+}
+
+PURPOSES = {
+    "industry": "产业发展",
+    "housing": "住房保障",
+    "relocation": "易地搬迁",
+    "education": "教育资助",
+    "medical": "医疗救助",
+    "subsistence": "生活补助",
+    "agriculture": "农业补贴",
+    "employment": "就业扶持",
+    "infrastructure": "基础设施",
+    "administration": "管理费用",
+    "other": "其他",
+}
+
+
+def money(value: Any) -> Decimal:
+    """A money value from a payload or state (a decimal string), 0 when absent."""
+    if value is None or value == "":
+        return Decimal(0)
+    return Decimal(str(value))
+
+
+def _add(state: State, key: str, amount: Any) -> None:
+    state[key] = str(money(state.get(key)) + money(amount))
+
+
+def _add_in(state: State, key: str, sub: str, amount: Any) -> None:
+    table = dict(state.get(key) or {})
+    table[sub] = str(money(table.get(sub)) + money(amount))
+    state[key] = table
+
+
+def _allocated(state: State, fact: Fact) -> None:
+    amount = fact.payload.get("amount")
+    _add(state, "allocated", amount)
+    _add_in(state, "allocated_by_village", str(fact.payload.get("village")), amount)
+    state["allocations"] = int(state.get("allocations") or 0) + 1
+
+
+def _started(state: State, fact: Fact) -> None:
+    state["started_on"] = fact.date("started_on")
+
+
+def _disbursed(state: State, fact: Fact) -> None:
+    p = fact.payload
+    amount, entitled = money(p.get("amount")), p.get("entitled_amount")
+    village = str(p.get("village"))
+    _add(state, "disbursed", amount)
+    _add_in(state, "disbursed_by_village", village, amount)
+    state["disbursements"] = int(state.get("disbursements") or 0) + 1
+    deadline = state.get("disbursement_deadline")
+    paid_on = fact.date("paid_on")
+    if deadline and paid_on > str(deadline):
+        state["late"] = int(state.get("late") or 0) + 1
+    else:
+        state["on_time"] = int(state.get("on_time") or 0) + 1
+    if entitled is not None and amount < money(entitled):
+        state["short"] = int(state.get("short") or 0) + 1
+        _add(state, "short_amount", money(entitled) - amount)
+    state["last_paid_on"] = max(str(state.get("last_paid_on") or ""), paid_on)
+
+
+def _spent(state: State, fact: Fact) -> None:
+    _add(state, "spent", fact.payload.get("amount"))
+    state["expenditures"] = int(state.get("expenditures") or 0) + 1
+
+
+def _changed(state: State, fact: Fact) -> None:
+    state["changes"] = int(state.get("changes") or 0) + 1
+    if not fact.payload.get("approved"):
+        state["unapproved_changes"] = int(state.get("unapproved_changes") or 0) + 1
+
+
+def _exclusive(state: State, fact: Fact) -> None:
+    others = set(state.get("exclusive_with") or [])
+    others.add(str(fact.payload.get("other_programme_id")))
+    state["exclusive_with"] = sorted(others)
+
+
+def _notice(state: State, fact: Fact) -> None:
+    p = fact.payload
+    notices = dict(state.get("notices") or {})
+    key = str(p.get("notice_id"))
+    notice = dict(notices.get(key) or {})
+    if fact.event_type.endswith("Opened"):
+        notice.update(
+            title=p.get("title"),
+            village=p.get("village"),
+            opened_on=p.get("opened_on"),
+            ends_on=p.get("ends_on"),
+            status="open",
+            objections=0,
+        )
+    elif fact.event_type.endswith("ObjectionRecorded"):
+        notice["objections"] = int(notice.get("objections") or 0) + 1
+    else:
+        notice.update(
+            closed_on=p.get("closed_on"),
+            objections=p.get("objections"),
+            outcome=p.get("outcome"),
+            status="closed",
+        )
+    notices[key] = notice
+    state["notices"] = notices
+
+
+def _paid(state: State, fact: Fact) -> None:
+    _add(state, "received_total", fact.payload.get("amount"))
+    state["payments"] = int(state.get("payments") or 0) + 1
+    programmes = set(state.get("programmes") or [])
+    programmes.add(str(fact.payload.get("programme_id")))
+    state["programmes"] = sorted(programmes)
+    state["village"] = state.get("village") or fact.payload.get("village")
+
+
+def _relation(state: State, fact: Fact) -> None:
+    state["cadre_relative"] = True
+    state["relations"] = int(state.get("relations") or 0) + 1
+
+
+def _flag_outcome(state: State, fact: Fact) -> None:
+    outcome = fact.payload.get("outcome")
+    state["status"] = "accountability" if outcome == "accountability" else "dismissed"
+    state["concluded_on"] = fact.date("concluded_on")
+
+
+def _asset_registered(state: State, fact: Fact) -> None:
+    p = fact.payload
+    state["village"] = p.get("village")
+    state["status"] = "ledger"
+    assets = dict(state.get("assets") or {})
+    assets[str(p.get("asset_id"))] = {
+        "asset_code": p.get("asset_code"),
+        "asset_name": p.get("name"),
+        "category": p.get("category"),
+        "value": p.get("value"),
+        "government_funded": p.get("government_funded"),
+        "status": "registered",
+        "registered_on": p.get("registered_on"),
+    }
+    state["assets"] = assets
+    _add(state, "ledger_value", p.get("value"))
+
+
+def _asset_disposed(state: State, fact: Fact) -> None:
+    p = fact.payload
+    assets = dict(state.get("assets") or {})
+    key = str(p.get("asset_id"))
+    asset = dict(assets.get(key) or {})
+    asset.update(
+        status="disposed",
+        method=p.get("method"),
+        proceeds=p.get("proceeds"),
+        disposed_on=p.get("disposed_on"),
+    )
+    assets[key] = asset
+    state["assets"] = assets
+    state["disposals"] = int(state.get("disposals") or 0) + 1
+    _add(state, "disposal_proceeds", p.get("proceeds"))
+
+
+def _proceeds_booked(state: State, fact: Fact) -> None:
+    p = fact.payload
+    assets = dict(state.get("assets") or {})
+    key = str(p.get("asset_id"))
+    asset = dict(assets.get(key) or {})
+    asset.update(booked=p.get("amount"), booked_on=p.get("booked_on"))
+    assets[key] = asset
+    state["assets"] = assets
+    _add(state, "proceeds_booked", p.get("amount"))
+
+
+def _income(state: State, fact: Fact) -> None:
+    p = fact.payload
+    state["village"] = p.get("village")
+    _add_in(state, "income_by_year", str(p.get("year")), p.get("amount"))
+    if state.get("status") != "zero":
+        state["status"] = "has_income" if money(p.get("amount")) > 0 else "zero_reported"
+
+
+def _zero(state: State, fact: Fact) -> None:
+    state["village"] = fact.payload.get("village")
+    state["status"] = "zero"
+    state["zero_year"] = fact.payload.get("year")
+    state["zero_listed_on"] = fact.date("listed_on")
+
+
+def _leader(state: State, fact: Fact) -> None:
+    state["leader_name"] = fact.payload.get("leader_name")
+    state["leader_post"] = fact.payload.get("leader_post")
+
+
+def _village_plan(state: State, fact: Fact) -> None:
+    state["plan_title"] = fact.payload.get("title")
+    state["plan_target_income"] = fact.payload.get("target_income")
+    state["plan_recorded_on"] = fact.date("recorded_on")
+
+
+def _cleared(state: State, fact: Fact) -> None:
+    state["status"] = "cleared"
+    state["cleared_on"] = fact.date("cleared_on")
+    state["cleared_income"] = fact.payload.get("income")
+
+
+def _disclosed(state: State, fact: Fact) -> None:
+    state["village"] = fact.payload.get("village")
+    state["status"] = "disclosing"
+    periods = set(state.get("periods") or [])
+    periods.add(str(fact.payload.get("period")))
+    state["periods"] = sorted(periods)
+    state["last_disclosed_on"] = fact.date("disclosed_on")
+
+
+RULES: dict[str, Rule] = {
+    "funds.ProgrammeCreated": Rule(PROGRAMME, "created", label="设立资金项目"),
+    "funds.ProgrammeExclusivityDeclared": Rule(
+        PROGRAMME, fold=_exclusive, merge=False, label="声明互斥项目"
+    ),
+    "funds.FundsAllocated": Rule(PROGRAMME, fold=_allocated, merge=False, label="资金分配到村"),
+    "funds.ProgrammeStarted": Rule(PROGRAMME, "started", _started, merge=False, label="项目启动"),
+    "funds.DisbursementRecorded": Rule(PROGRAMME, fold=_disbursed, merge=False, label="资金发放"),
+    "funds.ExpenditureRecorded": Rule(PROGRAMME, fold=_spent, merge=False, label="项目支出"),
+    "funds.ProgrammeChangeRecorded": Rule(PROGRAMME, fold=_changed, merge=False, label="项目变更"),
+    "funds.PublicNoticeOpened": Rule(PROGRAMME, fold=_notice, merge=False, label="公示开始"),
+    "funds.PublicNoticeObjectionRecorded": Rule(
+        PROGRAMME, fold=_notice, merge=False, label="公示异议"
+    ),
+    "funds.PublicNoticeClosed": Rule(PROGRAMME, fold=_notice, merge=False, label="公示结束"),
+    "funds.BeneficiaryPaid": Rule(BENEFICIARY, fold=_paid, merge=False, label="领取资金"),
+    "funds.CadreRelationRecorded": Rule(BENEFICIARY, fold=_relation, label="村干部亲属关系登记"),
+    "funds.RedFlagRaised": Rule(RED_FLAG, "raised", label="问题预警"),
+    "funds.RedFlagAcknowledged": Rule(RED_FLAG, "acknowledged", label="预警签收"),
+    "funds.RedFlagExplained": Rule(RED_FLAG, "explained", label="情况说明"),
+    "funds.RedFlagConfirmed": Rule(RED_FLAG, "confirmed", label="问题属实确认"),
+    "funds.RedFlagOutcomeRecorded": Rule(
+        RED_FLAG, fold=_flag_outcome, merge=False, label="线索办结结果"
+    ),
+    "funds.CollectiveAssetRegistered": Rule(
+        ASSETS, fold=_asset_registered, merge=False, label="三资登记"
+    ),
+    "funds.CollectiveAssetDisposed": Rule(
+        ASSETS, fold=_asset_disposed, merge=False, label="三资处置"
+    ),
+    "funds.DisposalProceedsBooked": Rule(
+        ASSETS, fold=_proceeds_booked, merge=False, label="处置收益入账"
+    ),
+    "funds.CollectiveIncomeRecorded": Rule(
+        COLLECTIVE, fold=_income, merge=False, label="集体经济收入登记"
+    ),
+    "funds.ZeroIncomeVillageListed": Rule(COLLECTIVE, fold=_zero, merge=False, label="列入清零村"),
+    "funds.ZeroIncomeLeaderAssigned": Rule(
+        COLLECTIVE, fold=_leader, merge=False, label="安排联点负责人"
+    ),
+    "funds.VillagePlanRecorded": Rule(
+        COLLECTIVE, fold=_village_plan, merge=False, label="一村一策"
+    ),
+    "funds.ZeroIncomeVillageCleared": Rule(
+        COLLECTIVE, fold=_cleared, merge=False, label="清零销号"
+    ),
+    "funds.FinanceDisclosed": Rule(DISCLOSURE, fold=_disclosed, merge=False, label="村级财务公开"),
+}

@@ -1,0 +1,183 @@
+"""How supervision's events (the plan's 14 measures, measures 7, 11, 12, 13) change the
+projection's entities.
+
+Streams: `measure-<plan>-<nn>` (the 14 measures), `item-<id>` (问题/责任/整改清单),
+`petition-<id>` (信访), `directive-<id>` (批示件、交办事项), `clue-<id>` (为官不为、雁过拔毛).
+"""
+
+from __future__ import annotations
+
+from projection.domain.folds import Fact, Rule, State, count
+
+MEASURE, ITEM, PETITION, DIRECTIVE, CLUE = "measure", "item", "petition", "directive", "clue"
+
+STATUS_LABELS = {
+    "registered": "已登记",
+    "open": "待整改",
+    "in_progress": "整改中",
+    "rectified": "已整改",
+    "closed": "已销号",
+    "received": "已受理",
+    "classified": "已分类",
+    "handling": "化解中",
+    "resolved": "已化解",
+    "assigned": "已交办",
+    "reported_back": "已反馈",
+    "completed": "已办结",
+    "verified": "已核实",
+    "deciding": "问责中",
+    "concluded": "已问责办结",
+    "dismissed": "已了结",
+}
+
+#: Statuses in which a piece of casework is done (not counted as backlog or overdue).
+DONE = {
+    ITEM: {"rectified", "closed"},
+    PETITION: {"resolved", "closed"},
+    DIRECTIVE: {"reported_back", "completed"},
+    CLUE: {"concluded", "dismissed"},
+}
+
+
+def _measure(state: State, fact: Fact) -> None:
+    state["due_on"] = fact.payload.get("due_on")
+
+
+def _item_listed(state: State, fact: Fact) -> None:
+    state["listed_on"] = fact.date("listed_on")
+
+
+def _item_rectified(state: State, fact: Fact) -> None:
+    state["rectified_on"] = fact.date("rectified_on")
+
+
+def _item_closed(state: State, fact: Fact) -> None:
+    state["closed_on"] = fact.date("closed_on")
+
+
+def _item_reopened(state: State, fact: Fact) -> None:
+    state["reopened"] = int(state.get("reopened") or 0) + 1
+    state["rectified_on"] = None
+    state["closed_on"] = None
+    if fact.payload.get("new_deadline"):
+        state["deadline"] = fact.payload.get("new_deadline")
+
+
+def _classified(state: State, fact: Fact) -> None:
+    state["focus_area"] = fact.payload.get("focus_area")
+    state["key_case"] = bool(fact.payload.get("key_case"))
+    if state.get("status") == "received":
+        state["status"] = "classified"
+
+
+def _team(state: State, fact: Fact) -> None:
+    state["team_name"] = fact.payload.get("team_name")
+    state["team_size"] = len(fact.payload.get("members") or [])
+
+
+def _resolved(state: State, fact: Fact) -> None:
+    state["resolved_on"] = fact.date("resolved_on")
+
+
+def _petition_closed(state: State, fact: Fact) -> None:
+    state["closed_on"] = fact.date("closed_on")
+
+
+def _petition_reopened(state: State, fact: Fact) -> None:
+    state["reopened"] = int(state.get("reopened") or 0) + 1
+    state["resolved_on"] = None
+    state["closed_on"] = None
+
+
+def _directive_assigned(state: State, fact: Fact) -> None:
+    if fact.payload.get("due_on"):
+        state["due_on"] = fact.payload.get("due_on")
+    state["assigned_on"] = fact.date("assigned_on")
+
+
+def _reported_back(state: State, fact: Fact) -> None:
+    state["reported_back_on"] = fact.date("reported_on")
+    state["result"] = fact.payload.get("result")
+
+
+def _directive_completed(state: State, fact: Fact) -> None:
+    state["completed_on"] = fact.date("completed_on")
+
+
+def _verified(state: State, fact: Fact) -> None:
+    state["verified_on"] = fact.date("verified_on")
+
+
+def _decided(state: State, fact: Fact) -> None:
+    decisions = list(state.get("decisions") or [])
+    p = fact.payload
+    decisions.append(
+        {
+            "case_id": p.get("case_id"),
+            "subject_name": p.get("subject_name"),
+            "subject_post": p.get("subject_post"),
+            "kind": p.get("kind"),
+            "decided_on": p.get("decided_on"),
+        }
+    )
+    state["decisions"] = decisions
+
+
+def _concluded(state: State, fact: Fact) -> None:
+    outcome = fact.payload.get("outcome")
+    state["status"] = "concluded" if outcome == "accountability" else "dismissed"
+    state["outcome"] = outcome
+    state["concluded_on"] = fact.date("concluded_on")
+    state["kinds"] = list(fact.payload.get("kinds") or [])
+
+
+RULES: dict[str, Rule] = {
+    "supervision.MeasureRegistered": Rule(MEASURE, "registered", _measure, label="措施登记督办"),
+    "supervision.ItemListed": Rule(ITEM, "open", _item_listed, label="列入清单"),
+    "supervision.ItemWorkStarted": Rule(ITEM, "in_progress", merge=False, label="开始整改"),
+    "supervision.ItemRectified": Rule(ITEM, "rectified", _item_rectified, label="整改到位"),
+    "supervision.ItemClosed": Rule(ITEM, "closed", _item_closed, label="销号"),
+    "supervision.ItemReopened": Rule(
+        ITEM, "in_progress", _item_reopened, merge=False, label="重新整改"
+    ),
+    "supervision.ItemNoted": Rule(ITEM, fold=count("notes"), merge=False, label="台帐记录"),
+    "supervision.BranchDesignationLiftNoted": Rule(
+        ITEM, fold=lambda s, f: s.update(branch_lifted_on=f.date("lifted_on")), label="摘帽记录"
+    ),
+    "supervision.PetitionReceived": Rule(PETITION, "received", label="信访受理"),
+    "supervision.RepeatPetitionLinked": Rule(
+        PETITION, fold=count("repeats"), merge=False, label="重复信访关联"
+    ),
+    "supervision.PetitionClassified": Rule(
+        PETITION, fold=_classified, merge=False, label="梳理归类"
+    ),
+    "supervision.PetitionTeamFormed": Rule(
+        PETITION, "handling", _team, merge=False, label="成立工作专班"
+    ),
+    "supervision.PetitionLeaderAssigned": Rule(PETITION, label="领导包案"),
+    "supervision.PetitionProgressNoted": Rule(
+        PETITION, fold=count("notes"), merge=False, label="跟踪督办"
+    ),
+    "supervision.PetitionResolved": Rule(PETITION, "resolved", _resolved, label="化解办结"),
+    "supervision.PetitionClosed": Rule(PETITION, "closed", _petition_closed, label="销号"),
+    "supervision.PetitionReopened": Rule(
+        PETITION, "handling", _petition_reopened, merge=False, label="重新办理"
+    ),
+    "supervision.DirectiveReceived": Rule(DIRECTIVE, "received", label="收到批示交办件"),
+    "supervision.DirectiveAssigned": Rule(DIRECTIVE, "assigned", _directive_assigned, label="交办"),
+    "supervision.DirectiveProgressReported": Rule(
+        DIRECTIVE, fold=count("reports"), merge=False, label="办理进展报告"
+    ),
+    "supervision.DirectiveReportedBack": Rule(
+        DIRECTIVE, "reported_back", _reported_back, merge=False, label="办理情况反馈"
+    ),
+    "supervision.DirectiveCompleted": Rule(
+        DIRECTIVE, "completed", _directive_completed, merge=False, label="办结"
+    ),
+    "supervision.ClueReceived": Rule(CLUE, "received", label="受理线索"),
+    "supervision.ClueVerified": Rule(CLUE, "verified", _verified, label="初步核实"),
+    "supervision.AccountabilityDecided": Rule(
+        CLUE, "deciding", _decided, merge=False, label="作出问责决定"
+    ),
+    "supervision.ClueConcluded": Rule(CLUE, fold=_concluded, merge=False, label="线索办结"),
+}

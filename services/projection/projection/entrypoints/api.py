@@ -1,0 +1,174 @@
+"""The JSON API: `/api/v1/views/<name>` (with `?format=csv|xlsx`), `/api/v1/audit/<stream>`,
+the public notices, replay reports and the projection's status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from projection.adapters.reader import ReadModels
+from projection.domain.access import (
+    REPLAY_READERS,
+    VIEW_READERS,
+    may_read_village,
+    sees_clues,
+    sees_full_detail,
+)
+from projection.domain.catalogue import CONFIDENTIAL_KINDS
+from projection.domain.masking import redact
+from projection.domain.timeframe import SHANGHAI, Window, end_of_day
+from projection.entrypoints.export import XLSX, to_csv, to_xlsx
+from projection.entrypoints.params import ViewQuery
+from projection.views.audit import audit_trail
+from projection.views.common import Ask
+from projection.views.model import View
+from projection.views.public import public_notices
+from projection.views.registry import SPECS, VIEWS
+from shared.auth import Principal
+from shared.web import require
+
+router = APIRouter(prefix="/api/v1", tags=["views"])
+Reader = Annotated[Principal, Depends(require(*VIEW_READERS))]
+
+
+def audit_url(stream_id: str) -> str:
+    return f"/api/v1/audit/{quote(stream_id, safe='')}"
+
+
+async def build_view(request: Request, name: str, ask: Ask, principal: Principal) -> View:
+    """A view built from the live schema, with personal data masked for the caller's role."""
+    spec = VIEWS.get(name)
+    if spec is None:
+        raise StarletteHTTPException(404, f"没有这个视图 (no view named {name})")
+    reader: ReadModels = request.app.state.reader
+    async with reader.snapshot() as snap:
+        view = await spec.build(snap, ask)
+    full = sees_full_detail(principal)
+    for table in view.tables:
+        table.rows = [
+            redact(row, full=full)
+            | ({"audit_url": audit_url(row["stream_id"])} if row.get("stream_id") else {})
+            for row in table.rows
+        ]
+    return view
+
+
+@router.get("/views", summary="列出全部视图")
+async def list_views(principal: Reader) -> list[dict[str, str]]:
+    return [
+        {"name": s.name, "title": s.title, "group": s.group, "url": f"/api/v1/views/{s.name}"}
+        for s in SPECS
+    ]
+
+
+@router.get("/views/{name:path}", summary="一个视图（JSON、CSV 或 XLSX）", response_model=None)
+async def get_view(
+    name: str,
+    request: Request,
+    principal: Reader,
+    query: Annotated[ViewQuery, Depends()],
+    format: Annotated[
+        Literal["json", "csv", "xlsx"], Query(description="json、csv 或 xlsx")
+    ] = "json",
+    table: Annotated[str | None, Query(description="CSV 导出哪张表（默认第一张）")] = None,
+) -> dict[str, Any] | Response:
+    view = await build_view(request, name, query.ask(request, principal), principal)
+    if format == "json":
+        return view.to_json()
+    stem = f"{name.replace('/', '-')}-{view.window.as_of or dt.datetime.now(SHANGHAI).date()}"
+    if format == "csv":
+        try:
+            chosen = view.table(table)
+        except KeyError as exc:
+            raise StarletteHTTPException(404, f"视图中没有这张表 (no table {table})") from exc
+        return Response(
+            to_csv(chosen),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{stem}-{chosen.name}.csv"'},
+        )
+    body = to_xlsx(
+        view,
+        user=f"{principal.name} ({principal.role.value})",
+        masked=not sees_full_detail(principal),
+    )
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
+    )
+
+
+async def load_audit(
+    request: Request, stream_id: str, principal: Principal, as_of: dt.date | None
+) -> dict[str, Any]:
+    """An entity's audit trail, if the caller may read it (404 when unknown, 403 when out of
+    scope)."""
+    reader: ReadModels = request.app.state.reader
+    async with reader.snapshot() as snap:
+        trail = await audit_trail(
+            snap,
+            stream_id,
+            full=sees_full_detail(principal),
+            cutoff=end_of_day(as_of) if as_of else None,
+        )
+    if trail is None:
+        raise StarletteHTTPException(404, f"没有该实体的事件 (no events of {stream_id})")
+    if not may_read_village(principal, trail["village"]):
+        raise StarletteHTTPException(403, "只能查看本村数据 (outside your village)")
+    if trail["kind"] in CONFIDENTIAL_KINDS and not sees_clues(principal):
+        raise StarletteHTTPException(403, "线索明细仅纪委书记、党委书记和审计可查看")
+    return trail
+
+
+@router.get("/audit/{stream_id}", summary="实体审计追溯（含哈希链校验）")
+async def get_audit(
+    stream_id: str,
+    request: Request,
+    principal: Reader,
+    as_of: Annotated[dt.date | None, Query(description="只列出截至该日发生的事件")] = None,
+) -> dict[str, Any]:
+    return await load_audit(request, stream_id, principal, as_of)
+
+
+@router.get("/public/notices", summary="公示信息（无需令牌，不含个人信息）", tags=["public"])
+async def get_public(
+    request: Request,
+    village: Annotated[str | None, Query()] = None,
+    as_of: Annotated[dt.date | None, Query()] = None,
+) -> dict[str, Any]:
+    ask = Ask(
+        window=Window(as_of=as_of),
+        village=village,
+        today=dt.datetime.now(SHANGHAI).date(),
+        town_code=request.app.state.settings.town_code,
+    )
+    reader: ReadModels = request.app.state.reader
+    async with reader.snapshot() as snap:
+        return await public_notices(snap, ask)
+
+
+@router.get("/replays", summary="读模型重建记录")
+async def get_replays(
+    request: Request, principal: Annotated[Principal, Depends(require(*REPLAY_READERS))]
+) -> list[dict[str, Any]]:
+    return list(await request.app.state.generations.replays())
+
+
+@router.get("/status", summary="投影状态：当前 schema、事件数")
+async def get_status(request: Request, principal: Reader) -> JSONResponse:
+    reader: ReadModels = request.app.state.reader
+    async with reader.snapshot() as snap:
+        stats = await snap.stats()
+    worker = request.app.state.worker
+    body = {
+        "schema": stats["schema"],
+        "events": stats["events"],
+        "last_recorded": stats["last_recorded"].isoformat() if stats["last_recorded"] else None,
+        "consumer": {"schema": worker.schema, "running": worker.running},
+    }
+    return JSONResponse(body)

@@ -1,0 +1,75 @@
+"""The query parameters every view takes, checked and turned into an `Ask`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Query, Request
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from projection.domain.access import OutOfScope, sees_clues, village_scope
+from projection.domain.timeframe import SHANGHAI, BadPeriod, Window
+from projection.views.common import Ask
+from shared.auth import Principal
+from shared.town import load_town
+
+
+class ViewQuery:
+    """`village`, `period`, `from`, `to`, `as_of` (a FastAPI dependency class)."""
+
+    def __init__(
+        self,
+        village: Annotated[str | None, Query(description="村/社区名称或代码")] = None,
+        period: Annotated[
+            str | None, Query(description="期间：2016、2016-07、2016-Q3 或 2016-H1")
+        ] = None,
+        start: Annotated[dt.date | None, Query(alias="from", description="期间起 (含)")] = None,
+        end: Annotated[dt.date | None, Query(alias="to", description="期间止 (含)")] = None,
+        as_of: Annotated[
+            dt.date | None, Query(description="截至某日（上海时间当日结束时）的状态")
+        ] = None,
+    ) -> None:
+        self.village = village or None
+        self.period = period or None
+        self.start = start
+        self.end = end
+        self.as_of = as_of
+
+    def ask(self, request: Request, principal: Principal) -> Ask:
+        """The checked request: 422 for a bad period or village, 403 out of scope."""
+        settings = request.app.state.settings
+        town = load_town(settings.town_code)
+        village = self.village
+        if village is not None:
+            known = town.village(village)
+            if known is None:
+                raise StarletteHTTPException(422, f"未知村/社区 (unknown village): {village}")
+            village = known.name
+        try:
+            village = village_scope(principal, village)
+            window = Window.build(
+                as_of=self.as_of, period=self.period, start=self.start, end=self.end
+            )
+        except OutOfScope as exc:
+            raise StarletteHTTPException(403, str(exc)) from exc
+        except BadPeriod as exc:
+            raise StarletteHTTPException(422, str(exc)) from exc
+        return Ask(
+            window=window,
+            village=village,
+            today=dt.datetime.now(SHANGHAI).date(),
+            clues=sees_clues(principal),
+            town_code=settings.town_code,
+        )
+
+    def params(self) -> dict[str, str]:
+        """The query as given (for links that keep the filters)."""
+        out = {
+            "village": self.village or "",
+            "period": self.period or "",
+            "from": self.start.isoformat() if self.start else "",
+            "to": self.end.isoformat() if self.end else "",
+            "as_of": self.as_of.isoformat() if self.as_of else "",
+        }
+        return {k: v for k, v in out.items() if v}

@@ -1,0 +1,239 @@
+"""The dashboard (领导驾驶舱): server-rendered zh-CN pages with ECharts charts, the demo login,
+the audit trail page and the public page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import parse_qs, urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from projection.domain.access import VILLAGE_SCOPED, sees_full_detail
+from projection.domain.timeframe import SHANGHAI, Window
+from projection.entrypoints.api import build_view, load_audit
+from projection.entrypoints.auth import COOKIE, page_principal
+from projection.entrypoints.export import cell
+from projection.entrypoints.params import ViewQuery
+from projection.views.audit import ROLE_LABELS
+from projection.views.common import Ask
+from projection.views.public import public_notices
+from projection.views.registry import SPECS, VIEWS
+from shared.auth import InvalidToken, Principal, Role, issue_token, verify_token
+from shared.demo_users import DEMO_USERS
+from shared.town import load_town
+
+HERE = Path(__file__).resolve().parent.parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.filters["cell"] = lambda value, kind: cell(value, kind)
+router = APIRouter(include_in_schema=False)
+ROWS_ON_PAGE = 200
+
+
+def _login_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+
+
+def _nav() -> list[tuple[str, list[Any]]]:
+    groups: dict[str, list[Any]] = {}
+    for spec in SPECS:
+        groups.setdefault(spec.group, []).append(spec)
+    return list(groups.items())
+
+
+def _context(request: Request, principal: Principal, **extra: Any) -> dict[str, Any]:
+    settings = request.app.state.settings
+    return {
+        "request": request,
+        "user": principal,
+        "role_label": ROLE_LABELS.get(principal.role.value, principal.role.value),
+        "full": sees_full_detail(principal),
+        "nav": _nav(),
+        "villages": load_town(settings.town_code).names,
+        "village_locked": principal.role in VILLAGE_SCOPED,
+        "today": dt.datetime.now(SHANGHAI).date().isoformat(),
+        **extra,
+    }
+
+
+@router.get("/")
+async def home(request: Request) -> Response:
+    return RedirectResponse("/dashboard", status_code=303)
+
+
+_ERROR_TITLES = {403: "无权查看", 404: "未找到", 422: "查询条件有误"}
+
+
+def _error_page(request: Request, principal: Principal, exc: StarletteHTTPException) -> Response:
+    """A page-shaped error (the JSON API answers problem+json instead)."""
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        _context(
+            request,
+            principal,
+            title=_ERROR_TITLES.get(exc.status_code, "出错了"),
+            detail=str(exc.detail),
+        ),
+        status_code=exc.status_code,
+    )
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+@router.get("/dashboard/{name:path}", response_class=HTMLResponse)
+async def dashboard(
+    request: Request, query: Annotated[ViewQuery, Depends()], name: str = "overview"
+) -> Response:
+    principal = page_principal(request)
+    if principal is None:
+        return _login_redirect(request)
+    if principal.role is Role.PUBLIC:
+        return RedirectResponse("/public", status_code=303)
+    spec = VIEWS.get(name)
+    try:
+        if spec is None:
+            raise StarletteHTTPException(404, f"没有这个视图 (no view named {name})")
+        ask = query.ask(request, principal)
+        view = await build_view(request, name, ask, principal)
+    except StarletteHTTPException as exc:
+        return _error_page(request, principal, exc)
+    params = query.params()
+    if ask.village:
+        params["village"] = ask.village
+    return templates.TemplateResponse(
+        request,
+        "view.html",
+        _context(
+            request,
+            principal,
+            spec=spec,
+            view=view,
+            query=params,
+            qs=urlencode(params),
+            rows_on_page=ROWS_ON_PAGE,
+        ),
+    )
+
+
+@router.get("/audit/{stream_id}", response_class=HTMLResponse)
+async def audit_page(
+    request: Request,
+    stream_id: str,
+    as_of: Annotated[dt.date | None, Query()] = None,
+) -> Response:
+    principal = page_principal(request)
+    if principal is None:
+        return _login_redirect(request)
+    if principal.role is Role.PUBLIC:
+        return RedirectResponse("/public", status_code=303)
+    try:
+        trail = await load_audit(request, stream_id, principal, as_of)
+    except StarletteHTTPException as exc:
+        return _error_page(request, principal, exc)
+    return templates.TemplateResponse(
+        request, "audit.html", _context(request, principal, trail=trail, as_of=as_of)
+    )
+
+
+@router.get("/public", response_class=HTMLResponse)
+async def public_page(
+    request: Request,
+    village: Annotated[str | None, Query()] = None,
+    as_of: Annotated[dt.date | None, Query()] = None,
+) -> Response:
+    settings = request.app.state.settings
+    town = load_town(settings.town_code)
+    if village and town.village(village) is None:
+        raise StarletteHTTPException(422, f"未知村/社区 (unknown village): {village}")
+    ask = Ask(
+        window=Window(as_of=as_of),
+        village=village or None,
+        today=dt.datetime.now(SHANGHAI).date(),
+        town_code=settings.town_code,
+    )
+    async with request.app.state.reader.snapshot() as snap:
+        published = await public_notices(snap, ask)
+    return templates.TemplateResponse(
+        request,
+        "public.html",
+        {
+            "request": request,
+            "published": published,
+            "villages": town.names,
+            "village": village or "",
+            "as_of": as_of.isoformat() if as_of else "",
+            "town": town.name,
+        },
+    )
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_page(request: Request, next: str = "/dashboard", error: str = "") -> Response:
+    settings = request.app.state.settings
+    return templates.TemplateResponse(
+        request,
+        "login.html",
+        {
+            "request": request,
+            "demo": settings.demo_login,
+            "users": DEMO_USERS,
+            "role_labels": ROLE_LABELS,
+            "next": _safe_next(next),
+            "error": error,
+        },
+    )
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items() if v}
+    settings = request.app.state.settings
+    secret: str = request.app.state.authenticator.secret
+    target = _safe_next(form.get("next", "/dashboard"))
+    token = ""
+    if form.get("user_id"):
+        if not settings.demo_login:
+            raise StarletteHTTPException(403, "演示登录未启用 (LIANXIN_DEMO_LOGIN is not set)")
+        user = next((u for u in DEMO_USERS if u.user_id == form["user_id"]), None)
+        if user is None:
+            raise StarletteHTTPException(422, "没有这个演示用户 (unknown demo user)")
+        token = issue_token(secret, user, ttl=dt.timedelta(hours=12))
+    elif form.get("token"):
+        token = form["token"].strip()
+        try:
+            user = verify_token(secret, token)
+        except InvalidToken as exc:
+            query = urlencode({"next": target, "error": str(exc)})
+            return RedirectResponse(f"/login?{query}", status_code=303)
+    else:
+        return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+    response = RedirectResponse("/public" if user.role is Role.PUBLIC else target, status_code=303)
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=12 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout")
+async def logout() -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+def _safe_next(target: str) -> str:
+    """Only a path on this site (no scheme, no host): an open redirect is not allowed."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/dashboard"
+    return target

@@ -1,0 +1,46 @@
+"""The projection's settings: the shared ones plus what only the projection reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from shared.settings import Settings
+
+DEFAULT_TOPICS = "relief.events,funds.events,supervision.events,party.events"
+
+
+class ProjectionSettings(Settings):
+    """Settings of the projection service (environment variables in the aliases)."""
+
+    topics: str = Field(
+        default=DEFAULT_TOPICS,
+        alias="LIANXIN_PROJECTION_TOPICS",
+        description="comma-separated topics to consume (tests use scratch topics)",
+    )
+    demo_login: bool = Field(default=False, alias="LIANXIN_DEMO_LOGIN")
+    generation_poll_seconds: float = Field(
+        default=2.0,
+        alias="LIANXIN_PROJECTION_POLL_SECONDS",
+        description="how often the consumer checks whether a replay swapped in a new schema",
+    )
+    cookie_secure: bool = Field(default=False, alias="LIANXIN_COOKIE_SECURE")
+
+    @property
+    def topic_list(self) -> list[str]:
+        return [t.strip() for t in self.topics.split(",") if t.strip()]
+
+    @property
+    def home_schema(self) -> str:
+        """The schema that holds `projection_meta` (which data schema is live)."""
+        return self.db_schema or "projection"
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> ProjectionSettings:
+        """Projection settings from the shared ones (the environment fills the rest)."""
+        if isinstance(settings, cls) and not overrides:
+            return settings
+        values = settings.model_dump(by_alias=True)
+        values.update(overrides)
+        return cls(**values)

@@ -1,0 +1,132 @@
+"""The audit trail (审计追溯) of any entity: every event of its stream in order, who did it,
+when it happened and when it was recorded, why (the reasons and notes of the payload), and the
+SHA-256 hash chain checked with `shared.envelope.verify_chain` (any break is flagged)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from projection.adapters.reader import Snapshot
+from projection.domain.catalogue import KIND_LABELS, event_label, status_label
+from projection.domain.masking import redact
+from projection.domain.timeframe import business_text, local_text
+from shared.envelope import GENESIS_HASH, verify_chain
+
+#: Payload fields that say why (shown as the event's reason).
+REASON_FIELDS = (
+    "reason",
+    "note",
+    "notes",
+    "summary",
+    "explanation",
+    "findings",
+    "resolution",
+    "result",
+    "outcome",
+    "report",
+    "grounds",
+    "evidence",
+    "content",
+    "description",
+)
+
+ROLE_LABELS = {
+    "town_secretary": "党委书记",
+    "deputy_secretary": "党委副书记",
+    "organisation_member": "组织委员",
+    "discipline_secretary": "纪委书记",
+    "agriculture_leader": "分管农业负责人",
+    "economic_leader": "分管经济发展负责人",
+    "village_clerk": "村文书",
+    "branch_secretary": "村党支部书记",
+    "auditor": "审计",
+    "public": "公众",
+    "system": "系统（流程自动处理）",
+}
+
+
+def _reason(payload: dict[str, Any]) -> str:
+    parts = []
+    for key in REASON_FIELDS:
+        value = payload.get(key)
+        if value in (None, "", [], ()):
+            continue
+        if isinstance(value, list | tuple):
+            value = "、".join(str(v) for v in value)
+        parts.append(str(value))
+    return "；".join(parts)
+
+
+async def audit_trail(
+    snap: Snapshot, stream_id: str, *, full: bool, cutoff: dt.datetime | None = None
+) -> dict[str, Any] | None:
+    """The stream's history, or None if the projection has no event of it."""
+    logged = await snap.stream(stream_id)
+    if not logged:
+        return None
+    envelopes = [env for env, _, _ in logged]
+    breaks = verify_chain(envelopes)
+    broken = {b.event_id for b in breaks}
+    kind = logged[0][1]
+    village = next((v for _, _, v in reversed(logged) if v), None)
+    entity = {e.stream_id: e for e in await snap.entities(kind, cutoff=cutoff)}.get(stream_id)
+    events = []
+    for env, _, _ in logged:
+        if cutoff is not None and env.occurred_at >= cutoff:
+            continue
+        events.append(
+            {
+                "version": env.stream_version,
+                "event_id": str(env.event_id),
+                "event_type": env.event_type,
+                "label": event_label(env.event_type),
+                "occurred_at": env.occurred_at.isoformat(),
+                "occurred_local": business_text(env.occurred_at),
+                "recorded_at": env.recorded_at.isoformat(),
+                "recorded_local": local_text(env.recorded_at),
+                "actor": {
+                    "user_id": env.actor.user_id,
+                    "role": env.actor.role,
+                    "role_label": ROLE_LABELS.get(env.actor.role, env.actor.role),
+                },
+                "correlation_id": str(env.correlation_id),
+                "causation_id": str(env.causation_id) if env.causation_id else None,
+                "reason": redact(_reason(env.payload), full=full),
+                "payload": redact(env.payload, full=full, kind=kind),
+                "hash": env.hash,
+                "prev_hash": env.prev_hash,
+                "genesis": env.prev_hash == GENESIS_HASH,
+                "chain_ok": env.event_id not in broken,
+            }
+        )
+    related = await snap.related_streams(stream_id, entity.entity_id if entity else "")
+    return {
+        "stream_id": stream_id,
+        "kind": kind,
+        "kind_label": KIND_LABELS.get(kind, kind),
+        "entity_id": entity.entity_id if entity else stream_id,
+        "village": village,
+        "status": status_label(kind, entity.status) if entity else "",
+        "state": redact(
+            {k: v for k, v in entity.state.items() if not k.startswith("_")}, full=full, kind=kind
+        )
+        if entity
+        else {},
+        "chain": {
+            "intact": not breaks,
+            "checked": len(envelopes),
+            "breaks": [
+                {
+                    "version": b.stream_version,
+                    "event_id": str(b.event_id),
+                    "reason": b.reason,
+                }
+                for b in breaks
+            ],
+        },
+        "events": events,
+        "related": [
+            {"stream_id": sid, "kind": k, "kind_label": KIND_LABELS.get(k, k)} for sid, k in related
+        ],
+    }

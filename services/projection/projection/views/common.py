@@ -1,0 +1,99 @@
+"""What every view is given, and small helpers the views share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from projection.adapters.reader import Entity, Snapshot
+from projection.domain.catalogue import status_label
+from projection.domain.timeframe import Window, parse_deadline
+from projection.views.model import View
+from shared.town import Town, load_town
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """One request for a view: when, where, and what the caller may see in detail."""
+
+    window: Window
+    village: str | None
+    today: dt.date
+    clues: bool = False
+    town_code: str = "430321100"
+
+    @property
+    def reference_day(self) -> dt.date:
+        """The day deadlines are judged against (as_of or period end, else today)."""
+        return self.window.reference_day(self.today)
+
+    @property
+    def town(self) -> Town:
+        return load_town(self.town_code)
+
+    def villages(self) -> list[str]:
+        """The villages a village-by-village table lists."""
+        return [self.village] if self.village else list(self.town.names)
+
+    async def entities(self, snap: Snapshot, kinds: str | list[str]) -> list[Entity]:
+        return await snap.entities(kinds, cutoff=self.window.cutoff, village=self.village)
+
+    async def facts(self, snap: Snapshot, types: list[str]) -> list[Any]:
+        return await snap.facts(
+            types, start=self.window.flow_start, cutoff=self.window.cutoff, village=self.village
+        )
+
+    async def fact_streams(
+        self, snap: Snapshot, types: list[str]
+    ) -> list[tuple[str, str, str | None, int]]:
+        return await snap.fact_streams(
+            types, start=self.window.flow_start, cutoff=self.window.cutoff, village=self.village
+        )
+
+
+Builder = Callable[[Snapshot, Ask], Awaitable[View]]
+
+
+def day_of(value: Any) -> dt.date | None:
+    """A date from an ISO text (or a plan deadline such as `2016-12`)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return parse_deadline(str(value))
+
+
+def overdue_days(deadline: Any, reference: dt.date, *, done: bool) -> int:
+    """Days past the deadline when not done (0 otherwise; no deadline is never overdue)."""
+    due = day_of(deadline)
+    if done or due is None or reference <= due:
+        return 0
+    return (reference - due).days
+
+
+def entity_row(entity: Entity, **fields: Any) -> dict[str, Any]:
+    """A table row of an entity: its stream (for the drill-down), village and status."""
+    return {
+        "stream_id": entity.stream_id,
+        "village": entity.village or "",
+        "status": status_label(entity.kind, entity.status),
+        **fields,
+    }
+
+
+def by_status(entities: Iterable[Entity]) -> Counter[str]:
+    return Counter(e.status or "" for e in entities)
+
+
+def in_window(day_text: Any, ask: Ask) -> bool:
+    """Whether a business date falls in the asked period (and not after the state day)."""
+    day = day_of(day_text)
+    if day is None:
+        return False
+    w = ask.window
+    if w.start and day < w.start:
+        return False
+    return not (w.state_day and day > w.state_day)

@@ -1,0 +1,277 @@
+"""Party views of members (measures 8 and 9): points by level for a year, and training
+against the plan's targets."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from projection.adapters.reader import Entity, Snapshot
+from projection.domain import party as pt
+from projection.domain.catalogue import status_label
+from projection.views.common import Ask, entity_row
+from projection.views.model import (
+    Card,
+    Chart,
+    Column,
+    Series,
+    Table,
+    View,
+    pct,
+    ratio_text,
+    tone_for,
+)
+from projection.views.party import branches_of
+
+#: The points rule book 2016.1 (party/rules/points-2016.yaml): base points and level minimums.
+BASE_POINTS = 60
+LEVELS = (
+    ("excellent", "优秀", 90),
+    ("qualified", "合格", 70),
+    ("basically_qualified", "基本合格", 60),
+)
+UNQUALIFIED = ("unqualified", "不合格")
+#: Measure 8's targets.
+SECRETARY_COUNTY, SECRETARY_TOWN, DEGREE_TARGET, ENTREPRENEUR_TARGET = 1, 2, 16, 50
+
+
+def year_of(ask: Ask, years_with_data: set[str]) -> int:
+    """The year a yearly target is judged for: the asked day's or period's, else the newest
+    year with data (the plan's years, when the demo is looked at years later), else this year."""
+    day = ask.window.state_day or ask.window.start
+    if day is not None:
+        return day.year
+    known = sorted(y for y in years_with_data if y.isdigit() and int(y) <= ask.today.year)
+    return int(known[-1]) if known else ask.today.year
+
+
+def member_year(ask: Ask, members: list[Entity]) -> str:
+    """The year the members' points are shown for."""
+    years = {y for m in members for key in ("points", "grades") for y in (m.get(key) or {})}
+    return str(year_of(ask, years))
+
+
+def _level_of(points: int) -> tuple[str, str]:
+    for code, name, minimum in LEVELS:
+        if points >= minimum:
+            return code, name
+    return UNQUALIFIED
+
+
+async def points(snap: Snapshot, ask: Ask) -> View:
+    """党员积分 (measure 9): members by level for the year, the unqualified procedure."""
+    members = [m for m in await ask.entities(snap, pt.MEMBER) if m.status != "left"]
+    year = member_year(ask, members)
+    view = View("party/points", f"党员积分制管理（{year}年度）", ask.window, ask.village)
+    branches = {b.entity_id: b for b in await snap.entities(pt.BRANCH, cutoff=ask.window.cutoff)}
+    levels: Counter[str] = Counter()
+    rows = []
+    for m in members:
+        net = int((m.get("points") or {}).get(year, 0))
+        graded = (m.get("grades") or {}).get(year)
+        if graded:
+            level = str(graded.get("level_name"))
+            total = int(graded.get("points") or BASE_POINTS + net)
+        else:
+            total = BASE_POINTS + net
+            level = _level_of(total)[1] + "（预估）"
+        levels[level.removesuffix("（预估）")] += 1
+        branch = branches.get(str(m.get("branch_id")))
+        rows.append(
+            entity_row(
+                m,
+                name=m.get("name", ""),
+                branch_name=branch.get("branch_name", "") if branch else "",
+                membership=status_label(pt.MEMBER, m.status),
+                total=total,
+                level=level,
+                deductions=m.get("deductions", 0),
+            )
+        )
+    graded_count = sum(1 for m in members if (m.get("grades") or {}).get(year))
+    unqualified = [m for m in members if m.status == "unqualified"]
+    names = [name for _, name, _ in LEVELS] + [UNQUALIFIED[1]]
+    view.cards += [
+        Card("党员", str(len(members)), "名"),
+        Card(
+            "已评定等次",
+            ratio_text(graded_count, len(members)),
+            "名",
+            tone_for(pct(graded_count, len(members))),
+        ),
+        Card("不合格党员处置中", str(len(unqualified)), "名", "bad" if unqualified else "ok"),
+    ]
+    view.charts.append(
+        Chart(
+            "by_level",
+            "积分等次分布",
+            "pie",
+            names,
+            [Series("党员", [levels[n] for n in names])],
+            "名",
+        )
+    )
+    view.tables.append(
+        Table(
+            "by_level",
+            "按等次",
+            [
+                Column("level", "等次"),
+                Column("members", "人数", "int"),
+                Column("share", "占比", "pct"),
+            ],
+            [
+                {"level": n, "members": levels[n], "share": pct(levels[n], len(members))}
+                for n in names
+            ],
+        )
+    )
+    view.tables.append(
+        Table(
+            "members",
+            "党员积分",
+            [
+                Column("name", "姓名"),
+                Column("branch_name", "党支部"),
+                Column("village", "村/社区"),
+                Column("membership", "身份"),
+                Column("total", "年度积分", "int"),
+                Column("level", "等次"),
+                Column("deductions", "扣分次数", "int"),
+            ],
+            rows,
+        )
+    )
+    view.notes.append(
+        f"年度积分 = 基础分 {BASE_POINTS} + 加分 − 扣分（积分规则 2016.1）；"
+        "未评定的按规则预估等次。"
+    )
+    return view
+
+
+async def training(snap: Snapshot, ask: Ask) -> View:
+    """党员教育培训 (measure 8) against the plan's targets."""
+    # Sessions are the town's (a county or town session has no village); with a village
+    # asked, attendance counts for that village's members and branches only.
+    sessions = await snap.facts(
+        ["party.TrainingSessionHeld"], start=ask.window.flow_start, cutoff=ask.window.cutoff
+    )
+    year = year_of(ask, {str(s.payload.get("held_on", ""))[:4] for s in sessions})
+    view = View("party/training", f"党员教育培训（{year}年度）", ask.window, ask.village)
+    sessions = [s for s in sessions if str(s.payload.get("held_on", ""))[:4] == str(year)]
+    members = {m.entity_id: m for m in await ask.entities(snap, pt.MEMBER) if m.status != "left"}
+    branches = await branches_of(snap, ask)
+    if ask.village:
+        sessions = [
+            s
+            for s in sessions
+            if set(map(str, s.payload.get("attendee_ids") or [])) & set(members)
+            or str(s.payload.get("branch_id")) in branches
+        ]
+    attended: dict[str, Counter[str]] = defaultdict(Counter)
+    months: dict[str, set[str]] = defaultdict(set)
+    entrepreneurs: set[str] = set()
+    for s in sessions:
+        level = str(s.payload.get("level"))
+        for mid in map(str, s.payload.get("attendee_ids") or []):
+            if mid not in members:
+                continue
+            attended[mid][level] += 1
+            if level == "branch":
+                months[mid].add(str(s.payload.get("held_on", ""))[:7])
+            if s.payload.get("programme") == "entrepreneurship":
+                entrepreneurs.add(mid)
+    secretaries = [
+        str(b.get("secretary_member_id")) for b in branches.values() if b.get("secretary_member_id")
+    ]
+    county_ok = sum(1 for sid in secretaries if attended[sid]["county"] >= SECRETARY_COUNTY)
+    town_ok = sum(1 for sid in secretaries if attended[sid]["town"] >= SECRETARY_TOWN)
+    degree = sum(1 for m in members.values() if m.get("degree_education"))
+    months_due = _months_elapsed(ask, year)
+    monthly_ok = sum(
+        1 for mid, m in members.items() if len(months[mid]) >= _months_due(m, year, months_due)
+    )
+    rows = [
+        ("支部书记参加县级培训≥1次", county_ok, len(secretaries), "名"),
+        ("支部书记参加党委培训≥2次", town_ok, len(secretaries), "名"),
+        (f"党员每月参加支部培训（已过{months_due}个月）", monthly_ok, len(members), "名"),
+        ("选派参加大专以上学历教育", degree, DEGREE_TARGET, "名"),
+        ("培育农村创业就业党员", len(entrepreneurs), ENTREPRENEUR_TARGET, "名"),
+    ]
+    for label, done, target, unit in rows:
+        view.cards.append(Card(label, ratio_text(done, target), unit, tone_for(pct(done, target))))
+    view.charts.append(
+        Chart(
+            "against_targets",
+            "完成进度（占方案目标）",
+            "hbar",
+            [r[0] for r in rows],
+            [Series("完成率", [min(pct(d, t), 100.0) for _, d, t, _ in rows])],
+            "%",
+        )
+    )
+    by_level = Counter(str(s.payload.get("level")) for s in sessions)
+    view.tables.append(
+        Table(
+            "sessions",
+            "培训场次",
+            [
+                Column("held_on", "日期", "date"),
+                Column("level", "层级"),
+                Column("programme", "计划"),
+                Column("topic", "主题"),
+                Column("branch_name", "党支部"),
+                Column("attendees", "参训人数", "int"),
+            ],
+            [
+                {
+                    "stream_id": s.stream_id,
+                    "held_on": s.payload.get("held_on", ""),
+                    "level": {"county": "县级", "town": "镇党委", "branch": "党支部"}.get(
+                        str(s.payload.get("level")), str(s.payload.get("level"))
+                    ),
+                    "programme": _PROGRAMMES.get(str(s.payload.get("programme")), ""),
+                    "topic": s.payload.get("topic", ""),
+                    "branch_name": branches[str(s.payload.get("branch_id"))].get("branch_name", "")
+                    if str(s.payload.get("branch_id")) in branches
+                    else "",
+                    "attendees": len(s.payload.get("attendee_ids") or []),
+                }
+                for s in sessions
+            ],
+            note=(
+                f"县级 {by_level['county']} 场，镇党委 {by_level['town']} 场，"
+                f"党支部 {by_level['branch']} 场"
+            ),
+        )
+    )
+    return view
+
+
+_PROGRAMMES = {
+    "capability": "能力提升",
+    "backbone": "骨干培养",
+    "all_members": "全员培训",
+    "farmer_students": "农民大学生培养",
+    "entrepreneurship": "创业就业培训",
+}
+
+
+def _months_due(member: Entity, year: int, elapsed: int) -> int:
+    """The months of `elapsed` a member had to attend: from the first full month in the party
+    register (a member registered on the 1st counts that month)."""
+    joined = str(member.get("joined_on", ""))
+    if joined[:4] != str(year):
+        return elapsed if joined[:4] < str(year) else 0
+    month, day = int(joined[5:7]), int(joined[8:10])
+    first = month if day == 1 else month + 1
+    return max(0, elapsed - (first - 1))
+
+
+def _months_elapsed(ask: Ask, year: int) -> int:
+    """Months of `year` that are over by the state day (a month counts once it has ended)."""
+    day = ask.window.state_day or ask.today
+    if day.year > year:
+        return 12
+    if day.year < year:
+        return 0
+    return day.month - 1

@@ -1,0 +1,146 @@
+"""What a view is: cards, charts and tables, the same shape for JSON, the dashboard and exports.
+
+Every table row may carry `stream_id`: the dashboard links it to the entity's audit trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from projection.domain.timeframe import Window
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column: its key in the rows, its zh-CN title, and how to show it
+    (`text`, `note` (long text that wraps), `int`, `pct`, `money`, `date`, `status`, `bool`,
+    `flag` (a number shown red when above zero))."""
+
+    key: str
+    title: str
+    kind: str = "text"
+
+
+@dataclass(slots=True)
+class Table:
+    """Rows of one kind (a village, a programme, a petition ...)."""
+
+    name: str
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "note": self.note,
+            "columns": [{"key": c.key, "title": c.title, "kind": c.kind} for c in self.columns],
+            "rows": self.rows,
+        }
+
+
+@dataclass(slots=True)
+class Series:
+    """One data series of a chart."""
+
+    name: str
+    data: list[float | int]
+    stack: str | None = None
+
+
+@dataclass(slots=True)
+class Chart:
+    """A chart the dashboard draws with ECharts: `bar`, `hbar`, `pie`, `line` or `gauge`."""
+
+    name: str
+    title: str
+    type: str
+    categories: list[str]
+    series: list[Series]
+    unit: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "type": self.type,
+            "unit": self.unit,
+            "categories": self.categories,
+            "series": [{"name": s.name, "data": s.data, "stack": s.stack} for s in self.series],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A headline figure, with its target when the plan sets one; `tone` is ok, warn or bad."""
+
+    label: str
+    value: str
+    hint: str = ""
+    tone: str = ""
+
+
+@dataclass(slots=True)
+class View:
+    """One leadership view, as of a time, for a village or the whole town."""
+
+    name: str
+    title: str
+    window: Window
+    village: str | None
+    cards: list[Card] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def table(self, name: str | None) -> Table:
+        """The named table (the first when no name is given); KeyError if absent."""
+        if not self.tables:
+            raise KeyError("this view has no table")
+        if not name:
+            return self.tables[0]
+        for table in self.tables:
+            if table.name == name:
+                return table
+        raise KeyError(name)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "view": self.name,
+            "title": self.title,
+            "as_of": self.window.as_of.isoformat() if self.window.as_of else None,
+            "from": self.window.start.isoformat() if self.window.start else None,
+            "to": self.window.end.isoformat() if self.window.end else None,
+            "village": self.village,
+            "cards": [
+                {"label": c.label, "value": c.value, "hint": c.hint, "tone": c.tone}
+                for c in self.cards
+            ],
+            "charts": [c.to_json() for c in self.charts],
+            "tables": [t.to_json() for t in self.tables],
+            "notes": self.notes,
+        }
+
+
+def pct(part: float, whole: float) -> float:
+    """A percentage with one decimal (0 when there is nothing to divide)."""
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def ratio_text(done: float, target: float) -> str:
+    """`37 / 50`."""
+    return f"{_num(done)} / {_num(target)}"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def tone_for(progress: float, *, overdue: bool = False) -> str:
+    """ok at or above 100 %, bad when overdue, warn otherwise."""
+    if progress >= 100:
+        return "ok"
+    return "bad" if overdue else "warn"

@@ -1,0 +1,202 @@
+"""Party views of branches and cadres (measures 5 and 10): the assessment's ranking and the weak
+branches' rectification, and the cadre adjustments in progress."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from projection.adapters.reader import Entity, Snapshot
+from projection.domain import party as pt
+from projection.domain.catalogue import status_label
+from projection.views.common import Ask, entity_row
+from projection.views.model import (
+    Card,
+    Chart,
+    Column,
+    Series,
+    Table,
+    View,
+    pct,
+    ratio_text,
+    tone_for,
+)
+
+#: Measure 5's targets for a weak branch's rectification.
+LEADER_VISITS_TARGET, HOUSEHOLD_VISITS_TARGET = 4, 100
+ADJUSTMENT_STEPS = [
+    "gathered",
+    "voted",
+    "decided",
+    "notified",
+    "appealed",
+    "reviewed",
+    "reappointed",
+]
+
+
+async def branches_of(snap: Snapshot, ask: Ask) -> dict[str, Entity]:
+    return {b.entity_id: b for b in await ask.entities(snap, pt.BRANCH)}
+
+
+async def branches(snap: Snapshot, ask: Ask) -> View:
+    """支部量化评分排名与软弱涣散整顿 (measure 5)."""
+    view = View("party/branches", "党支部排名与软弱涣散整顿", ask.window, ask.village)
+    known = await branches_of(snap, ask)
+    all_branches = {
+        b.entity_id: b for b in await snap.entities(pt.BRANCH, cutoff=ask.window.cutoff)
+    }
+    concluded = [
+        a
+        for a in await snap.entities(pt.ASSESSMENT, cutoff=ask.window.cutoff)
+        if a.status == "concluded"
+    ]
+    latest = max(concluded, key=lambda a: str(a.get("period", "")), default=None)
+    ranking: list[dict[str, Any]] = list(latest.get("ranking", [])) if latest else []
+    rows = []
+    for place in ranking:
+        branch = all_branches.get(str(place.get("branch_id")))
+        if ask.village and (branch is None or branch.village != ask.village):
+            continue
+        rows.append(
+            {
+                "stream_id": branch.stream_id if branch else "",
+                "rank": place.get("rank"),
+                "branch_name": branch.get("branch_name", "") if branch else place.get("branch_id"),
+                "village": branch.village if branch else "",
+                "score": str(place.get("score")),
+                "weak": str(place.get("branch_id"))
+                in (latest.get("designated") or [] if latest else []),
+            }
+        )
+    weak = [b for b in known.values() if b.status == "weak"]
+    lifted = [b for b in known.values() if b.status == "lifted"]
+    with_secretary = sum(1 for b in weak if b.get("first_secretary"))
+    view.cards += [
+        Card("党支部", str(len(known)), "个"),
+        Card(
+            "评分期间", str(latest.get("period", "—")) if latest else "—", f"参评 {len(ranking)} 个"
+        ),
+        Card(
+            "软弱涣散（整顿中）", str(len(weak)), f"已摘帽 {len(lifted)}", "bad" if weak else "ok"
+        ),
+        Card(
+            "第一书记覆盖",
+            ratio_text(with_secretary, len(weak)),
+            "个",
+            tone_for(pct(with_secretary, len(weak)) if weak else 100),
+        ),
+    ]
+    view.charts.append(
+        Chart(
+            "ranking",
+            "量化评分排名",
+            "bar",
+            [str(r["branch_name"]) for r in rows],
+            [Series("得分", [float(Decimal(str(r["score"]))) for r in rows])],
+            "分",
+        )
+    )
+    view.tables.append(
+        Table(
+            "ranking",
+            "量化评分排名",
+            [
+                Column("rank", "名次", "int"),
+                Column("branch_name", "党支部"),
+                Column("village", "村/社区"),
+                Column("score", "得分"),
+                Column("weak", "确定为软弱涣散", "bool"),
+            ],
+            rows,
+        )
+    )
+    view.tables.append(
+        Table(
+            "weak",
+            "软弱涣散党组织整顿",
+            [
+                Column("branch_name", "党支部"),
+                Column("village", "村/社区"),
+                Column("weak_period", "评定期间"),
+                Column("weak_rank", "名次", "int"),
+                Column("first_secretary", "第一书记"),
+                Column("linked_leader", "联点领导"),
+                Column("leader_visits", f"到点指导(目标{LEADER_VISITS_TARGET}次)", "int"),
+                Column("household_pct", "走访面", "pct"),
+                Column("status", "状态", "status"),
+            ],
+            [
+                entity_row(
+                    b,
+                    branch_name=b.get("branch_name", ""),
+                    weak_period=b.get("weak_period", ""),
+                    weak_rank=b.get("weak_rank", ""),
+                    first_secretary=b.get("first_secretary", ""),
+                    linked_leader=b.get("linked_leader", ""),
+                    leader_visits=b.get("leader_visits", 0),
+                    household_pct=pct(b.get("households_visited", 0), b.get("households_total", 0)),
+                )
+                for b in [*weak, *lifted]
+            ],
+        )
+    )
+    return view
+
+
+async def adjustments(snap: Snapshot, ask: Ask) -> View:
+    """调整不胜任现职村干部 (measure 10): cases by step, those in progress."""
+    view = View("party/adjustments", "调整不胜任现职村干部", ask.window, ask.village)
+    cases = await ask.entities(snap, pt.ADJUSTMENT)
+    in_progress = [
+        c
+        for c in cases
+        if c.status in pt.ADJUSTMENT_OPEN
+        and not (c.status == "decided" and c.get("decision") == "keep")
+    ]
+    steps = Counter(c.status or "" for c in cases)
+    view.cards += [
+        Card("调整案件", str(len(cases)), "件"),
+        Card("办理中", str(len(in_progress)), "件", "warn" if in_progress else "ok"),
+        Card("已调整到位", str(steps["notified"] + steps["reviewed"]), "件"),
+    ]
+    view.charts.append(
+        Chart(
+            "by_step",
+            "办理环节",
+            "bar",
+            [status_label(pt.ADJUSTMENT, s) for s in ADJUSTMENT_STEPS],
+            [Series("件", [steps[s] for s in ADJUSTMENT_STEPS])],
+            "件",
+        )
+    )
+    view.tables.append(
+        Table(
+            "cases",
+            "调整案件",
+            [
+                Column("cadre_name", "村干部"),
+                Column("post", "职务"),
+                Column("village", "村"),
+                Column("grounds", "情形"),
+                Column("opened_on", "启动日期", "date"),
+                Column("decision", "决定"),
+                Column("status", "当前环节", "status"),
+                Column("in_progress", "办理中", "bool"),
+            ],
+            [
+                entity_row(
+                    c,
+                    cadre_name=c.get("cadre_name", ""),
+                    post=c.get("post", ""),
+                    grounds="、".join(c.get("grounds") or []),
+                    opened_on=c.get("opened_on", ""),
+                    decision={"adjust": "调整", "keep": "不予调整"}.get(c.get("decision", ""), ""),
+                    in_progress=c in in_progress,
+                )
+                for c in cases
+            ],
+        )
+    )
+    return view

@@ -1,0 +1,297 @@
+"""Relief views (measures 1–3): households by village, the five activities against the plan's
+targets, livelihood projects, service sites and stations."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from projection.adapters.reader import Snapshot
+from projection.domain import relief as r
+from projection.views.common import Ask, entity_row
+from projection.views.model import (
+    Card,
+    Chart,
+    Column,
+    Series,
+    Table,
+    View,
+    pct,
+    ratio_text,
+    tone_for,
+)
+
+#: The plan's targets for the five activities (measure 1), used when supervision's measure
+#: record does not state them.
+TARGETS = {"posts": 50, "students": 10, "free-clinics": 4, "medical-staff": 10}
+ACTIVITY_TYPES = [
+    "relief.EnterprisePairedWithVillage",
+    "relief.PostsProvided",
+    "relief.StudentHelped",
+    "relief.FreeClinicHeld",
+]
+
+
+async def households(snap: Snapshot, ask: Ask) -> View:
+    """扶贫攻坚 · 分村: households registered / exited / returned, paired and visited."""
+    view = View("relief/villages", "精准扶贫 · 分村情况", ask.window, ask.village)
+    homes = await ask.entities(snap, r.HOUSEHOLD)
+    flows = await ask.fact_streams(
+        snap,
+        [
+            "relief.HouseholdRegistered",
+            "relief.HouseholdExitedPoverty",
+            "relief.HouseholdReturnedToPoverty",
+            "relief.HouseholdVisited",
+        ],
+    )
+    visited_in_period = {stream for kind, stream, _, _ in flows if kind.endswith("Visited")}
+    period_counts: Counter[tuple[str, str]] = Counter()
+    for kind, _, village, n in flows:
+        period_counts[(village or "", kind.rsplit(".", 1)[-1])] += n
+    per: dict[str, dict[str, int]] = defaultdict(Counter)
+    for h in homes:
+        row = per[h.village or ""]
+        row["registered"] += 1
+        row["exited"] += h.status == "exited"
+        row["returned"] += h.status == "returned"
+        row["paired"] += bool(h.get("paired"))
+        row["visited"] += h.stream_id in visited_in_period
+    table = Table(
+        "villages",
+        "分村统计",
+        [
+            Column("village", "村/社区"),
+            Column("registered", "建档立卡户", "int"),
+            Column("poor", "在档贫困户", "int"),
+            Column("exited", "已脱贫", "int"),
+            Column("returned", "返贫", "int"),
+            Column("exit_pct", "脱贫率", "pct"),
+            Column("paired_pct", "结对率", "pct"),
+            Column("visited_pct", "走访率", "pct"),
+            Column("new_in_period", "期内新建档", "int"),
+            Column("exits_in_period", "期内脱贫", "int"),
+        ],
+    )
+    for village in ask.villages():
+        c = per.get(village, Counter())
+        if not c["registered"] and not ask.village:
+            continue
+        table.rows.append(
+            {
+                "village": village,
+                "registered": c["registered"],
+                "poor": c["registered"] - c["exited"],
+                "exited": c["exited"],
+                "returned": c["returned"],
+                "exit_pct": pct(c["exited"], c["registered"]),
+                "paired_pct": pct(c["paired"], c["registered"]),
+                "visited_pct": pct(c["visited"], c["registered"]),
+                "new_in_period": period_counts.get((village, "HouseholdRegistered"), 0),
+                "exits_in_period": period_counts.get((village, "HouseholdExitedPoverty"), 0),
+            }
+        )
+    total = sum(c["registered"] for c in per.values())
+    exited = sum(c["exited"] for c in per.values())
+    paired = sum(c["paired"] for c in per.values())
+    visited = sum(c["visited"] for c in per.values())
+    returned = sum(c["returned"] for c in per.values())
+    view.cards += [
+        Card("建档立卡户", str(total), "户"),
+        Card("已脱贫", str(exited), f"脱贫率 {pct(exited, total)}%", tone_for(pct(exited, total))),
+        Card("返贫", str(returned), "户", "bad" if returned else "ok"),
+        Card(
+            "结对帮扶",
+            f"{pct(paired, total)}%",
+            ratio_text(paired, total),
+            tone_for(pct(paired, total)),
+        ),
+        Card(
+            "走访覆盖",
+            f"{pct(visited, total)}%",
+            ratio_text(visited, total),
+            tone_for(pct(visited, total)),
+        ),
+    ]
+    shown = [row for row in table.rows if row["registered"]]
+    view.charts.append(
+        Chart(
+            "by_village",
+            "分村贫困户状态",
+            "bar",
+            [row["village"] for row in shown],
+            [
+                Series("在档贫困户", [row["poor"] - row["returned"] for row in shown], "s"),
+                Series("返贫", [row["returned"] for row in shown], "s"),
+                Series("已脱贫", [row["exited"] for row in shown], "s"),
+            ],
+            "户",
+        )
+    )
+    view.charts.append(
+        Chart(
+            "coverage",
+            "结对与走访覆盖率",
+            "bar",
+            [row["village"] for row in shown],
+            [
+                Series("结对率", [row["paired_pct"] for row in shown]),
+                Series("走访率", [row["visited_pct"] for row in shown]),
+            ],
+            "%",
+        )
+    )
+    view.tables.append(table)
+    view.tables.append(
+        Table(
+            "households",
+            "贫困户明细",
+            [
+                Column("head_name", "户主"),
+                Column("head_id_number", "户主身份证号"),
+                Column("village", "村/社区"),
+                Column("status", "状态", "status"),
+                Column("member_count", "人口", "int"),
+                Column("registered_on", "建档日期", "date"),
+                Column("exited_on", "脱贫日期", "date"),
+                Column("helper_name", "帮扶责任人"),
+                Column("visits", "走访次数", "int"),
+                Column("last_visited_on", "最近走访", "date"),
+            ],
+            [
+                entity_row(
+                    h,
+                    head_name=h.get("head_name", ""),
+                    head_id_number=h.get("head_id_number", ""),
+                    member_count=h.get("member_count", 0),
+                    registered_on=h.get("registered_on", ""),
+                    exited_on=h.get("exited_on", "") if h.status == "exited" else "",
+                    helper_name=h.get("helper_name", ""),
+                    visits=h.get("visits", 0),
+                    last_visited_on=h.get("last_visited_on", ""),
+                )
+                for h in homes
+            ],
+        )
+    )
+    view.notes.append("走访率按所选期间内有走访记录的户计算；未选期间时为截至查询日的全部走访。")
+    return view
+
+
+async def activity_figures(snap: Snapshot, ask: Ask) -> dict[str, Any]:
+    """The five activities' counts in the asked window (used by the overview too)."""
+    facts = await ask.facts(snap, ACTIVITY_TYPES)
+    kinds = Counter(f.event_type.rsplit(".", 1)[-1] for f in facts)
+    staff = {
+        str(name)
+        for f in facts
+        if f.event_type == "relief.FreeClinicHeld"
+        for name in f.payload.get("medical_staff") or []
+    }
+    posts = sum(
+        int(f.payload.get("posts") or 0) for f in facts if f.event_type == "relief.PostsProvided"
+    )
+    poor = {v.name for v in ask.town.villages if v.poor_village}
+    pairing = {
+        str(f.payload.get("village"))
+        for f in facts
+        if f.event_type == "relief.EnterprisePairedWithVillage"
+    }
+    return {
+        "facts": facts,
+        "posts": posts,
+        "students": kinds["StudentHelped"],
+        "free-clinics": kinds["FreeClinicHeld"],
+        "medical-staff": len(staff),
+        "enterprise-village": len(pairing & poor),
+        "poor_villages": len(poor),
+    }
+
+
+async def activities(snap: Snapshot, ask: Ask) -> View:
+    """五大活动 · 对照目标: 50 posts, 10 students, 4 clinics by 10 medical staff, 石壁村."""
+    view = View("relief/activities", "五大活动 · 对照方案目标", ask.window, ask.village)
+    fig = await activity_figures(snap, ask)
+    rows = [
+        ("企业联农村（省定贫困村）", fig["enterprise-village"], fig["poor_villages"] or 1, "个"),
+        ("公益性岗位、就业岗位", fig["posts"], TARGETS["posts"], "个"),
+        ("帮助贫困生", fig["students"], TARGETS["students"], "名"),
+        ("义诊场次", fig["free-clinics"], TARGETS["free-clinics"], "场"),
+        ("参与义诊医务人员", fig["medical-staff"], TARGETS["medical-staff"], "名"),
+    ]
+    for label, done, target, unit in rows:
+        view.cards.append(Card(label, ratio_text(done, target), unit, tone_for(pct(done, target))))
+    view.charts.append(
+        Chart(
+            "against_targets",
+            "完成进度（占方案目标）",
+            "hbar",
+            [label for label, *_ in rows],
+            [Series("完成率", [min(pct(done, target), 100.0) for _, done, target, _ in rows])],
+            "%",
+        )
+    )
+    per: dict[str, Counter[str]] = defaultdict(Counter)
+    for f in fig["facts"]:
+        kind = f.event_type.rsplit(".", 1)[-1]
+        per[f.village or ""][kind] += int(f.payload.get("posts") or 1)
+    view.tables.append(
+        Table(
+            "by_village",
+            "分村完成情况",
+            [
+                Column("village", "村/社区"),
+                Column("posts", "岗位", "int"),
+                Column("students", "贫困生", "int"),
+                Column("clinics", "义诊", "int"),
+                Column("enterprises", "企业结对", "int"),
+            ],
+            [
+                {
+                    "village": v,
+                    "posts": c["PostsProvided"],
+                    "students": c["StudentHelped"],
+                    "clinics": c["FreeClinicHeld"],
+                    "enterprises": c["EnterprisePairedWithVillage"],
+                }
+                for v, c in sorted(per.items())
+            ],
+        )
+    )
+    labels = {t: rule.label for t, rule in r.RULES.items()}
+    view.tables.append(
+        Table(
+            "records",
+            "活动记录",
+            [
+                Column("activity", "活动"),
+                Column("village", "村/社区"),
+                Column("on", "日期", "date"),
+                Column("detail", "内容", "note"),
+                Column("student_name", "贫困生"),
+            ],
+            [
+                {
+                    "stream_id": f.stream_id,
+                    "activity": labels.get(f.event_type, f.event_type),
+                    "village": f.village or "",
+                    "on": f.occurred_at.date().isoformat(),
+                    "detail": _activity_detail(f.payload),
+                    "student_name": f.payload.get("student_name", ""),
+                }
+                for f in fig["facts"]
+            ],
+        )
+    )
+    return view
+
+
+def _activity_detail(p: dict[str, Any]) -> str:
+    if "posts" in p:
+        kind = "公益性岗位" if p.get("kind") == "public_welfare" else "就业岗位"
+        return f"{p.get('employer', '')} 提供{kind} {p.get('posts')} 个"
+    if "school" in p:
+        return f"{p.get('school', '')}：{p.get('support', '')}"
+    if "medical_staff" in p:
+        return f"医务人员 {len(p.get('medical_staff') or [])} 名，服务 {p.get('patients', 0)} 人次"
+    return f"{p.get('enterprise', '')}：{p.get('content', '')}"
