@@ -39,6 +39,10 @@ class Role(StrEnum):
     SYSTEM = "system"  # a service acting on another's event
 
 
+#: The roles confined to their own village (`Principal.village`) in every service.
+VILLAGE_SCOPED = frozenset({Role.VILLAGE_CLERK, Role.BRANCH_SECRETARY})
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
     """The authenticated caller."""

@@ -108,6 +108,16 @@ class Aggregate:
         return pending
 
 
+def check_version(aggregate: Aggregate, expected: int | None) -> None:
+    """Optimistic concurrency on the caller's side: the caller read the aggregate at version
+    `expected` (None: no check); if it has changed since, `ConcurrencyConflict` (409)."""
+    if expected is not None and aggregate.version != expected:
+        raise ConcurrencyConflict(
+            f"{aggregate.stream_id} 已被修改：当前版本 {aggregate.version}，请求基于版本 {expected}"
+            " (changed since read; reload and retry)"
+        )
+
+
 def utc(value: dt.datetime) -> dt.datetime:
     """Normalise a timestamp to UTC; naive values are taken as UTC."""
     if value.tzinfo is None:

@@ -25,6 +25,7 @@ import pytest
 import pytest_asyncio
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fastapi import FastAPI
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.auth import Principal, Role, issue_token
@@ -181,6 +182,23 @@ def bearer(
     """An Authorization header for a test user in `role` (scoped to `village` if given)."""
     principal = Principal(user_id or f"test-{role.value}", f"测试 {role.value}", role, village)
     return {"Authorization": f"Bearer {issue_token(secret, principal)}"}
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    """The response is an RFC 9457 problem (application/problem+json) with `status` and a
+    detail; its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status and body["detail"], body
+    return body
+
+
+async def stored_events(store: EventStore) -> int:
+    """How many events the store holds (a refused command must not change it)."""
+    async with store.engine.connect() as conn:
+        count = await conn.execute(text(f'SELECT count(*) FROM "{store.schema}".events'))
+        return int(count.scalar_one())
 
 
 def service_settings(infra: Infra, **overrides: Any) -> Settings:

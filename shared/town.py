@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from shared.kernel import Refused
 from shared.settings import YISUHE_TOWN_CODE
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
@@ -37,6 +38,14 @@ class Town:
             if name_or_code in (village.name, village.code):
                 return village
         return None
+
+    def known_village(self, name_or_code: str) -> Village:
+        """The village with this name or code (surrounding blanks ignored); a command naming
+        any other is refused (422 "未知村/社区")."""
+        village = self.village(name_or_code.strip())
+        if village is None:
+            raise Refused(f"未知村/社区 (unknown village): {name_or_code.strip()}")
+        return village
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -6,16 +6,17 @@ from fastapi import FastAPI
 
 from funds.adapters import relief_view
 from funds.adapters.relief_view import ReliefHouseholdView
-from funds.adapters.streams import EventStreams
 from funds.application.base import Deps
 from funds.application.oversight import OversightHandlers
-from funds.application.ports import Clock, china_today
+from funds.application.ports import Clock
 from funds.application.programmes import ProgrammeHandlers
 from funds.application.villages import VillageHandlers
 from funds.entrypoints.deps import Services
 from funds.entrypoints.reactions import Reactions
 from funds.entrypoints.routes import routers
 from shared.auth import load_secret
+from shared.clock import china_today
+from shared.readers import AggregateReader
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.topics import events_topic
@@ -37,7 +38,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         [events_topic("relief"), events_topic("supervision")],
         Reactions(runtime.store, view, town.code),
     )
-    streams = EventStreams(runtime.store)
+    streams = AggregateReader(runtime.store)
     deps = Deps(
         store=runtime.store, relief=view, streams=streams, clock=clock or china_today, town=town
     )

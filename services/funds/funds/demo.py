@@ -17,7 +17,7 @@ from collections import Counter
 import httpx
 
 from funds import demo_data as data
-from funds.demo_client import DemoError, Loader
+from funds.demo_client import Loader
 from funds.demo_steps import (
     collective,
     disclosures,
@@ -29,7 +29,7 @@ from funds.demo_steps import (
     works,
 )
 from funds.domain.codes import CODES
-from shared.auth import load_secret
+from shared.demo_client import DemoError, demo_secret
 from shared.settings import Settings
 from shared.town import load_town
 
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     settings = Settings()
-    secret = load_secret(settings.token_secret, settings.token_secret_file, create=True)
+    secret = demo_secret(settings)
     started = time.monotonic()
     town = load_town(settings.town_code)
     with httpx.Client(base_url=args.base_url, timeout=30) as http:

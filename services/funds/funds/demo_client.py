@@ -1,5 +1,6 @@
-"""The demo loader's HTTP side: signed demo users, posts that treat 409 as "already there",
-and the building blocks of a programme (allocations topped up, 7-day notices, payments)."""
+"""The demo loader's HTTP side (on `shared.demo_client`: signed demo users, posts that treat
+409 as "already there"), and the building blocks of a programme (allocations topped up, 7-day
+notices, payments)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,9 @@ import httpx
 
 from funds import demo_data as data
 from funds.domain.identity import name_id, programme_id_for
-from shared.auth import issue_token
-from shared.demo_users import demo_user
+from shared.demo_client import answer, demo_headers, written
 
 Json = dict[str, Any]
-
-
-class DemoError(RuntimeError):
-    """The service answered something the demo did not expect."""
 
 
 class Loader:
@@ -29,28 +25,20 @@ class Loader:
     def __init__(self, http: httpx.Client, town: str, secret: str) -> None:
         self.http = http
         self.town = town
-        self.tokens = {
-            who: {"Authorization": f"Bearer {issue_token(secret, demo_user(who))}"}
-            for who in ("economic", "discipline")
-        }
+        self.tokens = demo_headers(secret, ("economic", "discipline"))
         self.counts: Counter[str] = Counter()
 
     def post(self, path: str, body: Json, who: str = "economic") -> Json | None:
         response = self.http.post(path, json=body, headers=self.tokens[who])
-        if response.status_code in (200, 201):
-            self.counts["written"] += 1
-            result: Json = response.json()
-            return result
-        if response.status_code == 409:
+        if not written(response):
             self.counts["already there"] += 1
             return None
-        raise DemoError(f"POST {path} → {response.status_code}: {response.text}")
+        self.counts["written"] += 1
+        result: Json = response.json()
+        return result
 
     def get(self, path: str, who: str = "economic", **params: str) -> Any:
-        response = self.http.get(path, params=params, headers=self.tokens[who])
-        if response.status_code != 200:
-            raise DemoError(f"GET {path} → {response.status_code}: {response.text}")
-        return response.json()
+        return answer(self.http.get(path, params=params, headers=self.tokens[who]), 200)
 
     # --- programmes ------------------------------------------------------------------------
 

@@ -7,14 +7,15 @@ from fastapi import FastAPI
 
 from relief.adapters.party_members import MIGRATIONS, PartyMembersView
 from relief.adapters.policy_file import load_policy
-from relief.adapters.reader import StoreReader
-from relief.application.ports import Clock, UnitOfWorkPort
-from relief.application.service import ReliefService, system_clock
+from relief.application.ports import UnitOfWorkPort
+from relief.application.service import ReliefService
 from relief.domain.values import Policy
 from relief.entrypoints.reactions import PARTY_TOPIC, party_member_joined
 from relief.entrypoints.routes import ROUTERS
 from shared.auth import load_secret
+from shared.clock import Clock, utc_now
 from shared.eventstore import CommandContext
+from shared.readers import AggregateReader
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.town import load_town
@@ -23,10 +24,12 @@ from shared.web import create_app
 
 SERVICE = "relief"
 PORT = 8101
+#: The most aggregates one list endpoint rebuilds (the first registered).
+LIST_LIMIT = 5000
 
 
 def build_app(
-    settings: Settings, *, policy: Policy | None = None, clock: Clock = system_clock
+    settings: Settings, *, policy: Policy | None = None, clock: Clock = utc_now
 ) -> FastAPI:
     """The relief app; its lifespan starts and stops the runtime."""
     runtime = ServiceRuntime(settings, service=SERVICE)
@@ -53,6 +56,6 @@ def build_app(
     )
     app.state.runtime = runtime
     app.state.relief = relief
-    app.state.reader = StoreReader(runtime.store)
+    app.state.reader = AggregateReader(runtime.store, max_streams=LIST_LIMIT)
     app.state.party_members = members
     return app

@@ -19,8 +19,7 @@ import httpx
 
 from relief import demo_data, demo_records
 from relief.demo_data import DemoHousehold
-from shared.auth import Principal, issue_token, load_secret
-from shared.demo_users import demo_user
+from shared.demo_client import DemoError, demo_headers, demo_secret, written
 from shared.settings import Settings
 from shared.town import Town, load_town
 
@@ -34,24 +33,24 @@ class Tally:
 
     def record(self, what: str, response: httpx.Response, expected: int) -> bool:
         """True if the call did something; 409 means it was done before."""
-        if response.status_code == expected:
-            self.counts[what] += 1
-            return True
-        if response.status_code == 409:
-            self.counts["already present"] += 1
+        try:
+            done = written(response, expected)
+        except DemoError:
+            self.failures.append(f"{what}: {response.status_code} {response.text[:300]}")
             return False
-        self.failures.append(f"{what}: {response.status_code} {response.text[:300]}")
-        return False
+        self.counts[what if done else "already present"] += 1
+        return done
 
 
 class Loader:
-    def __init__(self, client: httpx.AsyncClient, tokens: dict[str, str], tally: Tally) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, tokens: dict[str, dict[str, str]], tally: Tally
+    ) -> None:
         self.client, self.tokens, self.tally = client, tokens, tally
 
     def headers(self, village: str | None) -> dict[str, str]:
         """石壁村's own clerk records 石壁村's work; the agriculture leader everything else."""
-        who = "clerk-shibi" if village == "石壁村" else "agriculture"
-        return {"Authorization": f"Bearer {self.tokens[who]}"}
+        return self.tokens["clerk-shibi" if village == "石壁村" else "agriculture"]
 
     async def post(
         self, what: str, url: str, body: dict[str, Any], village: str | None, expected: int = 200
@@ -102,7 +101,9 @@ async def party_members(client: httpx.AsyncClient, headers: dict[str, str]) -> d
     return by_village
 
 
-async def load(base_url: str, tokens: dict[str, str], town: Town, concurrency: int) -> Tally:
+async def load(
+    base_url: str, tokens: dict[str, dict[str, str]], town: Town, concurrency: int
+) -> Tally:
     tally = Tally()
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
@@ -155,9 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args(argv)
     settings = Settings()
-    secret = load_secret(settings.token_secret, settings.token_secret_file, create=True)
-    users: dict[str, Principal] = {u: demo_user(u) for u in ("agriculture", "clerk-shibi")}
-    tokens = {u: issue_token(secret, p) for u, p in users.items()}
+    tokens = demo_headers(demo_secret(settings), ("agriculture", "clerk-shibi"))
     started = time.monotonic()
     tally = asyncio.run(
         load(args.base_url, tokens, load_town(settings.town_code), args.concurrency)

@@ -3,21 +3,21 @@ the reactions to funds' and party's events."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from shared.auth import load_secret
+from shared.clock import Clock, utc_now
+from shared.readers import AggregateReader
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.topics import events_topic
 from shared.town import load_town
 from shared.web import create_app
-from supervision.adapters.ledger import Ledger
 from supervision.entrypoints.reactions import Reactions
 from supervision.entrypoints.routes import ROUTERS
-from supervision.entrypoints.routes.common import Clock, Supervision
+from supervision.entrypoints.routes.common import Supervision
 from supervision.plan import DEFAULT_PLAN, load_plan
 
 SERVICE = "supervision"
@@ -26,12 +26,8 @@ PORT = 8103
 SOURCES = (events_topic("funds"), events_topic("party"))
 
 
-def system_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def build_app(
-    settings: Settings, *, clock: Clock = system_clock, plan_path: Path | str = DEFAULT_PLAN
+    settings: Settings, *, clock: Clock = utc_now, plan_path: Path | str = DEFAULT_PLAN
 ) -> FastAPI:
     """The supervision app; a malformed plan file stops it here with `PlanError`."""
     plan = load_plan(plan_path)
@@ -47,7 +43,7 @@ def build_app(
     app.state.runtime = runtime
     app.state.supervision = Supervision(
         store=runtime.store,
-        ledger=Ledger(runtime.store),
+        ledger=AggregateReader(runtime.store),
         plan=plan,
         town=load_town(settings.town_code),
         town_code=settings.town_code,

@@ -39,9 +39,7 @@ from typing import Any
 import httpx
 import yaml
 
-from shared.auth import issue_token, load_secret
-from shared.demo_users import demo_user
-from shared.settings import Settings
+from shared.demo_client import DemoError, answer, demo_headers, demo_secret
 
 DEMO_NAMESPACE = uuid.UUID("9b0d3c55-1f7e-4f3e-8d7e-3b1f5c2a6e01")
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data.yaml"
@@ -108,10 +106,6 @@ def load_cases(path: Path = DEMO_DATA) -> list[Case]:
     return cases
 
 
-class DemoError(RuntimeError):
-    """The service refused a demo request (the message has its problem detail)."""
-
-
 class Loader:
     """Sends the demo data, skipping what a previous run stored."""
 
@@ -122,24 +116,21 @@ class Loader:
         self.skipped = 0
 
     def post(self, path: str, body: dict[str, Any], user: str) -> dict[str, Any]:
-        response = self.client.post(path, json=body, headers=self.headers[user])
-        if response.status_code not in (200, 201):
-            raise DemoError(f"POST {path} → {response.status_code}: {response.text}")
+        result: dict[str, Any] = answer(
+            self.client.post(path, json=body, headers=self.headers[user])
+        )
         self.sent += 1
-        result: dict[str, Any] = response.json()
         return result
 
     def load(self, case: Case) -> None:
         base = f"/api/v1/{case.kind}"
         found = self.client.get(f"{base}/{case.id}", headers=self.headers[READERS[case.kind]])
-        if found.status_code == 200:
-            version = int(found.json()["version"])
-            self.skipped += 1
-        elif found.status_code == 404:
+        if found.status_code == 404:
             body = {"id": case.id, "occurred_on": case.on, **case.body}
             version = int(self.post(base, body, case.by)["version"])
         else:
-            raise DemoError(f"GET {base}/{case.id} → {found.status_code}: {found.text}")
+            version = int(answer(found, 200)["version"])
+            self.skipped += 1
         for n, step in enumerate(case.steps, start=1):
             if version >= 1 + n:  # each step appends one event: this one is stored already
                 self.skipped += 1
@@ -152,15 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Load the supervision demo data.")
     parser.add_argument("--base-url", default="http://127.0.0.1:8103")
     args = parser.parse_args(argv)
-    settings = Settings()
-    secret = load_secret(settings.token_secret, settings.token_secret_file, create=True)
     cases = load_cases()
     users = (
         {"organisation", "secretary"}
         | {c.by for c in cases}
         | {s.by for c in cases for s in c.steps}
     )
-    headers = {u: {"Authorization": f"Bearer {issue_token(secret, demo_user(u))}"} for u in users}
+    headers = demo_headers(demo_secret(), users)
     started = time.monotonic()
     with httpx.Client(base_url=args.base_url, timeout=30) as client:
         loader = Loader(client, headers)

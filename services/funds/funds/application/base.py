@@ -18,8 +18,8 @@ from funds.domain.rules import Finding
 from shared.envelope import SYSTEM_ACTOR, Envelope
 from shared.eventstore import CommandContext, EventStore
 from shared.ids import uuid7
-from shared.kernel import Aggregate, ConcurrencyConflict, Refused
-from shared.town import Town, Village
+from shared.kernel import Aggregate, ConcurrencyConflict
+from shared.town import Town
 from shared.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -49,14 +49,6 @@ class Recorded:
     flags: Sequence[RedFlagRaised] = field(default_factory=tuple)
 
 
-def resolve_village(town: Town, name_or_code: str) -> Village:
-    """The town's village or community, or a refusal (422)."""
-    village = town.village(name_or_code.strip())
-    if village is None:
-        raise Refused(f"未知村/社区 (unknown village): {name_or_code}")
-    return village
-
-
 def business_day(occurred_on: dt.date | None, clock: Clock) -> dt.date:
     return occurred_on or clock()
 
@@ -64,15 +56,6 @@ def business_day(occurred_on: dt.date | None, clock: Clock) -> dt.date:
 def child_id(parent: str, kind: str, reference: str | None) -> str:
     """An entity's id: from its reference when given (idempotent), else a new UUIDv7."""
     return name_id(kind, parent, reference.strip()) if reference else str(uuid7())
-
-
-def check_version(aggregate: Aggregate, expected: int | None) -> None:
-    """Optimistic concurrency on request: a stale `expected_version` is a conflict (409)."""
-    if expected is not None and aggregate.version != expected:
-        raise ConcurrencyConflict(
-            f"{aggregate.stream_id} 当前版本为 {aggregate.version}，不是 {expected}"
-            " (reload and retry)"
-        )
 
 
 async def attempt(run: Callable[[], Awaitable[T]], *, retry: bool) -> T:

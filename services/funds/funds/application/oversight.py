@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from funds.application import commands as c
 from funds.application.base import (
     Deps,
     Recorded,
     attempt,
     business_day,
-    check_version,
     flush,
     raise_flags,
-    resolve_village,
 )
 from funds.domain import events as ev
 from funds.domain import rules
@@ -27,16 +23,12 @@ from funds.domain.identity import (
 )
 from funds.domain.programme import Programme
 from funds.domain.red_flag import RedFlag
+from shared.clock import noon
 from shared.eventstore import CommandContext
-from shared.kernel import Refused, ResidentId, mask_name
+from shared.kernel import Refused, ResidentId, check_version, mask_name
 from shared.unit_of_work import UnitOfWork
 
 FLAG_ACTIONS = ("acknowledge", "explain", "confirm")
-
-
-def noon(day: dt.date) -> dt.datetime:
-    """The business time of a dated fact (noon UTC, the convention of every service)."""
-    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
 
 
 class OversightHandlers:
@@ -48,7 +40,7 @@ class OversightHandlers:
     async def record_relation(self, cmd: c.RecordCadreRelation, ctx: CommandContext) -> Recorded:
         """Record that a person is a cadre's relative; their earlier payments are flagged."""
         id_number = ResidentId(cmd.relative_id_number).value
-        cadre_village = resolve_village(self.deps.town, cmd.cadre_village).name
+        cadre_village = self.deps.town.known_village(cmd.cadre_village).name
         on = business_day(cmd.occurred_on, self.deps.clock)
         relation_id = name_id("relation", person_key(id_number), cadre_village, cmd.cadre_name)
 
@@ -90,7 +82,7 @@ class OversightHandlers:
         async def run() -> Recorded:
             async with UnitOfWork(self.deps.store, ctx.at(noon(today))) as uow:
                 raised: list[ev.RedFlagRaised] = []
-                for stream_id in await self.deps.streams.stream_ids("programme-", uow.conn):
+                for stream_id in await self.deps.streams.stream_ids("programme-", conn=uow.conn):
                     programme = await uow.load(Programme, stream_id)
                     findings = rules.assess_deadlines(programme, today)
                     raised += await raise_flags(uow, findings, today, None)

@@ -10,15 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from funds.domain.values import ReliefRecord
 
-#: Today's business date (Asia/Shanghai); injected so tests and the demo can fix it.
+#: Today's business date (in China: `shared.clock.china_today`); injected so tests and the demo
+#: can fix it.
 Clock = Callable[[], dt.date]
-
-CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
-
-
-def china_today() -> dt.date:
-    """Today in China (UTC+8, no daylight saving)."""
-    return dt.datetime.now(CHINA).date()
 
 
 class ReliefLookup(Protocol):
@@ -32,6 +26,6 @@ class ReliefLookup(Protocol):
 class Streams(Protocol):
     """Reading many aggregates of one kind at once (lists and checks)."""
 
-    async def stream_ids(self, prefix: str, conn: AsyncConnection | None = None) -> list[str]:
+    async def stream_ids(self, prefix: str, *, conn: AsyncConnection | None = None) -> list[str]:
         """The ids of every stream whose id starts with `prefix`."""
         ...

@@ -8,11 +8,9 @@ from funds.application.base import (
     Recorded,
     attempt,
     business_day,
-    check_version,
     child_id,
     flush,
     raise_flags,
-    resolve_village,
 )
 from funds.domain import events as ev
 from funds.domain import rules
@@ -20,7 +18,7 @@ from funds.domain.beneficiary import Beneficiary
 from funds.domain.identity import beneficiary_stream, programme_id_for, programme_stream
 from funds.domain.programme import Programme
 from shared.eventstore import CommandContext
-from shared.kernel import ResidentId
+from shared.kernel import ResidentId, check_version
 from shared.unit_of_work import UnitOfWork
 
 PROGRAMME = "资金项目"
@@ -35,7 +33,7 @@ class ProgrammeHandlers:
     async def create(self, cmd: c.CreateProgramme, ctx: CommandContext) -> Recorded:
         """Create a programme; its code makes its id, so a repeat is refused (409)."""
         on = business_day(cmd.occurred_on, self.deps.clock)
-        village = resolve_village(self.deps.town, cmd.village).name if cmd.village else None
+        village = self.deps.town.known_village(cmd.village).name if cmd.village else None
         programme_id = programme_id_for(ctx.town, cmd.code)
         async with UnitOfWork(self.deps.store, ctx) as uow:
             programme = await uow.load(Programme, programme_stream(programme_id))
@@ -69,7 +67,7 @@ class ProgrammeHandlers:
         return Recorded(programme_id, programme.stream_id, programme.version)
 
     async def allocate(self, cmd: c.AllocateFunds, ctx: CommandContext) -> Recorded:
-        village = resolve_village(self.deps.town, cmd.village).name
+        village = self.deps.town.known_village(cmd.village).name
         on = business_day(cmd.occurred_on, self.deps.clock)
         allocation_id = child_id(cmd.programme_id, "allocation", cmd.reference)
 
@@ -102,7 +100,7 @@ class ProgrammeHandlers:
     async def disburse(self, cmd: c.RecordDisbursement, ctx: CommandContext) -> Recorded:
         """Record a payment and judge it: eligibility against relief's register, duplicates,
         entitlement, deadline, cadre relations, public notice."""
-        village = resolve_village(self.deps.town, cmd.village).name
+        village = self.deps.town.known_village(cmd.village).name
         id_number = ResidentId(cmd.beneficiary_id_number).value
         on = business_day(cmd.occurred_on, self.deps.clock)
         disbursement_id = child_id(cmd.programme_id, "disbursement", cmd.voucher_no)
@@ -146,7 +144,7 @@ class ProgrammeHandlers:
 
     async def spend(self, cmd: c.RecordExpenditure, ctx: CommandContext) -> Recorded:
         """Record spending; a purpose other than the programme's raises FUNDS-DIVERTED."""
-        village = resolve_village(self.deps.town, cmd.village).name if cmd.village else None
+        village = self.deps.town.known_village(cmd.village).name if cmd.village else None
         on = business_day(cmd.occurred_on, self.deps.clock)
         expenditure_id = child_id(cmd.programme_id, "expenditure", cmd.reference)
 
@@ -199,7 +197,7 @@ class ProgrammeHandlers:
         return await attempt(run, retry=cmd.expected_version is None)
 
     async def open_notice(self, cmd: c.OpenNotice, ctx: CommandContext) -> Recorded:
-        village = resolve_village(self.deps.town, cmd.village).name if cmd.village else None
+        village = self.deps.town.known_village(cmd.village).name if cmd.village else None
         on = business_day(cmd.occurred_on, self.deps.clock)
         notice_id = child_id(cmd.programme_id, "notice", cmd.reference)
 

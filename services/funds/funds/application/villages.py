@@ -4,7 +4,7 @@ the quarterly finance disclosure (阳光村务)."""
 from __future__ import annotations
 
 from funds.application import commands as c
-from funds.application.base import Deps, Recorded, attempt, business_day, child_id, resolve_village
+from funds.application.base import Deps, Recorded, attempt, business_day, child_id
 from funds.domain import events as ev
 from funds.domain.collective import CollectiveEconomy, CollectiveLedger
 from funds.domain.disclosure import FinanceDisclosures
@@ -21,7 +21,7 @@ class VillageHandlers:
         self.deps = deps
 
     async def register_asset(self, cmd: c.RegisterAsset, ctx: CommandContext) -> Recorded:
-        village = resolve_village(self.deps.town, cmd.village)
+        village = self.deps.town.known_village(cmd.village)
         on = business_day(cmd.occurred_on, self.deps.clock)
         asset_id = name_id("asset", village.code, cmd.asset_code.strip())
 
@@ -49,7 +49,7 @@ class VillageHandlers:
     async def dispose_asset(self, cmd: c.DisposeAsset, ctx: CommandContext) -> Recorded:
         """Dispose of an asset (vote and filing required) and book the proceeds, in full, to
         the collective economy — both in one transaction."""
-        village = resolve_village(self.deps.town, cmd.village)
+        village = self.deps.town.known_village(cmd.village)
         on = business_day(cmd.occurred_on, self.deps.clock)
 
         async def run() -> Recorded:
@@ -73,7 +73,7 @@ class VillageHandlers:
         return await attempt(run, retry=True)
 
     async def record_income(self, cmd: c.RecordCollectiveIncome, ctx: CommandContext) -> Recorded:
-        village = resolve_village(self.deps.town, cmd.village)
+        village = self.deps.town.known_village(cmd.village)
         on = business_day(cmd.occurred_on, self.deps.clock)
         income_id = child_id(f"{village.code}:{cmd.year}", "income", cmd.reference)
 
@@ -97,7 +97,7 @@ class VillageHandlers:
         return await attempt(run, retry=True)
 
     async def list_zero(self, cmd: c.ListZeroIncomeVillage, ctx: CommandContext) -> Recorded:
-        village = resolve_village(self.deps.town, cmd.village)
+        village = self.deps.town.known_village(cmd.village)
         on = business_day(cmd.occurred_on, self.deps.clock)
 
         async def run() -> Recorded:
@@ -110,7 +110,7 @@ class VillageHandlers:
         return await attempt(run, retry=True)
 
     async def assign_leader(self, cmd: c.AssignZeroIncomeLeader, ctx: CommandContext) -> Recorded:
-        village = resolve_village(self.deps.town, cmd.village)
+        village = self.deps.town.known_village(cmd.village)
         on = business_day(cmd.occurred_on, self.deps.clock)
 
         async def run() -> Recorded:
@@ -123,7 +123,7 @@ class VillageHandlers:
         return await attempt(run, retry=True)
 
     async def record_plan(self, cmd: c.RecordVillagePlan, ctx: CommandContext) -> Recorded:
-        village = resolve_village(self.deps.town, cmd.village)
+        village = self.deps.town.known_village(cmd.village)
         on = business_day(cmd.occurred_on, self.deps.clock)
         plan_id = child_id(village.code, "plan", cmd.reference)
 
@@ -146,7 +146,7 @@ class VillageHandlers:
         return await attempt(run, retry=True)
 
     async def disclose(self, cmd: c.DiscloseFinances, ctx: CommandContext) -> Recorded:
-        village = resolve_village(self.deps.town, cmd.village)
+        village = self.deps.town.known_village(cmd.village)
         on = business_day(cmd.occurred_on, self.deps.clock)
         period = Quarter.parse(cmd.period)
 

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.exceptions import HTTPException
 
-from shared.auth import Principal, Role
+from shared.auth import VILLAGE_SCOPED, Principal, Role
 from shared.kernel import mask_id, mask_name
 from shared.town import Town
 from shared.web import require
@@ -27,7 +27,6 @@ DISCLOSERS = (Role.ECONOMIC_LEADER, Role.VILLAGE_CLERK)
 READERS = tuple(r for r in Role if r is not Role.PUBLIC)
 EVERYONE = tuple(Role)
 FULL_DETAIL = frozenset({Role.DISCIPLINE_SECRETARY})
-VILLAGE_SCOPED = frozenset({Role.VILLAGE_CLERK, Role.BRANCH_SECRETARY})
 
 
 @dataclass(frozen=True, slots=True)

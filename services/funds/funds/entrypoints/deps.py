@@ -10,14 +10,15 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from funds.adapters.relief_view import ReliefHouseholdView
-from funds.adapters.streams import EventStreams
 from funds.application.base import Recorded
-from funds.application.oversight import OversightHandlers, noon
+from funds.application.oversight import OversightHandlers
 from funds.application.ports import Clock
 from funds.application.programmes import ProgrammeHandlers
 from funds.application.villages import VillageHandlers
 from shared.auth import Principal
+from shared.clock import noon
 from shared.eventstore import CommandContext
+from shared.readers import AggregateReader
 from shared.town import Town
 from shared.web import command_context
 
@@ -29,7 +30,7 @@ class Services:
     programmes: ProgrammeHandlers
     oversight: OversightHandlers
     villages: VillageHandlers
-    streams: EventStreams
+    streams: AggregateReader
     relief: ReliefHouseholdView
     town: Town
     clock: Clock

@@ -85,15 +85,13 @@ async def list_red_flags(
 
 @router.get("/red-flags/{flag_id}", summary="预警详情（含处理经过；纪委书记可见明细）")
 async def get_red_flag(flag_id: str, access: Reader, svc: Svc) -> Json:
-    flag = await svc.streams.load(RedFlag, red_flag_stream(flag_id), what="预警")
+    flag = await svc.streams.get(RedFlag, red_flag_stream(flag_id), "预警")
     view = red_flag_view(flag)
     access.check(view["village"])
-    view["trail"] = trail_view(await svc.streams.trail(flag.stream_id))
+    view["trail"] = trail_view(await svc.streams.store.read_stream(flag.stream_id))
     subject = flag.facts
     if subject.programme_id:
-        programme = await svc.streams.load(
-            Programme, programme_stream(subject.programme_id), missing_ok=True
-        )
+        programme = await svc.streams.load(Programme, programme_stream(subject.programme_id))
         paid = programme.disbursements.get(subject.subject_id)
         view["programme"] = programme.name
         view["disbursement"] = disbursement_view(paid, access) if paid else None
@@ -180,7 +178,7 @@ async def record_relation(
 
 @router.get("/cadre-relations", summary="村干部亲属关系")
 async def list_relations(access: Reader, svc: Svc) -> list[Json]:
-    people = await svc.streams.load_all(Beneficiary, "beneficiary-")
+    people = await svc.streams.load_all(Beneficiary, "beneficiary-", order="stream_id")
     return [
         {
             "relation_id": r.relation_id,

@@ -39,7 +39,7 @@ async def create_programme(body: s.ProgrammeBody, request: Request, who: Writer,
 
 @router.get("/programmes", summary="资金项目列表")
 async def list_programmes(access: Reader, svc: Svc, as_of: dt.date | None = None) -> list[Json]:
-    programmes = await svc.streams.load_all(Programme, "programme-", as_of=as_of)
+    programmes = await svc.streams.load_all(Programme, "programme-", as_of=as_of, order="stream_id")
     return [programme_summary(p, access) for p in programmes if _visible(p, access)]
 
 
@@ -47,8 +47,8 @@ async def list_programmes(access: Reader, svc: Svc, as_of: dt.date | None = None
 async def get_programme(
     programme_id: str, access: Reader, svc: Svc, as_of: dt.date | None = None
 ) -> Json:
-    programme = await svc.streams.load(
-        Programme, programme_stream(programme_id), as_of=as_of, what="资金项目"
+    programme = await svc.streams.get(
+        Programme, programme_stream(programme_id), "资金项目", as_of=as_of
     )
     if not _visible(programme, access):
         access.check(programme.village)
@@ -149,7 +149,7 @@ async def public_notices(
     _: Annotated[Principal, Depends(require(*EVERYONE))],
     village: str | None = None,
 ) -> list[Json]:
-    programmes = await svc.streams.load_all(Programme, "programme-")
+    programmes = await svc.streams.load_all(Programme, "programme-", order="stream_id")
     return [
         {
             "programme_id": p.programme_id,

@@ -19,22 +19,14 @@ from funds.domain.values import (
     Purpose,
     SourceLevel,
 )
-from shared.kernel import InvalidResidentId, ResidentId
-
-
-def _resident_id(value: str) -> str:
-    try:
-        return ResidentId(value).value
-    except InvalidResidentId as exc:
-        raise ValueError(str(exc)) from None
-
+from shared.web import resident_id_number
 
 Money = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2, description="金额（元）")]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, description="金额（元）")]
 IdNumber = Annotated[
     str,
     Field(min_length=18, max_length=18, description="居民身份证号（18位，GB 11643）"),
-    AfterValidator(_resident_id),
+    AfterValidator(resident_id_number),
 ]
 Name = Annotated[str, Field(min_length=1, max_length=40, description="姓名")]
 Village = Annotated[str, Field(min_length=1, max_length=40, description="村/社区名称或代码")]

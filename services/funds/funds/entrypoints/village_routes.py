@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from funds.application import commands as c
-from funds.application.base import resolve_village
 from funds.domain.collective import CollectiveEconomy, CollectiveLedger
 from funds.domain.disclosure import FinanceDisclosures
 from funds.domain.events import AssemblyVote, FinanceFiling
@@ -30,7 +29,7 @@ Json = dict[str, Any]
 
 
 def _village(svc: Services, name_or_code: str, access: Access | None = None) -> Village:
-    village = resolve_village(svc.town, name_or_code)
+    village = svc.town.known_village(name_or_code)
     if access is not None:
         access.check(village.name)
     return village
@@ -47,9 +46,7 @@ async def register_asset(
 @router.get("/villages/{village}/assets", summary="村集体三资台账")
 async def get_assets(village: str, access: Reader, svc: Svc, as_of: dt.date | None = None) -> Json:
     found = _village(svc, village, access)
-    ledger = await svc.streams.load(
-        CollectiveLedger, ledger_stream(found.code), as_of=as_of, missing_ok=True
-    )
+    ledger = await svc.streams.load(CollectiveLedger, ledger_stream(found.code), as_of=as_of)
     return ledger_view(ledger, found.name)
 
 
@@ -107,15 +104,15 @@ async def record_plan(
 @router.get("/villages/{village}/collective-economy", summary="村级集体经济")
 async def get_economy(village: str, access: Reader, svc: Svc, as_of: dt.date | None = None) -> Json:
     found = _village(svc, village, access)
-    economy = await svc.streams.load(
-        CollectiveEconomy, economy_stream(found.code), as_of=as_of, missing_ok=True
-    )
+    economy = await svc.streams.load(CollectiveEconomy, economy_stream(found.code), as_of=as_of)
     return economy_view(economy, found.name)
 
 
 @router.get("/collective-economy/zero-income-villages", summary="清零名单（无集体经济收入村）")
 async def zero_income_villages(access: Reader, svc: Svc, as_of: dt.date | None = None) -> Json:
-    economies = await svc.streams.load_all(CollectiveEconomy, "collective-", as_of=as_of)
+    economies = await svc.streams.load_all(
+        CollectiveEconomy, "collective-", as_of=as_of, order="stream_id"
+    )
     listed = []
     for economy in economies:
         listing = economy.listing
@@ -169,7 +166,7 @@ async def get_disclosures(
     found = _village(svc, village, access)
     day = as_of or svc.clock()
     disclosures = await svc.streams.load(
-        FinanceDisclosures, disclosure_stream(found.code), as_of=day, missing_ok=True
+        FinanceDisclosures, disclosure_stream(found.code), as_of=day
     )
     return disclosures_view(disclosures, found.name, day)
 

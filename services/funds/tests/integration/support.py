@@ -1,21 +1,15 @@
-"""Helpers for the funds integration tests: request bodies, relief- and supervision-shaped
-envelopes published to Kafka (built here: the other services' packages are not imported), and
-reading the funds topic for given event ids."""
+"""Helpers for the funds integration tests: request bodies, and relief-shaped envelopes (built
+from the contract with `shared.testing.foreign_envelope`: relief's package is not imported)."""
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import random
 import uuid
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-
-from shared.envelope import GENESIS_HASH, Actor, Envelope
-from shared.ids import uuid7
+from shared.envelope import Envelope
 from shared.kernel import make_resident_id
-from shared.settings import YISUHE_TOWN_CODE
+from shared.testing import foreign_envelope
 
 VILLAGE = "石壁村"
 
@@ -58,29 +52,9 @@ def payment(voucher: str, id_number: str, **overrides: Any) -> dict[str, Any]:
     return body
 
 
-def envelope(event_type: str, stream_id: str, payload: dict[str, Any]) -> Envelope:
-    """A sealed envelope as another service would publish it."""
-    now = dt.datetime.now(dt.UTC)
-    service = event_type.partition(".")[0]
-    return Envelope(
-        event_id=uuid7(),
-        event_type=event_type,
-        schema_version=1,
-        stream_id=stream_id,
-        stream_version=1,
-        occurred_at=now,
-        recorded_at=now,
-        actor=Actor(f"test-{service}", "system"),
-        correlation_id=uuid.uuid4(),
-        causation_id=None,
-        town=YISUHE_TOWN_CODE,
-        payload=payload,
-    ).sealed(GENESIS_HASH)
-
-
 def household_registered(head_id: str, member_id: str, *, village: str = VILLAGE) -> Envelope:
     household_id = str(uuid.uuid4())
-    return envelope(
+    return foreign_envelope(
         "relief.HouseholdRegistered",
         f"household-{household_id}",
         {
@@ -93,42 +67,3 @@ def household_registered(head_id: str, member_id: str, *, village: str = VILLAGE
             "poverty_causes": ["因病"],  # extra fields are tolerated
         },
     )
-
-
-async def publish(bootstrap: str, topic: str, *envelopes: Envelope) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
-    await producer.start()
-    try:
-        for env in envelopes:
-            await producer.send_and_wait(topic, env.to_json(), key=env.stream_id.encode())
-    finally:
-        await producer.stop()
-
-
-async def events_on_topic(
-    bootstrap: str, topic: str, event_ids: set[str], *, timeout: float = 30.0
-) -> dict[str, dict[str, Any]]:
-    """The envelopes (as JSON) of `event_ids` found on `topic`, read from the beginning."""
-    import json
-
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        group_id=None,
-    )
-    await consumer.start()
-    found: dict[str, dict[str, Any]] = {}
-    try:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while set(found) < event_ids and asyncio.get_running_loop().time() < deadline:
-            batch = await consumer.getmany(timeout_ms=500, max_records=5000)
-            for records in batch.values():
-                for record in records:
-                    body = json.loads(record.value)
-                    if body.get("event_id") in event_ids:
-                        found[body["event_id"]] = body
-    finally:
-        await consumer.stop()
-    return found

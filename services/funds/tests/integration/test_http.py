@@ -12,12 +12,20 @@ import pytest
 import pytest_asyncio
 from fastapi import FastAPI
 from funds.bootstrap import build_app
-from sqlalchemy import text
 
 from shared.auth import Role
-from shared.testing import Infra, app_client, bearer, service_settings, unique
+from shared.testing import (
+    Infra,
+    app_client,
+    assert_problem,
+    bearer,
+    find_on_topic,
+    service_settings,
+    stored_events,
+    unique,
+)
 
-from .support import events_on_topic, payment, programme_body, random_id_number
+from .support import payment, programme_body, random_id_number
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -27,7 +35,6 @@ SECRETARY = bearer(Role.TOWN_SECRETARY)
 CLERK_SHIBI = bearer(Role.VILLAGE_CLERK, user_id="clerk-shibi", village="石壁村")
 CLERK_JINXIA = bearer(Role.VILLAGE_CLERK, user_id="clerk-jinxia", village="金霞村")
 PUBLIC = bearer(Role.PUBLIC)
-PROBLEM = "application/problem+json"
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
@@ -38,10 +45,7 @@ async def service(infra: Infra) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClien
 
 
 async def stored(app: FastAPI) -> int:
-    runtime = app.state.runtime
-    async with runtime.engine.connect() as conn:
-        count = await conn.execute(text(f'SELECT count(*) FROM "{runtime.schema}".events'))
-        return int(count.scalar_one())
+    return await stored_events(app.state.runtime.store)
 
 
 async def a_programme(client: httpx.AsyncClient, **overrides: Any) -> str:
@@ -71,8 +75,7 @@ async def test_only_the_economic_leader_records_programmes(
     assert (await client.post("/api/v1/programmes", json=body)).status_code == 401
     for headers in (CLERK_SHIBI, PUBLIC, DISCIPLINE, SECRETARY):
         refused = await client.post("/api/v1/programmes", json=body, headers=headers)
-        assert refused.status_code == 403
-        assert refused.headers["content-type"].startswith(PROBLEM)
+        assert_problem(refused, 403)
     assert await stored(app) == before
     assert (await client.post("/api/v1/programmes", json=body, headers=ECONOMIC)).status_code == 201
     assert (await client.get("/api/v1/red-flags", headers=PUBLIC)).status_code == 403
@@ -131,9 +134,7 @@ async def test_invalid_input_is_a_problem_naming_the_field_and_nothing_is_stored
     ]
     for url, body, field in cases:
         response = await client.post(url, json=body, headers=ECONOMIC)
-        assert response.status_code == 422, (url, response.text)
-        assert response.headers["content-type"].startswith(PROBLEM)
-        problem = response.json()
+        problem = assert_problem(response, 422)
         assert any(field in e["field"] for e in problem["errors"]), problem
     unknown = await client.post(
         f"/api/v1/programmes/{pid}/disbursements",
@@ -148,7 +149,7 @@ async def test_invalid_input_is_a_problem_naming_the_field_and_nothing_is_stored
     )
     assert too_much.status_code == 422 and "分配额度" in too_much.json()["detail"]
     missing = await client.get("/api/v1/programmes/nope", headers=ECONOMIC)
-    assert missing.status_code == 404 and missing.headers["content-type"].startswith(PROBLEM)
+    assert_problem(missing, 404)
     assert await stored(app) == before
 
 
@@ -217,10 +218,10 @@ async def test_a_confirmed_red_flag_goes_to_kafka_with_the_contract_fields(
     assert [e.actor.user_id for e in trail] == ["system", "zhoumin", "zhoumin", "zhaogang"]
     event = trail[-1]
     assert event.event_type == "funds.RedFlagConfirmed"
-    on_kafka = await events_on_topic(
+    on_kafka = await find_on_topic(
         infra.kafka_bootstrap_servers, "funds.events", {str(event.event_id)}
     )
-    payload = on_kafka[str(event.event_id)]["payload"]
+    payload = on_kafka[str(event.event_id)].payload
     contract = {"flag_id", "code", "village", "programme_id", "summary", "severity", "confirmed_on"}
     assert contract <= set(payload)
     assert payload["flag_id"] == flag_id and payload["code"] == "FUNDS-SHORT-PAID"

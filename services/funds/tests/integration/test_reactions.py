@@ -11,17 +11,19 @@ import pytest
 from funds.bootstrap import build_app
 
 from shared.auth import Role
-from shared.testing import Infra, app_client, bearer, eventually, service_settings, unique
-
-from .support import (
-    envelope,
-    events_on_topic,
-    household_registered,
-    payment,
-    programme_body,
+from shared.testing import (
+    Infra,
+    app_client,
+    bearer,
+    eventually,
+    find_on_topic,
+    foreign_envelope,
     publish,
-    random_id_number,
+    service_settings,
+    unique,
 )
+
+from .support import household_registered, payment, programme_body, random_id_number
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -136,9 +138,9 @@ async def test_a_household_registered_in_relief_decides_who_is_flagged(infra: In
         assert [f["flag_id"] for f in after] == [f["flag_id"] for f in before]
         assert await knows(client, head)
 
-    on_kafka = await events_on_topic(infra.kafka_bootstrap_servers, "funds.events", raised_ids)
+    on_kafka = await find_on_topic(infra.kafka_bootstrap_servers, "funds.events", raised_ids)
     assert set(on_kafka) == raised_ids
-    assert all(e["event_type"] == "funds.RedFlagRaised" for e in on_kafka.values())
+    assert all(e.event_type == "funds.RedFlagRaised" for e in on_kafka.values())
 
 
 async def test_a_concluded_clue_is_recorded_on_its_red_flag_once(infra: Infra) -> None:
@@ -159,7 +161,7 @@ async def test_a_concluded_clue_is_recorded_on_its_red_flag_once(infra: Infra) -
         assert confirmed.status_code == 200, confirmed.text
 
         def concluded(clue: str) -> Any:
-            return envelope(
+            return foreign_envelope(
                 "supervision.ClueConcluded",
                 f"clue-{clue}",
                 {
@@ -170,7 +172,7 @@ async def test_a_concluded_clue_is_recorded_on_its_red_flag_once(infra: Infra) -
                 },
             )
 
-        unrelated = envelope(
+        unrelated = foreign_envelope(
             "supervision.ClueConcluded",
             "clue-x",
             {
@@ -190,7 +192,7 @@ async def test_a_concluded_clue_is_recorded_on_its_red_flag_once(infra: Infra) -
             return result
 
         recorded = await eventually(outcome, timeout=60, what="the outcome on the flag")
-        marker = envelope(
+        marker = foreign_envelope(
             "supervision.ClueConcluded",
             "clue-2",
             {

@@ -11,7 +11,7 @@ from relief.application.commands import (
     RecordPosts,
     RecordStudentHelped,
 )
-from relief.application.households import Result, known_village
+from relief.application.households import Result
 from relief.application.ports import Env, UnitOfWorkPort
 from relief.domain.activities import (
     ActivityLedger,
@@ -27,7 +27,7 @@ L = TypeVar("L", bound=ActivityLedger)
 
 
 async def _ledger(uow: UnitOfWorkPort, env: Env, cls: type[L], village: str) -> tuple[L, str]:
-    name = known_village(env, village).name
+    name = env.town.known_village(village).name
     env.scope.check(name)
     return await uow.load(cls, activity_stream(env.town.code, cls.activity)), name
 
@@ -35,7 +35,7 @@ async def _ledger(uow: UnitOfWorkPort, env: Env, cls: type[L], village: str) -> 
 async def enterprise_pairing(cmd: RecordEnterprisePairing, uow: UnitOfWorkPort, env: Env) -> Result:
     ledger, village = await _ledger(uow, env, EnterprisePairings, cmd.village)
     record_id = cmd.record_id or str(uuid7())
-    poor = known_village(env, village).poor_village
+    poor = env.town.known_village(village).poor_village
     ledger.record(
         record_id=record_id,
         enterprise=cmd.enterprise,

@@ -25,27 +25,9 @@ from relief.domain.household import Household, household_stream
 from relief.domain.household_record import HeadIndex, Person, head_index_stream
 from relief.domain.values import HEAD_RELATION
 from shared.ids import uuid7
-from shared.kernel import Aggregate, AlreadyExists, ConcurrencyConflict, Refused, mask_id
-from shared.town import Village
+from shared.kernel import Aggregate, AlreadyExists, check_version, mask_id
 
 Result = tuple[str, Aggregate]
-
-
-def known_village(env: Env, name: str) -> Village:
-    """The town's village or community of that name; anything else is refused."""
-    village = env.town.village(name)
-    if village is None:
-        raise Refused(f"未知村/社区：{name} (unknown village or community of {env.town.name})")
-    return village
-
-
-def check_version(aggregate: Aggregate, expected: int | None) -> None:
-    """Optimistic concurrency on the caller's side: they saw `expected`, it is now otherwise."""
-    if expected is not None and aggregate.version != expected:
-        raise ConcurrencyConflict(
-            f"记录已被修改：现为版本 {aggregate.version}，请求基于版本 {expected}，请刷新后重试 "
-            "(changed since read: reload and retry)"
-        )
 
 
 async def load_household(
@@ -59,7 +41,7 @@ async def load_household(
 
 async def register(cmd: RegisterHousehold, uow: UnitOfWorkPort, env: Env) -> Result:
     """建档立卡: every check before anything is tracked, so a bulk import can go on."""
-    village = known_village(env, cmd.village)
+    village = env.town.known_village(cmd.village)
     env.scope.check(village.name)
     household_id = cmd.household_id or str(uuid7())
     household = Household.register(

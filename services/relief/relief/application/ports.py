@@ -17,11 +17,6 @@ from shared.town import Town
 
 A = TypeVar("A", bound=Aggregate)
 
-Clock = Callable[[], dt.datetime]
-
-#: Business days are days in China (UTC+8 all year, no daylight saving).
-CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
-
 
 class UnitOfWorkPort(Protocol):
     """The shared `UnitOfWork`'s interface (an in-memory fake in unit tests)."""

@@ -15,8 +15,6 @@ from relief.application import activities, households, sites
 from relief.application.commands import Change, Command, RegisterHousehold
 from relief.application.imports import ImportRejected, RowError
 from relief.application.ports import (
-    CHINA,
-    Clock,
     Env,
     MemberDirectory,
     Scope,
@@ -24,6 +22,7 @@ from relief.application.ports import (
     UnitOfWorkPort,
 )
 from relief.domain.values import Policy
+from shared.clock import Clock, china_today, utc_now
 from shared.eventstore import CommandContext
 from shared.kernel import Aggregate, ConcurrencyConflict, DomainError, Refused
 from shared.town import Town
@@ -48,10 +47,6 @@ class Written:
     version: int
 
 
-def system_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 class ReliefService:
     """Runs commands; wired once in `bootstrap` (fakes injected in unit tests)."""
 
@@ -62,7 +57,7 @@ class ReliefService:
         members: MemberDirectory,
         policy: Policy,
         town: Town,
-        clock: Clock = system_clock,
+        clock: Clock = utc_now,
         attempts: int = 3,
     ) -> None:
         self._uow = uow
@@ -74,7 +69,7 @@ class ReliefService:
 
     def today(self) -> dt.date:
         """Today in China, by the injected clock."""
-        return self.clock().astimezone(CHINA).date()
+        return china_today(self.clock)
 
     def env(self, occurred_on: dt.date | None, scope: Scope) -> Env:
         """The handler's environment; a business day in the future is refused."""

@@ -21,7 +21,7 @@ from relief.application.commands import (
     SignOffAgencyRequest,
     StartProject,
 )
-from relief.application.households import Result, check_version, known_village
+from relief.application.households import Result
 from relief.application.ports import Env, UnitOfWorkPort
 from relief.domain.projects import LivelihoodProject, project_stream
 from relief.domain.sites import (
@@ -33,13 +33,13 @@ from relief.domain.sites import (
     station_stream,
 )
 from shared.ids import uuid7
-from shared.kernel import AlreadyExists, NotFound, Refused
+from shared.kernel import AlreadyExists, NotFound, Refused, check_version
 
 # --- livelihood projects ---------------------------------------------------------------------
 
 
 async def list_project(cmd: ListLivelihoodProject, uow: UnitOfWorkPort, env: Env) -> Result:
-    village = known_village(env, cmd.village).name if cmd.village else None
+    village = env.town.known_village(cmd.village).name if cmd.village else None
     env.scope.check(village)
     project_id = cmd.project_id or str(uuid7())
     project = LivelihoodProject.list_project(
@@ -90,7 +90,7 @@ async def after_care(cmd: RecordAfterCare, uow: UnitOfWorkPort, env: Env) -> Res
 
 
 async def register_site(cmd: RegisterCommunitySite, uow: UnitOfWorkPort, env: Env) -> Result:
-    community = known_village(env, cmd.community)
+    community = env.town.known_village(cmd.community)
     if community.kind != "community":
         raise Refused(
             f"{community.name} 不是社区；社区服务场所只登记社区的 (a community is required)"
@@ -142,7 +142,7 @@ async def certify_site(cmd: CertifySiteCompliant, uow: UnitOfWorkPort, env: Env)
 
 
 async def designate_station(cmd: DesignateServiceStation, uow: UnitOfWorkPort, env: Env) -> Result:
-    village = known_village(env, cmd.village)
+    village = env.town.known_village(cmd.village)
     env.scope.check(village.name)
     station = await uow.load(ServiceStation, station_stream(village.code))
     station.designate(
@@ -156,7 +156,7 @@ async def designate_station(cmd: DesignateServiceStation, uow: UnitOfWorkPort, e
 
 
 async def _station(uow: UnitOfWorkPort, env: Env, village_name: str) -> ServiceStation:
-    village = known_village(env, village_name)
+    village = env.town.known_village(village_name)
     env.scope.check(village.name)
     return await uow.load(ServiceStation, station_stream(village.code))
 

@@ -25,7 +25,6 @@ from relief.entrypoints import views
 from relief.entrypoints.deps import (
     Reader,
     Writer,
-    end_of,
     reader,
     run,
     service,
@@ -119,17 +118,19 @@ async def progress(
     as_of: Annotated[dt.date | None, Query(description="截至日期（默认今天）")] = None,
 ) -> dict[str, Any]:
     relief, store = service(request), reader(request)
-    town, targets, at = relief.town, relief.policy.targets, end_of(as_of)
+    town, targets = relief.town, relief.policy.targets
 
     async def ledger(cls: type[ActivityLedger]) -> Any:
-        return await store.one(cls, activity_stream(town.code, cls.activity), as_of=at)
+        return await store.load(cls, activity_stream(town.code, cls.activity), as_of=as_of)
 
     poor = sum(v.poor_village for v in town.villages)
     enterprise: EnterprisePairings = await ledger(EnterprisePairings)
     post: PostLedger = await ledger(PostLedger)
     aid: StudentAid = await ledger(StudentAid)
     clinic: FreeClinics = await ledger(FreeClinics)
-    households = await store.all(Household, "relief.HouseholdRegistered", as_of=at)
+    households = await store.load_all(
+        Household, with_event="relief.HouseholdRegistered", as_of=as_of
+    )
     lines = [
         enterprise.progress(poor, targets, as_of),
         *_pairing_progress(households, targets.deadline),
@@ -154,5 +155,5 @@ async def records(
     if cls is None:
         raise HTTPException(404, f"没有活动 {activity}；可选：{'、'.join(ACTIVITIES)}")
     town = service(request).town.code
-    found = await reader(request).one(cls, activity_stream(town, activity), as_of=end_of(as_of))
+    found = await reader(request).load(cls, activity_stream(town, activity), as_of=as_of)
     return views.ledger(found, as_of, village_filter(who, None))

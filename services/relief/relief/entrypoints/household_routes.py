@@ -97,8 +97,10 @@ async def list_households(
     status: HouseholdStatus | None = None,
 ) -> dict[str, Any]:
     where = village_filter(who, village)
-    found = await reader(request).all(
-        Household, "relief.HouseholdRegistered", where={"village": where} if where else None
+    found = await reader(request).load_all(
+        Household,
+        with_event="relief.HouseholdRegistered",
+        where={"village": where} if where else None,
     )
     rows = [views.household_summary(h, reveal(who)) for h in found if status in (None, h.status)]
     return {"count": len(rows), "households": rows}
@@ -106,7 +108,7 @@ async def list_households(
 
 @router.get("/{household_id}", summary="一户的档案（由其事件重建）")
 async def get_household(household_id: str, request: Request, who: Reader) -> dict[str, Any]:
-    household = await reader(request).one(Household, household_stream(household_id))
+    household = await reader(request).load(Household, household_stream(household_id))
     if not household.exists:
         raise NotFound(f"农户 {household_id} 不存在 (no such household)")
     scope_of(who).check(household.village)

@@ -14,20 +14,12 @@ from relief.application import commands as c
 from relief.domain.events import DutyShift
 from relief.domain.household_record import Person
 from relief.domain.values import Guarantees
-from shared.kernel import InvalidResidentId, ResidentId
-
-
-def _resident_id(value: str) -> str:
-    try:
-        return ResidentId(value).value
-    except InvalidResidentId as exc:
-        raise ValueError(str(exc)) from exc
-
+from shared.web import resident_id_number
 
 IdNumber = Annotated[
     str,
     Field(min_length=18, max_length=18, description="居民身份证号（18位，校验位有效）"),
-    AfterValidator(_resident_id),
+    AfterValidator(resident_id_number),
 ]
 Name = Annotated[str, Field(min_length=1, max_length=50, description="姓名")]
 Text = Annotated[str, Field(max_length=2000)]

@@ -20,7 +20,7 @@ from relief.domain.sites import (
 from relief.entrypoints import schemas as s
 from relief.entrypoints import views
 from relief.entrypoints.deps import Reader, Writer, reader, run, scope_of, service, village_filter
-from shared.kernel import NotFound, Refused
+from shared.kernel import NotFound
 
 router = APIRouter(prefix="/api/v1", tags=["measures 2–3 民生实事与阵地建设"])
 
@@ -60,8 +60,8 @@ async def projects(
         where["village"] = scoped
     if category:
         where["category"] = category
-    found = await reader(request).all(
-        LivelihoodProject, "relief.LivelihoodProjectListed", where=where
+    found = await reader(request).load_all(
+        LivelihoodProject, with_event="relief.LivelihoodProjectListed", where=where
     )
     rows = [views.project(p) for p in found if status in (None, p.status)]
     if level == "village":
@@ -70,7 +70,7 @@ async def projects(
 
 
 async def _project(request: Request, who: Reader, project_id: str) -> LivelihoodProject:
-    project = await reader(request).one(LivelihoodProject, project_stream(project_id))
+    project = await reader(request).load(LivelihoodProject, project_stream(project_id))
     if not project.exists:
         raise NotFound(f"民生项目 {project_id} 不存在 (no such project)")
     if project.village:  # the town's list is open to every official
@@ -141,9 +141,9 @@ async def register_site(body: s.SiteIn, request: Request, who: Writer) -> dict[s
 @router.get("/service-sites", summary="社区服务场所（面积、五统一、达标）")
 async def sites(request: Request, who: Reader, community: str | None = None) -> dict[str, Any]:
     where = village_filter(who, community)
-    found = await reader(request).all(
+    found = await reader(request).load_all(
         CommunityServiceSite,
-        "relief.CommunityServiceSiteRegistered",
+        with_event="relief.CommunityServiceSiteRegistered",
         where={"community": where} if where else None,
     )
     minimum = service(request).policy.targets.community_site_min_area_m2
@@ -152,7 +152,7 @@ async def sites(request: Request, who: Reader, community: str | None = None) -> 
 
 @router.get("/service-sites/{site_id}", summary="一个社区服务场所")
 async def site(site_id: str, request: Request, who: Reader) -> dict[str, Any]:
-    found = await reader(request).one(CommunityServiceSite, site_stream(site_id))
+    found = await reader(request).load(CommunityServiceSite, site_stream(site_id))
     if not found.exists:
         raise NotFound(f"社区服务场所 {site_id} 不存在 (no such site)")
     scope_of(who).check(found.community)
@@ -207,10 +207,8 @@ async def designate(body: s.StationIn, request: Request, who: Writer) -> dict[st
 
 
 async def _station(request: Request, village: str) -> ServiceStation:
-    known = service(request).town.village(village)
-    if known is None:
-        raise Refused(f"未知村/社区：{village} (unknown village)")
-    return await reader(request).one(ServiceStation, station_stream(known.code))
+    known = service(request).town.known_village(village)
+    return await reader(request).load(ServiceStation, station_stream(known.code))
 
 
 @router.get("/service-stations/{village}", summary="一个村的便民服务站与值班表")
@@ -251,8 +249,10 @@ async def agency_items(
     request: Request, who: Reader, village: str | None = None, status: str | None = None
 ) -> dict[str, Any]:
     where = village_filter(who, village)
-    found = await reader(request).all(
-        AgencyItem, "relief.AgencyRequestReceived", where={"village": where} if where else None
+    found = await reader(request).load_all(
+        AgencyItem,
+        with_event="relief.AgencyRequestReceived",
+        where={"village": where} if where else None,
     )
     rows = [views.agency_item(i) for i in found if status in (None, i.status)]
     return {"count": len(rows), "items": rows}
@@ -260,7 +260,7 @@ async def agency_items(
 
 @router.get("/agency-items/{item_id}", summary="一件代办事项")
 async def agency_item(item_id: str, request: Request, who: Reader) -> dict[str, Any]:
-    found = await reader(request).one(AgencyItem, agency_stream(item_id))
+    found = await reader(request).load(AgencyItem, agency_stream(item_id))
     if not found.exists:
         raise NotFound(f"代办事项 {item_id} 不存在 (no such item)")
     scope_of(who).check(found.village)

@@ -16,9 +16,15 @@ from relief.bootstrap import build_app
 from shared.auth import Role
 from shared.contracts import check_envelope
 from shared.eventstore import EventStore
-from shared.testing import Infra, app_client, bearer, service_settings
-
-from .support import arrived, problem, stored, tail
+from shared.testing import (
+    Infra,
+    app_client,
+    assert_problem,
+    bearer,
+    find_on_topic,
+    service_settings,
+    stored_events,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -39,7 +45,7 @@ class Api:
         return store
 
     async def count(self) -> int:
-        return await stored(self.store.engine, self.schema)
+        return await stored_events(self.store)
 
     async def post(self, url: str, body: dict[str, Any], headers: dict[str, str] = AGRI) -> Any:
         return await self.client.post(url, json=body, headers=headers)
@@ -59,7 +65,6 @@ async def api(infra: Infra) -> AsyncIterator[Api]:
 
 
 async def test_activities_count_towards_the_plans_targets_as_of_a_day(api: Api) -> None:
-    since = await tail(api.bootstrap, "relief.events")
     first = await api.ok(
         "/api/v1/activities/posts",
         {
@@ -139,7 +144,7 @@ async def test_activities_count_towards_the_plans_targets_as_of_a_day(api: Api) 
         if e.payload["record_id"] == first["id"]
     ]
     assert env.actor.user_id == "clerk-shibi"
-    published = await arrived(api.bootstrap, since, {str(env.event_id)})
+    published = await find_on_topic(api.bootstrap, "relief.events", {str(env.event_id)})
     check_envelope(published[str(env.event_id)])
 
 
@@ -148,27 +153,27 @@ async def test_activity_refusals_and_role_checks(api: Api) -> None:
     not_poor = await api.post(
         "/api/v1/activities/enterprise-pairings", {"enterprise": "某公司", "village": "金霞村"}
     )
-    assert "不是省定贫困村" in problem(not_poor, 422)["detail"]
+    assert "不是省定贫困村" in assert_problem(not_poor, 422)["detail"]
     other = await api.post(
         "/api/v1/activities/clinics",
         {"village": "梅林村", "medical_staff": ["医生"], "patients": 1},
         CLERK_SHIBI,
     )
-    problem(other, 403)
+    assert_problem(other, 403)
     reader = await api.post(
         "/api/v1/activities/posts",
         {"village": "石壁村", "kind": "employment", "posts": 1},
         bearer(Role.TOWN_SECRETARY),
     )
-    problem(reader, 403)
+    assert_problem(reader, 403)
     zero = await api.post(
         "/api/v1/activities/posts", {"village": "石壁村", "kind": "employment", "posts": 0}
     )
-    assert problem(zero, 422)["errors"][0]["field"] == "posts"
+    assert assert_problem(zero, 422)["errors"][0]["field"] == "posts"
     record_id = str(uuid.uuid4())
     body = {"village": "石壁村", "student_name": "王芳", "support": "书包", "record_id": record_id}
     await api.ok("/api/v1/activities/students", body)
-    problem(await api.post("/api/v1/activities/students", body), 409)
+    assert_problem(await api.post("/api/v1/activities/students", body), 409)
     assert await api.count() == before + 1
 
 
@@ -188,13 +193,13 @@ async def test_a_livelihood_project_from_the_list_to_after_care(api: Api) -> Non
     )
     url = f"/api/v1/livelihood-projects/{created['id']}"
     early = await api.post(f"{url}/accept", {"accepted_by": "验收组", "result": "合格"})
-    assert "尚未开工" in problem(early, 422)["detail"]
-    problem(await api.post(f"{url}/start", {"occurred_on": "2016-04-01"}, CLERK_JINXIA), 403)
+    assert "尚未开工" in assert_problem(early, 422)["detail"]
+    assert_problem(await api.post(f"{url}/start", {"occurred_on": "2016-04-01"}, CLERK_JINXIA), 403)
     await api.ok(f"{url}/start", {"occurred_on": "2016-04-01", "expected_version": 1})
     stale = await api.post(
         f"{url}/accept", {"accepted_by": "组", "result": "合格", "expected_version": 1}
     )
-    problem(stale, 409)
+    assert_problem(stale, 409)
     await api.ok(
         f"{url}/accept", {"accepted_by": "镇验收组", "result": "合格", "occurred_on": "2016-10-20"}
     )
@@ -208,7 +213,7 @@ async def test_a_livelihood_project_from_the_list_to_after_care(api: Api) -> Non
         "/api/v1/livelihood-projects",
         {"name": "镇便民服务中心窗口改造", "category": "public_services", "lead_unit": "政务中心"},
     )
-    problem(
+    assert_problem(
         await api.post(
             "/api/v1/livelihood-projects",
             {"name": "x", "category": "jobs", "lead_unit": "办"},
@@ -229,7 +234,7 @@ async def test_a_livelihood_project_from_the_list_to_after_care(api: Api) -> Non
     bad = await api.post(
         "/api/v1/livelihood-projects", {"name": "x", "category": "space", "lead_unit": "办"}
     )
-    assert "项目类别" in problem(bad, 422)["detail"]
+    assert "项目类别" in assert_problem(bad, 422)["detail"]
 
 
 async def test_a_community_site_becomes_compliant_only_at_600_square_metres_with_the_five_unified(
@@ -246,7 +251,7 @@ async def test_a_community_site_becomes_compliant_only_at_600_square_metres_with
     )
     url = f"/api/v1/service-sites/{created['id']}"
     small = await api.client.post(f"{url}/certify", headers=AGRI)  # no body: today
-    detail = problem(small, 422)["detail"]
+    detail = assert_problem(small, 422)["detail"]
     assert "低于 600 m²" in detail and "社区标识" in detail
     await api.ok(
         f"{url}/five-unified",
@@ -264,11 +269,11 @@ async def test_a_community_site_becomes_compliant_only_at_600_square_metres_with
     village = await api.post(
         "/api/v1/service-sites", {"community": "石壁村", "name": "x", "area_m2": "700"}
     )
-    assert "不是社区" in problem(village, 422)["detail"]
+    assert "不是社区" in assert_problem(village, 422)["detail"]
     negative = await api.post(
         "/api/v1/service-sites", {"community": "天易社区", "name": "x", "area_m2": "-1"}
     )
-    assert problem(negative, 422)["errors"][0]["field"] == "area_m2"
+    assert assert_problem(negative, 422)["errors"][0]["field"] == "area_m2"
 
 
 async def test_a_station_with_its_rota_and_the_agency_ledger(api: Api) -> None:
@@ -276,7 +281,7 @@ async def test_a_station_with_its_rota_and_the_agency_ledger(api: Api) -> None:
         "/api/v1/agency-items",
         {"village": "湘江村", "applicant": "张大爷", "matter": "低保申请", "agent": "李华"},
     )
-    assert "尚未设立便民服务站" in problem(no_station, 422)["detail"]
+    assert "尚未设立便民服务站" in assert_problem(no_station, 422)["detail"]
     await api.ok(
         "/api/v1/service-stations",
         {
@@ -287,10 +292,12 @@ async def test_a_station_with_its_rota_and_the_agency_ledger(api: Api) -> None:
         },
         CLERK_SHIBI,
     )
-    problem(await api.post("/api/v1/service-stations", {"village": "石壁村", "name": "重复"}), 409)
+    assert_problem(
+        await api.post("/api/v1/service-stations", {"village": "石壁村", "name": "重复"}), 409
+    )
     gap = [{"weekday": d, "cadre": f"干部{d}"} for d in (1, 2, 3, 4)]
     missing = await api.post("/api/v1/service-stations/石壁村/duty-rota", {"shifts": gap})
-    assert "周五" in problem(missing, 422)["detail"]
+    assert "周五" in assert_problem(missing, 422)["detail"]
     full = [*gap, {"weekday": 5, "cadre": "干部5", "post": "村主任"}]
     await api.ok(
         "/api/v1/service-stations/石壁村/duty-rota", {"shifts": full, "occurred_on": "2016-03-02"}
@@ -311,12 +318,14 @@ async def test_a_station_with_its_rota_and_the_agency_ledger(api: Api) -> None:
     )
     url = f"/api/v1/agency-items/{item['id']}"
     early = await api.post(f"{url}/sign-off", {"signed_by": "张大爷"})
-    assert "尚未办结" in problem(early, 422)["detail"]
-    problem(await api.post(f"{url}/handle", {"result": "已缴费"}, CLERK_JINXIA), 403)
+    assert "尚未办结" in assert_problem(early, 422)["detail"]
+    assert_problem(await api.post(f"{url}/handle", {"result": "已缴费"}, CLERK_JINXIA), 403)
     await api.ok(f"{url}/handle", {"result": "已缴费", "occurred_on": "2016-04-03"}, CLERK_SHIBI)
     await api.ok(
         f"{url}/sign-off", {"signed_by": "张大爷", "occurred_on": "2016-04-05"}, CLERK_SHIBI
     )
     ledger = (await api.client.get("/api/v1/agency-items?village=石壁村", headers=AGRI)).json()
     assert [(i["item_id"], i["status"]) for i in ledger["items"]] == [(item["id"], "signed_off")]
-    problem(await api.client.get("/api/v1/agency-items?village=石壁村", headers=CLERK_JINXIA), 403)
+    assert_problem(
+        await api.client.get("/api/v1/agency-items?village=石壁村", headers=CLERK_JINXIA), 403
+    )

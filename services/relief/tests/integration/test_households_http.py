@@ -22,9 +22,18 @@ from shared.auth import Role
 from shared.contracts import check_envelope
 from shared.envelope import Actor
 from shared.eventstore import EventStore
-from shared.testing import Infra, app_client, bearer, eventually, service_settings
+from shared.testing import (
+    Infra,
+    app_client,
+    assert_problem,
+    bearer,
+    eventually,
+    find_on_topic,
+    service_settings,
+    stored_events,
+)
 
-from .support import arrived, fresh_resident, problem, publish_member_joined, stored, tail
+from .support import fresh_resident, publish_member_joined
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -48,7 +57,7 @@ class Api:
         return store
 
     async def count(self) -> int:
-        return await stored(self.store.engine, self.schema)
+        return await stored_events(self.store)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -85,7 +94,6 @@ async def register(api: Api, headers: dict[str, str] = AGRI, **changes: Any) -> 
 
 
 async def test_registration_is_stored_and_published_with_the_contract_fields(api: Api) -> None:
-    since = await tail(api.bootstrap, TOPIC)
     body = household()
     response = await api.client.post("/api/v1/households", json=body, headers=AGRI)
     assert response.status_code == 201, response.text
@@ -104,7 +112,7 @@ async def test_registration_is_stored_and_published_with_the_contract_fields(api
     assert set(payload["members"][1]) == {"name", "id_number", "relation"}
     check_envelope(env)
 
-    published = await arrived(api.bootstrap, since, {str(env.event_id)})
+    published = await find_on_topic(api.bootstrap, TOPIC, {str(env.event_id)})
     on_topic = published[str(env.event_id)]
     check_envelope(on_topic)
     assert on_topic == env and on_topic.actor.user_id == "agri-liu"
@@ -117,7 +125,7 @@ async def test_the_same_head_twice_is_a_conflict_and_nothing_more_is_stored(api:
     response = await api.client.post(
         "/api/v1/households", json=household(head_id_number=head, members=[]), headers=AGRI
     )
-    assert "已建档" in problem(response, 409)["detail"]
+    assert "已建档" in assert_problem(response, 409)["detail"]
     assert await api.count() == before
 
 
@@ -125,24 +133,28 @@ async def test_who_may_write_and_read(api: Api) -> None:
     household_id = await register(api, CLERK_SHIBI)
     before = await api.count()
     response = await api.client.post("/api/v1/households", json=household(), headers=CLERK_JINXIA)
-    assert "只能操作本村" in problem(response, 403)["detail"]
+    assert "只能操作本村" in assert_problem(response, 403)["detail"]
     for role in (Role.TOWN_SECRETARY, Role.ECONOMIC_LEADER, Role.AUDITOR, Role.PUBLIC):
         response = await api.client.post(
             "/api/v1/households", json=household(), headers=bearer(role)
         )
-        problem(response, 403)
+        assert_problem(response, 403)
     branch = bearer(Role.BRANCH_SECRETARY, village="石壁村")
-    problem(await api.client.post("/api/v1/households", json=household(), headers=branch), 403)
-    problem(await api.client.post("/api/v1/households", json=household()), 401)
+    assert_problem(
+        await api.client.post("/api/v1/households", json=household(), headers=branch), 403
+    )
+    assert_problem(await api.client.post("/api/v1/households", json=household()), 401)
     assess = {"income_per_head": "2500", "occurred_on": "2016-10-01"}
     url = f"/api/v1/households/{household_id}/assess-income"
-    problem(await api.client.post(url, json=assess, headers=CLERK_JINXIA), 403)
+    assert_problem(await api.client.post(url, json=assess, headers=CLERK_JINXIA), 403)
     assert await api.count() == before
     assert (await api.client.post(url, json=assess, headers=CLERK_SHIBI)).status_code == 200
 
-    problem(await api.client.get(f"/api/v1/households/{household_id}", headers=CLERK_JINXIA), 403)
+    assert_problem(
+        await api.client.get(f"/api/v1/households/{household_id}", headers=CLERK_JINXIA), 403
+    )
     pub = await api.client.get(f"/api/v1/households/{household_id}", headers=bearer(Role.PUBLIC))
-    problem(pub, 403)
+    assert_problem(pub, 403)
     masked = (await api.client.get(f"/api/v1/households/{household_id}", headers=SECRETARY)).json()
     assert "*" in masked["head_id_number"]
     full = (await api.client.get(f"/api/v1/households/{household_id}", headers=AGRI)).json()
@@ -154,7 +166,7 @@ async def test_who_may_write_and_read(api: Api) -> None:
 async def test_invalid_input_is_a_problem_and_stores_nothing(api: Api) -> None:
     before = await api.count()
     missing = await api.client.post("/api/v1/households", json={"village": "石壁村"}, headers=AGRI)
-    fields = {e["field"] for e in problem(missing, 422)["errors"]}
+    fields = {e["field"] for e in assert_problem(missing, 422)["errors"]}
     assert {"head_name", "head_id_number", "causes", "income_per_head"} <= fields
 
     good = fresh_resident()
@@ -162,23 +174,23 @@ async def test_invalid_input_is_a_problem_and_stores_nothing(api: Api) -> None:
     checksum = await api.client.post(
         "/api/v1/households", json=household(head_id_number=bad), headers=AGRI
     )
-    body = problem(checksum, 422)
+    body = assert_problem(checksum, 422)
     assert body["errors"][0]["field"] == "head_id_number" and "校验位错误" in body["detail"]
 
     negative = await api.client.post(
         "/api/v1/households", json=household(income_per_head="-1"), headers=AGRI
     )
-    assert problem(negative, 422)["errors"][0]["field"] == "income_per_head"
+    assert assert_problem(negative, 422)["errors"][0]["field"] == "income_per_head"
 
     unknown = await api.client.post(
         "/api/v1/households", json=household(village="桃源村"), headers=AGRI
     )
-    assert "未知村/社区" in problem(unknown, 422)["detail"]
+    assert "未知村/社区" in assert_problem(unknown, 422)["detail"]
 
     future = await api.client.post(
         "/api/v1/households", json=household(occurred_on="2999-01-01"), headers=AGRI
     )
-    assert "晚于今天" in problem(future, 422)["detail"]
+    assert "晚于今天" in assert_problem(future, 422)["detail"]
     assert await api.count() == before
 
     household_id = await register(api)
@@ -188,7 +200,7 @@ async def test_invalid_input_is_a_problem_and_stores_nothing(api: Api) -> None:
         json={"income_per_head": "3000", "expected_version": 0},
         headers=AGRI,
     )
-    assert "版本" in problem(stale, 409)["detail"]
+    assert "版本" in assert_problem(stale, 409)["detail"]
     assert await api.count() == before
 
 
@@ -209,14 +221,13 @@ async def test_exit_is_refused_with_the_reason_then_granted_and_published(api: A
     )
     assert unsafe.status_code == 200
     refused = await api.client.post(f"{url}/exit", json={"occurred_on": "2016-12-20"}, headers=AGRI)
-    assert "住房安全保障" in problem(refused, 422)["detail"]
+    assert "住房安全保障" in assert_problem(refused, 422)["detail"]
 
     await api.client.post(
         f"{url}/check-guarantees",
         json=checks | {"housing": True, "occurred_on": "2016-12-01"},
         headers=AGRI,
     )
-    since = await tail(api.bootstrap, TOPIC)
     granted = await api.client.post(
         f"{url}/exit", json={"occurred_on": "2016-12-20", "expected_version": 4}, headers=AGRI
     )
@@ -234,7 +245,7 @@ async def test_exit_is_refused_with_the_reason_then_granted_and_published(api: A
     assert exit_env.payload["poverty_line"] == "2952"
     assert return_env.event_type == "relief.HouseholdReturnedToPoverty"
     assert return_env.payload["returned_on"] == "2017-04-01"
-    published = await arrived(api.bootstrap, since, {str(e.event_id) for e in envelopes})
+    published = await find_on_topic(api.bootstrap, TOPIC, {str(e.event_id) for e in envelopes})
     for env in published.values():
         check_envelope(env)
     assert len(published) == 2
@@ -258,7 +269,7 @@ async def test_pairing_names_a_party_member_relief_learnt_of_from_party_events(a
     household_id = await register(api)
     url = f"/api/v1/households/{household_id}"
     unknown = await api.client.post(f"{url}/pair", json={"member_id": "m-nobody"}, headers=AGRI)
-    assert "不在党员名册中" in problem(unknown, 422)["detail"]
+    assert "不在党员名册中" in assert_problem(unknown, 422)["detail"]
     paired = await api.client.post(
         f"{url}/pair", json={"member_id": member_id, "occurred_on": "2016-04-01"}, headers=AGRI
     )
@@ -266,7 +277,7 @@ async def test_pairing_names_a_party_member_relief_learnt_of_from_party_events(a
     again = await api.client.post(
         f"{url}/pair", json={"cadre_name": "王志刚", "cadre_post": "镇干部"}, headers=AGRI
     )
-    assert "重新结对" in problem(again, 422)["detail"]
+    assert "重新结对" in assert_problem(again, 422)["detail"]
     visit = await api.client.post(
         f"{url}/visits", json={"notes": "送去慰问金", "occurred_on": "2016-05-03"}, headers=AGRI
     )
@@ -302,7 +313,7 @@ async def test_a_csv_import_is_all_or_nothing(api: Api) -> None:
         ),
         headers=AGRI | {"content-type": "text/csv"},
     )
-    body = problem(rejected, 422)
+    body = assert_problem(rejected, 422)
     assert sorted({e["line"] for e in body["errors"]}) == [4, 5]
     assert await api.count() == before
 
@@ -335,10 +346,10 @@ async def test_an_xlsx_import_and_an_unsupported_upload(api: Api) -> None:
         content=b"{}",
         headers=AGRI | {"content-type": "application/json"},
     )
-    problem(json_upload, 415)
+    assert_problem(json_upload, 415)
     clerk = await api.client.post(
         "/api/v1/households/import",
         content=csv_body(f"梅林村,陈某,{fresh_resident()},1000,因病,"),
         headers=CLERK_SHIBI | {"content-type": "text/csv"},
     )
-    assert "只能操作本村" in problem(clerk, 422)["errors"][0]["message"]
+    assert "只能操作本村" in assert_problem(clerk, 422)["errors"][0]["message"]

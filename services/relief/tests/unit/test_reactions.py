@@ -3,15 +3,14 @@ contract names); every other event of `party.events` is ignored; a malformed one
 consumer sends it to the dead-letter topic)."""
 
 import asyncio
-import datetime as dt
-import uuid
 from typing import Any
 
 import pytest
 from relief.domain.values import KnownMember
 from relief.entrypoints.reactions import party_member_joined
 
-from shared.envelope import GENESIS_HASH, Actor, Envelope
+from shared.envelope import Envelope
+from shared.testing import foreign_envelope
 
 
 class RecordingView:
@@ -23,20 +22,7 @@ class RecordingView:
 
 
 def envelope(event_type: str, payload: dict[str, Any]) -> Envelope:
-    return Envelope(
-        event_id=uuid.uuid4(),
-        event_type=event_type,
-        schema_version=1,
-        stream_id="member-m-1",
-        stream_version=1,
-        occurred_at=dt.datetime(2016, 2, 1, tzinfo=dt.UTC),
-        recorded_at=dt.datetime(2016, 2, 1, tzinfo=dt.UTC),
-        actor=Actor("organisation", "organisation_member"),
-        correlation_id=uuid.uuid4(),
-        causation_id=None,
-        town="430321100",
-        payload=payload,
-    ).sealed(GENESIS_HASH)
+    return foreign_envelope(event_type, "member-m-1", payload)
 
 
 JOINED = {

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from shared.kernel import AlreadyExists, ConcurrencyConflict, NotFound
+from shared.kernel import AlreadyExists, NotFound, check_version
 from shared.unit_of_work import UnitOfWork
 from supervision.domain.casework import Casework
 from supervision.domain.clues import Clue
@@ -39,15 +39,6 @@ class Registration:
     registered_now: bool
 
 
-def expect_version(aggregate: Casework, expected: int | None) -> None:
-    """Optimistic concurrency: the caller saw `expected`; another change since → 409."""
-    if expected is not None and aggregate.version != expected:
-        raise ConcurrencyConflict(
-            f"{aggregate.stream_id} 已被修改：当前版本 {aggregate.version}，而非 {expected} "
-            "(changed meanwhile; reload and retry)"
-        )
-
-
 def _outcome(aggregate: Casework) -> Outcome:
     return Outcome(aggregate.entity_id, aggregate.version, str(getattr(aggregate, "status", "")))
 
@@ -64,7 +55,7 @@ async def _change(
 ) -> Outcome:
     async with uow:
         aggregate = await uow.get(cls, cls.stream_for(entity_id), cls.KIND)
-        expect_version(aggregate, cmd.expected_version)
+        check_version(aggregate, cmd.expected_version)
         act(aggregate)
         await uow.commit()
     return _outcome(aggregate)

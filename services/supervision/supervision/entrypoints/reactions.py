@@ -20,10 +20,10 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared.clock import china_date
 from shared.envelope import Envelope
 from shared.eventstore import NO_STREAM, CommandContext, EventStore
 from shared.kernel import Aggregate, ConcurrencyConflict
-from supervision.adapters.ledger import SHANGHAI
 from supervision.domain.clues import Clue, red_flag_clue_id
 from supervision.domain.items import (
     WEAK_BRANCH_TASKS,
@@ -61,7 +61,7 @@ def _optional(payload: Mapping[str, Any], name: str) -> str | None:
 def _day(payload: Mapping[str, Any], name: str, env: Envelope) -> dt.date:
     value = payload.get(name)
     if value is None:
-        return env.occurred_at.astimezone(SHANGHAI).date()
+        return china_date(env.occurred_at)
     try:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError as exc:

@@ -5,7 +5,6 @@ checks; bad input refused as problem+json with nothing stored."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -16,8 +15,17 @@ import pytest_asyncio
 from supervision.bootstrap import build_app
 
 from shared.auth import Role
+from shared.envelope import Envelope
 from shared.eventstore import EventStore
-from shared.testing import Infra, app_client, bearer, eventually, read_topic, service_settings
+from shared.testing import (
+    Infra,
+    app_client,
+    assert_problem,
+    bearer,
+    find_on_topic,
+    service_settings,
+    stored_events,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -60,22 +68,16 @@ class Service:
     async def events(self, stream_id: str) -> list[str]:
         return [e.event_type for e in await self.store.read_stream(stream_id)]
 
-    async def published(self, event_ids: set[str]) -> list[dict[str, Any]]:
+    async def published(self, event_ids: set[str]) -> list[Envelope]:
         """The envelopes with these ids, once the relay has put them all on Kafka."""
-
-        async def found() -> list[dict[str, Any]]:
-            records = await read_topic(
-                self.infra.kafka_bootstrap_servers, "supervision.events", expect=10**9, timeout=2
-            )
-            values = [json.loads(r.value) for r in records]
-            mine = [v for v in values if v["event_id"] in event_ids]
-            return mine if len(mine) == len(event_ids) else []
-
-        result: list[dict[str, Any]] = await eventually(found, timeout=30, what="events on Kafka")
-        return result
+        found = await find_on_topic(
+            self.infra.kafka_bootstrap_servers, "supervision.events", event_ids
+        )
+        assert set(found) == event_ids, "events missing on Kafka"
+        return list(found.values())
 
     async def total(self) -> int:
-        return len(await self.store.read_all(limit=100_000))
+        return await stored_events(self.store)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -83,13 +85,6 @@ async def svc(infra: Infra) -> AsyncIterator[Service]:
     app = build_app(service_settings(infra), clock=lambda: NOW)
     async with app_client(app) as client:
         yield Service(client, app.state.runtime.store, infra)
-
-
-def problem_of(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def item_body(**over: Any) -> dict[str, Any]:
@@ -133,7 +128,7 @@ async def test_the_plans_measures_are_registered_once(svc: Service) -> None:
 
 
 async def test_only_the_leading_group_registers_the_plan(svc: Service) -> None:
-    problem_of(await svc.post("/plan/register", {}, AGRICULTURE), 403)
+    assert_problem(await svc.post("/plan/register", {}, AGRICULTURE), 403)
 
 
 # --- the ledger -----------------------------------------------------------------------------
@@ -157,7 +152,7 @@ async def test_an_item_goes_through_the_ledger_to_closing_and_back(svc: Service)
         AGRICULTURE,
     )
     refused = await svc.post(f"/items/{item_id}/close", {"occurred_on": "2016-10-25"}, ORGANISATION)
-    assert "佐证材料" in problem_of(refused, 422)["detail"]
+    assert "佐证材料" in assert_problem(refused, 422)["detail"]
     assert len(await svc.events(f"item-{item_id}")) == 3
 
     await svc.ok(
@@ -231,10 +226,10 @@ async def test_a_village_clerk_sees_only_the_own_villages_items(svc: Service) ->
     for body in (shibi, other):
         await svc.ok("/items", body, ORGANISATION)
     assert (await svc.get(f"/items/{shibi['id']}", CLERK_SHIBI))["village"] == "石壁村"
-    problem_of(await svc.client.get(f"/api/v1/items/{other['id']}", headers=CLERK_SHIBI), 403)
+    assert_problem(await svc.client.get(f"/api/v1/items/{other['id']}", headers=CLERK_SHIBI), 403)
     seen = await svc.get("/items", CLERK_SHIBI)
     assert {i["village"] for i in seen["items"]} == {"石壁村"}
-    problem_of(await svc.post("/items", item_body(), CLERK_SHIBI), 403)
+    assert_problem(await svc.post("/items", item_body(), CLERK_SHIBI), 403)
 
 
 async def test_only_the_office_strikes_items_off(svc: Service) -> None:
@@ -244,7 +239,7 @@ async def test_only_the_office_strikes_items_off(svc: Service) -> None:
     await svc.ok(
         f"/items/{body['id']}/rectify", {"summary": "已整改", "evidence": ["照片"]}, AGRICULTURE
     )
-    problem_of(await svc.post(f"/items/{body['id']}/close", {}, AGRICULTURE), 403)
+    assert_problem(await svc.post(f"/items/{body['id']}/close", {}, AGRICULTURE), 403)
     assert (await svc.ok(f"/items/{body['id']}/close", {}, ORGANISATION))["status"] == "closed"
 
 
@@ -267,7 +262,7 @@ async def test_invalid_input_is_refused_and_nothing_stored(
     svc: Service, change: dict[str, Any], field: str
 ) -> None:
     before = await svc.total()
-    body = problem_of(await svc.post("/items", item_body(**change), ORGANISATION), 422)
+    body = assert_problem(await svc.post("/items", item_body(**change), ORGANISATION), 422)
     assert field in {e["field"] for e in body["errors"]}
     assert await svc.total() == before
 
@@ -285,7 +280,7 @@ async def test_input_the_plan_refuses_is_refused_and_nothing_stored(
     svc: Service, change: dict[str, Any], words: str
 ) -> None:
     before = await svc.total()
-    body = problem_of(await svc.post("/items", item_body(**change), ORGANISATION), 422)
+    body = assert_problem(await svc.post("/items", item_body(**change), ORGANISATION), 422)
     assert words in body["detail"]
     assert await svc.total() == before
 
@@ -294,19 +289,19 @@ async def test_a_stale_version_is_a_conflict(svc: Service) -> None:
     body = item_body()
     await svc.ok("/items", body, ORGANISATION)
     stale = await svc.post(f"/items/{body['id']}/start", {"expected_version": 0}, ORGANISATION)
-    problem_of(stale, 409)
-    again = problem_of(await svc.post("/items", body, ORGANISATION), 409)
+    assert_problem(stale, 409)
+    again = assert_problem(await svc.post("/items", body, ORGANISATION), 409)
     assert "已存在" in again["detail"]
     assert len(await svc.events(f"item-{body['id']}")) == 1
 
 
 async def test_an_unknown_item_is_not_found(svc: Service) -> None:
-    problem_of(await svc.post(f"/items/{uuid.uuid4()}/start", {}, ORGANISATION), 404)
-    problem_of(await svc.client.get(f"/api/v1/items/{uuid.uuid4()}", headers=TOWN), 404)
+    assert_problem(await svc.post(f"/items/{uuid.uuid4()}/start", {}, ORGANISATION), 404)
+    assert_problem(await svc.client.get(f"/api/v1/items/{uuid.uuid4()}", headers=TOWN), 404)
 
 
 async def test_no_token_is_unauthorised(svc: Service) -> None:
-    problem_of(await svc.client.get("/api/v1/items"), 401)
+    assert_problem(await svc.client.get("/api/v1/items"), 401)
 
 
 # --- petitions ------------------------------------------------------------------------------
@@ -343,7 +338,7 @@ async def test_a_petition_is_handled_to_closing_and_a_repeat_is_linked(svc: Serv
     for verb, body in steps:
         await svc.ok(f"/petitions/{pid}/{verb}", body, DEPUTY)
     refused = await svc.post(f"/petitions/{pid}/resolve", {"resolution": "补足差额"}, DEPUTY)
-    assert "领导包案" in problem_of(refused, 422)["detail"]
+    assert "领导包案" in assert_problem(refused, 422)["detail"]
     await svc.ok(f"/petitions/{pid}/leader", {"leader": "党委副书记"}, DEPUTY)
     await svc.ok(f"/petitions/{pid}/resolve", {"resolution": "补足差额"}, DEPUTY)
     assert (await svc.ok(f"/petitions/{pid}/close", {}, DEPUTY))["status"] == "closed"
@@ -376,13 +371,13 @@ async def test_a_petition_is_handled_to_closing_and_a_repeat_is_linked(svc: Serv
 
 async def test_petitions_are_the_deputy_secretarys(svc: Service) -> None:
     body = {"channel": "来信", "petitioner_name": "王某", "subject": "企业改制遗留问题"}
-    problem_of(await svc.post("/petitions", body, DISCIPLINE), 403)
-    problem_of(await svc.post("/petitions", body, TOWN), 403)
-    problem_of(await svc.client.get("/api/v1/petitions", headers=DISCIPLINE), 403)
-    problem_of(await svc.client.get("/api/v1/petitions", headers=AGRICULTURE), 403)
+    assert_problem(await svc.post("/petitions", body, DISCIPLINE), 403)
+    assert_problem(await svc.post("/petitions", body, TOWN), 403)
+    assert_problem(await svc.client.get("/api/v1/petitions", headers=DISCIPLINE), 403)
+    assert_problem(await svc.client.get("/api/v1/petitions", headers=AGRICULTURE), 403)
     await svc.get("/petitions", TOWN)
     unknown = await svc.post("/petitions", {**body, "repeat_of": str(uuid.uuid4())}, DEPUTY)
-    problem_of(unknown, 404)
+    assert_problem(unknown, 404)
 
 
 # --- directives -----------------------------------------------------------------------------
@@ -418,7 +413,7 @@ async def test_a_directive_is_tracked_to_completion_and_reported(svc: Service) -
     report = await svc.get("/directives/report", TOWN, as_of="2016-07-01", since="2016-04-01")
     assert did in {o["id"] for o in report["overdue"]}
     assert did in {r["id"] for r in report["progress_reports"]}
-    problem_of(await svc.post(f"/directives/{did}/complete", {}, DISCIPLINE), 422)
+    assert_problem(await svc.post(f"/directives/{did}/complete", {}, DISCIPLINE), 422)
     await svc.ok(
         f"/directives/{did}/report-back",
         {"result": "已全面通水", "occurred_on": "2016-07-05"},
@@ -452,7 +447,7 @@ async def test_a_clue_ends_in_accountability_published_for_party_and_funds(svc: 
     await svc.ok(
         f"/clues/{cid}/verify", {"findings": "冒领属实", "occurred_on": "2016-07-20"}, DISCIPLINE
     )
-    problem_of(await svc.post(f"/clues/{cid}/dismiss", {"reason": "x"}, DEPUTY), 403)
+    assert_problem(await svc.post(f"/clues/{cid}/dismiss", {"reason": "x"}, DEPUTY), 403)
     decision = {
         "subject_name": "黄建华",
         "subject_member_id": "member-shibi-02",
@@ -468,11 +463,11 @@ async def test_a_clue_ends_in_accountability_published_for_party_and_funds(svc: 
     view = await svc.get(f"/clues/{cid}", TOWN)
     assert view["decisions"][0]["subject_name"] == "黄建华"
     assert (await svc.get(f"/clues/{cid}", AUDITOR))["subject_name"] == "黄**"
-    problem_of(await svc.client.get(f"/api/v1/clues/{cid}", headers=DEPUTY), 403)
+    assert_problem(await svc.client.get(f"/api/v1/clues/{cid}", headers=DEPUTY), 403)
 
     envs = await svc.store.read_stream(f"clue-{cid}")
     mine = await svc.published({str(e.event_id) for e in envs})
-    by_type = {m["event_type"]: m["payload"] for m in mine}
+    by_type = {m.event_type: m.payload for m in mine}
     assert by_type["supervision.AccountabilityDecided"] == {
         "case_id": f"{cid}-a1",
         "clue_id": cid,
@@ -500,7 +495,7 @@ async def test_an_inaction_report_is_dismissed_with_reasons(svc: Service) -> Non
         {"id": cid, "category": "为官不为", "channel": "媒体曝光", "summary": "窗口推诿扯皮"},
         DISCIPLINE,
     )
-    problem_of(await svc.post(f"/clues/{cid}/conclude", {}, DISCIPLINE), 422)
+    assert_problem(await svc.post(f"/clues/{cid}/conclude", {}, DISCIPLINE), 422)
     done = await svc.ok(f"/clues/{cid}/dismiss", {"reason": "经核查不属实"}, DISCIPLINE)
     assert done["status"] == "dismissed"
     assert (await svc.get(f"/clues/{cid}", DISCIPLINE))["conclusion"]["outcome"] == "dismissed"
@@ -508,10 +503,10 @@ async def test_an_inaction_report_is_dismissed_with_reasons(svc: Service) -> Non
 
 async def test_clues_are_the_discipline_secretarys(svc: Service) -> None:
     body = {"category": "为官不为", "channel": "举报", "summary": "x"}
-    problem_of(await svc.post("/clues", body, DEPUTY), 403)
-    problem_of(await svc.post("/clues", body, TOWN), 403)
-    problem_of(await svc.post("/clues", {**body, "channel": "资金预警"}, DISCIPLINE), 422)
+    assert_problem(await svc.post("/clues", body, DEPUTY), 403)
+    assert_problem(await svc.post("/clues", body, TOWN), 403)
+    assert_problem(await svc.post("/clues", {**body, "channel": "资金预警"}, DISCIPLINE), 422)
     bad_member = {**body, "subject_member_id": "黄建华"}
-    problem_of(await svc.post("/clues", bad_member, DISCIPLINE), 422)
+    assert_problem(await svc.post("/clues", bad_member, DISCIPLINE), 422)
     await svc.get("/clues", TOWN)
     await svc.get("/clues", AUDITOR)

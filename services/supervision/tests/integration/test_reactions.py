@@ -2,27 +2,34 @@
 clue here, also after redelivery and a restart; a weak-branch designation in party opens the
 rectification items once, and its lifting is noted on them once.
 
-The source events are built here as funds and party would publish them (a shared `Envelope`
-sent with aiokafka); the funds and party packages are not imported."""
+The source events are built here from the contracts as funds and party would publish them
+(`shared.testing.foreign_envelope` and `publish`); the funds and party packages are not
+imported."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
 from supervision.bootstrap import build_app
 from supervision.domain.items import WEAK_BRANCH_TASKS, weak_branch_item_id
 
 from shared.auth import Role
 from shared.envelope import GENESIS_HASH, Actor, Envelope
 from shared.eventstore import EventStore
-from shared.ids import uuid7
 from shared.settings import YISUHE_TOWN_CODE, Settings
-from shared.testing import Infra, app_client, bearer, eventually, read_topic, service_settings
+from shared.testing import (
+    Infra,
+    app_client,
+    bearer,
+    eventually,
+    foreign_envelope,
+    publish,
+    read_topic,
+    service_settings,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -30,26 +37,9 @@ DISCIPLINE = bearer(Role.DISCIPLINE_SECRETARY, user_id="discipline")
 TOWN = bearer(Role.TOWN_SECRETARY, user_id="secretary")
 
 
-def envelope(event_type: str, stream_id: str, payload: dict[str, Any], *, town: str) -> Envelope:
-    now = dt.datetime.now(dt.UTC)
-    return Envelope(
-        event_id=uuid7(),
-        event_type=event_type,
-        schema_version=1,
-        stream_id=stream_id,
-        stream_version=1,
-        occurred_at=now,
-        recorded_at=now,
-        actor=Actor("tester", "discipline_secretary"),
-        correlation_id=uuid.uuid4(),
-        causation_id=None,
-        town=town,
-        payload=payload,
-    ).sealed(GENESIS_HASH)
-
-
 def red_flag(flag_id: str, town: str = YISUHE_TOWN_CODE) -> Envelope:
-    return envelope(
+    """`funds.RedFlagConfirmed`, confirmed by the discipline secretary."""
+    return foreign_envelope(
         "funds.RedFlagConfirmed",
         f"redflag-{flag_id}",
         {
@@ -64,17 +54,8 @@ def red_flag(flag_id: str, town: str = YISUHE_TOWN_CODE) -> Envelope:
             "extra_field_funds_may_add": 1,
         },
         town=town,
+        actor=Actor("tester", "discipline_secretary"),
     )
-
-
-async def publish(bootstrap: str, topic: str, *envs: Envelope, key: str | None = None) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
-    await producer.start()
-    try:
-        for env in envs:
-            await producer.send_and_wait(topic, env.to_json(), key=(key or env.stream_id).encode())
-    finally:
-        await producer.stop()
 
 
 async def stream_length(store: EventStore, stream_id: str, at_least: int = 1) -> int:
@@ -176,7 +157,7 @@ async def test_another_towns_flag_is_ignored_and_a_malformed_one_dead_lettered(
 
 
 def weak(branch_id: str, period: str) -> Envelope:
-    return envelope(
+    return foreign_envelope(
         "party.BranchDesignatedWeak",
         branch_id,
         {
@@ -190,12 +171,11 @@ def weak(branch_id: str, period: str) -> Envelope:
             "weak_share_percent": "6.67",
             "designated_on": "2016-11-20",
         },
-        town=YISUHE_TOWN_CODE,
     )
 
 
 def lifted(branch_id: str, period: str) -> Envelope:
-    return envelope(
+    return foreign_envelope(
         "party.BranchDesignationLifted",
         branch_id,
         {
@@ -207,7 +187,6 @@ def lifted(branch_id: str, period: str) -> Envelope:
             "rectification_complete": True,
             "lifted_on": "2017-12-15",
         },
-        town=YISUHE_TOWN_CODE,
     )
 
 

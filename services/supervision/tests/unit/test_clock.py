@@ -1,10 +1,10 @@
-"""The injected clock decides "today" (in Asia/Shanghai), and "as of D" covers all of D."""
+"""The injected clock decides "today" (in Asia/Shanghai); "as of D" covering all of D is
+`shared.clock`'s (tested there)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from supervision.adapters.ledger import SHANGHAI, end_of_day
 from supervision.entrypoints.routes.common import Supervision
 from supervision.plan import load_plan
 
@@ -27,13 +27,6 @@ def test_today_is_the_day_in_yisuhe() -> None:
     assert wiring(late_evening_utc).today() == dt.date(2017, 1, 1)
     morning_utc = dt.datetime(2016, 12, 31, 1, 0, tzinfo=dt.UTC)
     assert wiring(morning_utc).today() == dt.date(2016, 12, 31)
-
-
-def test_as_of_a_day_includes_facts_recorded_for_that_day() -> None:
-    noon_utc = dt.datetime(2016, 9, 30, 12, 0, tzinfo=dt.UTC)  # how occurred_on is stored
-    assert noon_utc <= end_of_day(dt.date(2016, 9, 30))
-    assert noon_utc > end_of_day(dt.date(2016, 9, 29))
-    assert end_of_day(dt.date(2016, 9, 30)).utcoffset() == SHANGHAI.utcoffset(None)
 
 
 def test_an_unknown_village_is_refused() -> None:

@@ -111,7 +111,7 @@ async def dismiss(
 async def get_clue(
     clue_id: ClueId, svc: Wiring, principal: Reader, as_of: AsOf = None
 ) -> dict[str, Any]:
-    clue = await svc.ledger.get(Clue, Clue.stream_for(clue_id), Clue.KIND, as_of)
+    clue = await svc.ledger.get(Clue, Clue.stream_for(clue_id), Clue.KIND, as_of=as_of)
     view = clue_view(clue, reveal_names=principal.role in CLUE_SUBJECT_READERS)
     view["as_of"] = as_of_day(svc, as_of)
     return view
@@ -127,7 +127,8 @@ async def list_clues(
 ) -> dict[str, Any]:
     reveal = principal.role in CLUE_SUBJECT_READERS
     views = [
-        clue_view(k, reveal_names=reveal) for k in await svc.ledger.all(Clue, Clue.PREFIX, as_of)
+        clue_view(k, reveal_names=reveal)
+        for k in await svc.ledger.load_all(Clue, f"{Clue.PREFIX}-", as_of=as_of)
     ]
     for key, value in {"category": category, "status": status}.items():
         if value is not None:

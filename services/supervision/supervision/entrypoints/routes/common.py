@@ -4,25 +4,23 @@ command and its unit of work."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from shared.auth import Principal, Role
+from shared.clock import Clock, china_today, noon
 from shared.eventstore import EventStore
 from shared.kernel import Refused
+from shared.readers import AggregateReader
 from shared.town import Town
 from shared.unit_of_work import UnitOfWork
 from shared.web import command_context
-from supervision.adapters.ledger import SHANGHAI, Ledger
 from supervision.application.handlers import Outcome
 from supervision.domain.plan import Plan
 from supervision.domain.vocabulary import STATUS_LABELS
 from supervision.entrypoints.schemas import Body
-
-Clock = Callable[[], dt.datetime]
 
 R = Role
 #: The town's leaders who record supervision work (the leading group and the measures' leads).
@@ -48,7 +46,6 @@ DIRECTIVE_READERS = (*LEADERS, R.AUDITOR)
 CLUE_WRITERS = (R.DISCIPLINE_SECRETARY,)
 CLUE_READERS = (R.DISCIPLINE_SECRETARY, R.TOWN_SECRETARY, R.AUDITOR)
 CLUE_SUBJECT_READERS = frozenset({R.DISCIPLINE_SECRETARY, R.TOWN_SECRETARY})
-VILLAGE_SCOPED = frozenset({R.VILLAGE_CLERK, R.BRANCH_SECRETARY})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +53,7 @@ class Supervision:
     """What the routes need, wired once by `bootstrap`."""
 
     store: EventStore
-    ledger: Ledger
+    ledger: AggregateReader
     plan: Plan
     town: Town
     town_code: str
@@ -67,16 +64,13 @@ class Supervision:
 
     def today(self) -> dt.date:
         """Today in Asia/Shanghai, by the injected clock."""
-        return self.clock().astimezone(SHANGHAI).date()
+        return china_today(self.clock)
 
     def village(self, name: str | None) -> str | None:
         """The village's name if the town has it; `Refused` for an unknown one."""
         if name is None or not name.strip():
             return None
-        village = self.town.village(name.strip())
-        if village is None:
-            raise Refused(f"未知村/社区 (unknown village): {name}")
-        return village.name
+        return self.town.known_village(name).name
 
 
 def _wiring(request: Request) -> Supervision:
@@ -103,10 +97,7 @@ def work(request: Request, principal: Principal, svc: Supervision, body: Body) -
     if day > today:
         raise Refused(f"办理日期 {day} 晚于今天 {today} (occurred_on is in the future)")
     ctx = command_context(request, principal, svc.town_code)
-    if body.occurred_on is not None:
-        ctx = ctx.at(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC))
-    else:
-        ctx = ctx.at(svc.now())
+    ctx = ctx.at(noon(day) if body.occurred_on is not None else svc.now())
     return Work(UnitOfWork(svc.store, ctx), day)
 
 

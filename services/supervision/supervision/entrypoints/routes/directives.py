@@ -142,7 +142,8 @@ async def periodic_report(
     today = as_of_day(svc, as_of)
     start = since or today - dt.timedelta(days=30)
     views = [
-        directive_view(d, today) for d in await svc.ledger.all(Directive, Directive.PREFIX, as_of)
+        directive_view(d, today)
+        for d in await svc.ledger.load_all(Directive, f"{Directive.PREFIX}-", as_of=as_of)
     ]
     reported = [
         {"id": v["id"], "subject": v["subject"], "on": r["on"], "report": r["report"]}
@@ -173,7 +174,7 @@ async def get_directive(
     directive_id: DirectiveId, svc: Wiring, _: Reader, as_of: AsOf = None
 ) -> dict[str, Any]:
     stream = Directive.stream_for(str(directive_id))
-    directive = await svc.ledger.get(Directive, stream, Directive.KIND, as_of)
+    directive = await svc.ledger.get(Directive, stream, Directive.KIND, as_of=as_of)
     return directive_view(directive, as_of_day(svc, as_of))
 
 
@@ -188,7 +189,8 @@ async def list_directives(
 ) -> dict[str, Any]:
     today = as_of_day(svc, as_of)
     views = [
-        directive_view(d, today) for d in await svc.ledger.all(Directive, Directive.PREFIX, as_of)
+        directive_view(d, today)
+        for d in await svc.ledger.load_all(Directive, f"{Directive.PREFIX}-", as_of=as_of)
     ]
     for key, value in {"level": level, "status": status, "overdue": overdue}.items():
         if value is not None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
-from shared.auth import Principal
+from shared.auth import VILLAGE_SCOPED, Principal
 from shared.ids import uuid7
 from shared.web import require
 from supervision.application import commands as c
@@ -22,7 +22,6 @@ from .common import (
     ITEM_CLOSERS,
     ITEM_READERS,
     LEADERS,
-    VILLAGE_SCOPED,
     Wiring,
     as_of_day,
     outcome,
@@ -135,7 +134,9 @@ def _may_see(principal: Principal, item: ListItem) -> bool:
 async def get_item(
     item_id: ItemId, svc: Wiring, principal: Reader, as_of: AsOf = None
 ) -> dict[str, Any]:
-    item = await svc.ledger.get(ListItem, ListItem.stream_for(str(item_id)), ListItem.KIND, as_of)
+    item = await svc.ledger.get(
+        ListItem, ListItem.stream_for(str(item_id)), ListItem.KIND, as_of=as_of
+    )
     if not _may_see(principal, item):
         raise HTTPException(403, "只能查看本村的清单事项 (own village only)")
     return item_view(item, as_of_day(svc, as_of))
@@ -157,7 +158,7 @@ async def list_items(
     today = as_of_day(svc, as_of)
     views = [
         item_view(item, today)
-        for item in await svc.ledger.all(ListItem, ListItem.PREFIX, as_of)
+        for item in await svc.ledger.load_all(ListItem, f"{ListItem.PREFIX}-", as_of=as_of)
         if _may_see(principal, item)
     ]
     wanted = {

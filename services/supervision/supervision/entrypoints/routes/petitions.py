@@ -176,7 +176,7 @@ async def get_petition(
     petition_id: PetitionId, svc: Wiring, principal: Reader, as_of: AsOf = None
 ) -> dict[str, Any]:
     stream = Petition.stream_for(str(petition_id))
-    petition = await svc.ledger.get(Petition, stream, Petition.KIND, as_of)
+    petition = await svc.ledger.get(Petition, stream, Petition.KIND, as_of=as_of)
     reveal = principal.role in PETITIONER_NAME_READERS
     return petition_view(petition, as_of_day(svc, as_of), reveal_names=reveal)
 
@@ -194,7 +194,7 @@ async def list_petitions(
     reveal = principal.role in PETITIONER_NAME_READERS
     views = [
         petition_view(p, today, reveal_names=reveal)
-        for p in await svc.ledger.all(Petition, Petition.PREFIX, as_of)
+        for p in await svc.ledger.load_all(Petition, f"{Petition.PREFIX}-", as_of=as_of)
     ]
     for key, value in {"focus_area": focus_area, "status": status, "backlog": backlog}.items():
         if value is not None:

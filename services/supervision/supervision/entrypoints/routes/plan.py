@@ -79,8 +79,8 @@ async def list_measures(
     as_of: Annotated[dt.date | None, Query(description="截至日期 (as of)")] = None,
 ) -> dict[str, Any]:
     today = as_of_day(svc, as_of)
-    measures = await svc.ledger.all(Measure, f"measure-{svc.plan.plan_id}", as_of)
-    items = await svc.ledger.all(ListItem, ListItem.PREFIX, as_of)
+    measures = await svc.ledger.load_all(Measure, f"measure-{svc.plan.plan_id}-", as_of=as_of)
+    items = await svc.ledger.load_all(ListItem, f"{ListItem.PREFIX}-", as_of=as_of)
     by_measure: dict[int, Counter[str]] = {}
     for item in items:
         assert item.listed is not None
@@ -106,5 +106,5 @@ async def get_measure(
 ) -> dict[str, Any]:
     svc.plan.measure(number)
     stream = measure_stream(svc.plan.plan_id, number)
-    measure = await svc.ledger.get(Measure, stream, "措施", as_of)
+    measure = await svc.ledger.get(Measure, stream, "措施", as_of=as_of)
     return measure_view(measure)

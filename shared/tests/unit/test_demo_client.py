@@ -1,0 +1,44 @@
+"""The demo loaders' HTTP side: signed demo users, an expected answer's body, and a repeated
+create (409) taken as "already there"."""
+
+import httpx
+import pytest
+
+from shared.auth import Role, verify_token
+from shared.demo_client import DemoError, answer, demo_headers, written
+
+
+def client(status: int, body: object = None) -> httpx.Client:
+    def reply(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, json=body if body is not None else {"status": status})
+
+    return httpx.Client(transport=httpx.MockTransport(reply), base_url="http://demo")
+
+
+def test_each_demo_user_gets_a_signed_bearer_header() -> None:
+    secret = "s" * 40
+    headers = demo_headers(secret, ["agriculture", "clerk-shibi"])
+    scheme, token = headers["clerk-shibi"]["Authorization"].split()
+    principal = verify_token(secret, token)
+    assert scheme == "Bearer" and principal.role is Role.VILLAGE_CLERK
+    assert principal.village == "石壁村"
+    assert set(headers) == {"agriculture", "clerk-shibi"}
+
+
+def test_an_expected_answer_gives_its_body_and_anything_else_names_the_request() -> None:
+    assert answer(client(201, {"id": "x"}).post("/api/v1/things", json={})) == {"id": "x"}
+    assert answer(client(200, [1]).get("/api/v1/things"), 200) == [1]
+    with pytest.raises(DemoError, match=r"GET /api/v1/things → 201"):
+        answer(client(201).get("/api/v1/things", params={"a": "b"}), 200)
+    with pytest.raises(DemoError, match=r"POST /api/v1/things → 422: .*422"):
+        answer(client(422).post("/api/v1/things", json={}))
+
+
+def test_a_repeated_create_is_already_there() -> None:
+    assert written(client(201).post("/api/v1/things", json={})) is True
+    assert written(client(409).post("/api/v1/things", json={})) is False
+    assert written(client(200).post("/api/v1/things", json={}), 200) is True
+    with pytest.raises(DemoError, match="→ 200"):
+        written(client(200).post("/api/v1/things", json={}), 201)
+    with pytest.raises(DemoError, match="→ 403"):
+        written(client(403).post("/api/v1/things", json={}))
