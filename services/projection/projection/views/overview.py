@@ -127,7 +127,9 @@ async def indicators(snap: Snapshot, ask: Ask) -> dict[int, list[Indicator]]:
     trained = await training(snap, ask)
     out[8] = [(c.label, *_ratio(c.value)) for c in trained.cards]
     members = [m for m in ents[pt.MEMBER] if m.status != "left"]
-    year = member_year(ask, members)
+    # The year graded last: points of a year still running are not yet graded (from 1 December).
+    graded_years = {y for m in members for y in (m.get("grades") or {})}
+    year = max(graded_years) if graded_years else member_year(ask, members)
     out[9] = [
         ("党员年度评定", sum(1 for m in members if (m.get("grades") or {}).get(year)), len(members))
     ]
