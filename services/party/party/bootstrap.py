@@ -3,8 +3,6 @@ books, the reaction to supervision's accountability decisions, and the HTTP app.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from typing import cast
 
 from fastapi import FastAPI
@@ -13,10 +11,11 @@ from party.adapters.rulebooks import load_rule_books, load_scoring_sheets
 from party.adapters.store import PartyEventStore
 from party.adapters.views import Views
 from party.application.dependencies import Deps
-from party.domain.branches import VillageRef
 from party.entrypoints.reactions import supervision_handler
 from party.entrypoints.routes import router
 from shared.auth import load_secret
+from shared.clock import Clock, utc_now
+from shared.readers import AggregateReader
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.topics import events_topic
@@ -27,11 +26,7 @@ SERVICE = "party"
 PORT = 8104
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def build_app(settings: Settings, *, clock: Callable[[], dt.datetime] = _now) -> FastAPI:
+def build_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
     """The party service's app; its lifespan runs the runtime (relay, consumer)."""
     runtime = ServiceRuntime(settings, service=SERVICE)
     views = Views(runtime.engine, runtime.schema)
@@ -44,14 +39,13 @@ def build_app(settings: Settings, *, clock: Callable[[], dt.datetime] = _now) ->
         check=runtime.store.check,
     )
     runtime.store = store
-    town = load_town(settings.town_code)
     deps = Deps(
         store=store,
+        reader=AggregateReader(store),
         views=views,
         books=load_rule_books(),
         sheets=load_scoring_sheets(),
-        villages=tuple(VillageRef(v.code, v.name, v.kind) for v in town.villages),
-        town_code=settings.town_code,
+        town=load_town(settings.town_code),
         clock=clock,
     )
     runtime.subscribe("accountability", [events_topic("supervision")], supervision_handler(deps))

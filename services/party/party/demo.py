@@ -47,9 +47,7 @@ import httpx
 
 from party import demo_data as data
 from party.domain.periods import add_months
-from shared.auth import issue_token, load_secret
-from shared.demo_users import demo_user
-from shared.settings import Settings
+from shared.demo_client import DemoError, answer, demo_headers, demo_secret
 
 UNQUALIFIED_STEPS: dict[str, list[tuple[str, dict[str, str]]]] = {
     "member-0037": [
@@ -103,14 +101,13 @@ RECTIFICATION = {
     ),
 }
 ADJUSTMENT = "adjustment-demo-xiangtang-01"
-
-
-class DemoError(RuntimeError):
-    """The service refused a demo command."""
+#: Tries of a post that meets a concurrent change of the same stream (409, not "已存在").
+ATTEMPTS = 5
 
 
 class Api:
-    """The party API for the loader: bounded concurrency, 409 "already exists" as done."""
+    """The party API for the loader: bounded concurrency, 409 "already exists" as done, a
+    409 concurrent change tried again."""
 
     def __init__(self, client: httpx.AsyncClient, limit: int = 12) -> None:
         self.client = client
@@ -119,29 +116,30 @@ class Api:
         self.skipped = 0
 
     async def get(self, path: str) -> Any:
+        """The state at `path`, or None if there is none (404)."""
         async with self.limit:
             response = await self.client.get(path)
-        if response.status_code == 404:
-            return None
-        if response.status_code != 200:
-            raise DemoError(f"GET {path}: {response.status_code} {response.text}")
-        return response.json()
+        return None if response.status_code == 404 else answer(response, 200)
 
     async def post(self, path: str, body: dict[str, Any]) -> None:
-        for attempt in range(1, 6):
+        for attempt in range(1, ATTEMPTS + 1):
             async with self.limit:
                 response = await self.client.post(path, json=body)
-            if response.status_code in (200, 201):
-                self.written += 1
-                return
-            title = response.json().get("title", "") if response.content else ""
-            if response.status_code == 409 and "已存在" in title:
-                self.skipped += 1
-                return
-            if response.status_code == 409 and attempt < 5:  # a concurrent change: retry
-                await asyncio.sleep(0.05 * attempt)
-                continue
-            raise DemoError(f"POST {path}: {response.status_code} {response.text}")
+            if response.status_code != 409 or _already_there(response) or attempt == ATTEMPTS:
+                break
+            await asyncio.sleep(0.05 * attempt)  # a concurrent change of the stream: retry
+        if _already_there(response):
+            self.skipped += 1
+        else:
+            answer(response)  # written (200/201), or DemoError naming the request and problem
+            self.written += 1
+
+
+def _already_there(response: httpx.Response) -> bool:
+    """A 409 because what the post creates exists (not a concurrent change)."""
+    if response.status_code != 409 or not response.content:
+        return False
+    return "已存在" in str(response.json().get("title", ""))
 
 
 async def each(tasks: Iterable[Awaitable[None]]) -> None:
@@ -313,13 +311,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Load the party service's demo data.")
     parser.add_argument("--base-url", default="http://127.0.0.1:8104")
     args = parser.parse_args(argv)
-    settings = Settings()
-    secret = load_secret(settings.token_secret, settings.token_secret_file, create=True)
-    token = issue_token(secret, demo_user("organisation"))
+    headers = demo_headers(demo_secret(), ("organisation",))["organisation"]
     started = time.monotonic()
 
     async def run() -> Api:
-        headers = {"Authorization": f"Bearer {token}"}
         async with httpx.AsyncClient(base_url=args.base_url, headers=headers, timeout=60) as client:
             api = Api(client)
             await load(api)

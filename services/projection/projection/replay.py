@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import json
 import sys
 import time
@@ -35,6 +34,7 @@ from projection.adapters.schema import READ_MODEL_TABLES
 from projection.domain.catalogue import RULES
 from projection.settings import ProjectionSettings
 from projection.worker import CONSUMER, projection_runtime, stop_runtime
+from shared.clock import utc_now
 from shared.db import checked_schema, make_engine
 from shared.logs import configure_logging
 from shared.topics import ensure_topics
@@ -233,7 +233,7 @@ async def replay(
     """Rebuild, compare, swap; returns the report (also kept in `projection_replays`)."""
     engine = make_engine(settings.database_url)
     generations = Generations(engine, settings.home_schema)
-    started_at = dt.datetime.now(dt.UTC)
+    started_at = utc_now()
     try:
         await generations.migrate()
         live = await generations.current()
@@ -264,7 +264,7 @@ async def replay(
                 if old not in keep:
                     await generations.drop(old)
                     dropped.append(old)
-        finished_at = dt.datetime.now(dt.UTC)
+        finished_at = utc_now()
         report = {
             "schema": schema,
             "previous_schema": live,

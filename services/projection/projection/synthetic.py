@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+from shared.clock import noon, utc_now
 from shared.envelope import GENESIS_HASH, Actor, Envelope
 from shared.ids import uuid7
 from shared.kernel import make_resident_id
@@ -22,11 +23,6 @@ from shared.town import load_town
 CLERK = Actor("clerk-shibi", "village_clerk")
 AGRICULTURE = Actor("agriculture", "agriculture_leader")
 ECONOMIC = Actor("economic", "economic_leader")
-
-
-def at_noon(day: dt.date) -> dt.datetime:
-    """A business day as the services store it (12:00 UTC)."""
-    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
 
 
 class EnvelopeFactory:
@@ -55,8 +51,8 @@ class EnvelopeFactory:
             schema_version=1,
             stream_id=stream_id,
             stream_version=version + 1,
-            occurred_at=at_noon(on),
-            recorded_at=recorded_at or dt.datetime.now(dt.UTC),
+            occurred_at=noon(on),  # a business day as the services store it
+            recorded_at=recorded_at or utc_now(),
             actor=actor,
             correlation_id=self.correlation,
             causation_id=causation_id,

@@ -9,7 +9,7 @@ reloaded and the decision taken again (inside a savepoint, so nothing half-done 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeVar
+from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -25,23 +25,13 @@ from party.domain.accountability import (
 )
 from party.domain.members import Member
 from shared.envelope import Envelope
-from shared.eventstore import NO_STREAM, CommandContext, EventStore
-from shared.kernel import Aggregate, ConcurrencyConflict, DomainError
+from shared.eventstore import NO_STREAM, CommandContext
+from shared.kernel import ConcurrencyConflict, DomainError
 
 log = structlog.get_logger(__name__)
 
 ACCOUNTABILITY_DECIDED = "supervision.AccountabilityDecided"
 ATTEMPTS = 5
-
-A = TypeVar("A", bound=Aggregate)
-
-
-async def _load(store: EventStore, conn: AsyncConnection, cls: type[A], stream_id: str) -> A:
-    events, version = await store.load_events(stream_id, conn=conn)
-    aggregate = cls(stream_id)
-    aggregate.replay(events)
-    aggregate.version = version
-    return aggregate
 
 
 async def react_to_accountability(deps: Deps, conn: AsyncConnection, env: Envelope) -> None:
@@ -72,13 +62,13 @@ async def _deduct_once(
     decided_on: dt.date,
 ) -> None:
     store = deps.store
-    case = await _load(store, conn, AccountabilityCase, accountability_stream(case_id))
+    case = await deps.reader.load(AccountabilityCase, accountability_stream(case_id), conn=conn)
     if case.exists:
         return  # handled before: a redelivery, a replay, or a second decision event
     kind = str(payload.get("kind") or "")
     name = str(payload.get("subject_name") or "")
     member_id = str(payload["subject_member_id"]) if payload.get("subject_member_id") else None
-    member = await _load(store, conn, Member, member_id) if member_id else None
+    member = await deps.reader.load(Member, member_id, conn=conn) if member_id else None
 
     def unmatched(reason: str, detail: str) -> None:
         case.unmatched(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from party.application.dependencies import Deps, Written, check_version
+from party.application.dependencies import Deps, Written
 from party.domain.adjustments import CadreAdjustment
 from party.domain.events import Vote
 from party.domain.members import Member
 from shared.eventstore import CommandContext
+from shared.kernel import check_version
 from shared.unit_of_work import UnitOfWork
 
 

@@ -9,11 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from party.application.dependencies import Deps, Written, check_version
+from party.application.dependencies import Deps, Written
 from party.domain.assessment import Assessment
 from party.domain.branches import Branch
 from party.domain.periods import period_key, period_year
 from shared.eventstore import CommandContext
+from shared.kernel import check_version
 from shared.unit_of_work import UnitOfWork
 
 

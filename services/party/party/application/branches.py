@@ -7,12 +7,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from party.application.dependencies import Deps, Written, check_version
+from party.application.dependencies import Deps, Written
 from party.domain.branches import TERRITORIAL, Branch
 from party.domain.claims import VILLAGE_BRANCH, Claim, village_branch_claim
 from party.domain.members import Member
 from shared.eventstore import CommandContext
-from shared.kernel import AlreadyExists
+from shared.kernel import AlreadyExists, check_version
 from shared.unit_of_work import UnitOfWork
 
 

@@ -1,24 +1,22 @@
-"""What every party command handler needs, handed in by `bootstrap`: the event store, the
-lookup tables, the rule books and scoring sheets, the town, a clock — and the caller's scope."""
+"""What every party command handler needs, handed in by `bootstrap`: the event store and its
+reader, the lookup tables, the rule books and scoring sheets, the town, a clock — and the
+caller's scope."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from party.adapters.views import Views
 from party.domain.assessment import ScoringSheets
 from party.domain.branches import TERRITORIAL, VillageRef
 from party.domain.rules import RuleBooks
+from shared.clock import Clock, china_today, noon
 from shared.eventstore import CommandContext, EventStore
-from shared.kernel import Aggregate, ConcurrencyConflict, DomainError, NotFound, Refused
-
-#: Business dates are Chinese calendar days (UTC+8, no daylight saving).
-CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
-
-A = TypeVar("A", bound=Aggregate)
+from shared.kernel import DomainError, NotFound, Refused
+from shared.readers import AggregateReader
+from shared.town import Town
 
 
 class OutOfScope(DomainError):
@@ -65,21 +63,21 @@ class Deps:
     """The handlers' dependencies."""
 
     store: EventStore
+    reader: AggregateReader
     views: Views
     books: RuleBooks
     sheets: ScoringSheets
-    villages: tuple[VillageRef, ...]
-    town_code: str
-    clock: Callable[[], dt.datetime]
+    town: Town
+    clock: Clock
 
     def today(self) -> dt.date:
-        return self.clock().astimezone(CHINA).date()
+        """Today's business date (in China, by the injected clock)."""
+        return china_today(self.clock)
 
     def village(self, name: str) -> VillageRef:
-        for village in self.villages:
-            if name in (village.name, village.code):
-                return village
-        raise Refused(f"未知村/社区: {name} (unknown village)")
+        """The town's village or community of this name or code; `Refused` for another."""
+        village = self.town.known_village(name)
+        return VillageRef(village.code, village.name, village.kind)
 
     def dated(self, ctx: CommandContext, day: dt.date | None) -> tuple[CommandContext, dt.date]:
         """The command's business day (today if not given; never in the future) and its
@@ -89,12 +87,4 @@ class Deps:
             return ctx, today
         if day > today:
             raise Refused(f"业务日期 {day} 晚于今天 (the business date is in the future)")
-        return ctx.at(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)), day
-
-
-def check_version(aggregate: Aggregate, expected: int | None) -> None:
-    """Optimistic concurrency from the caller: the stream must be where they saw it."""
-    if expected is not None and expected != aggregate.version:
-        raise ConcurrencyConflict(
-            f"{aggregate.stream_id} 当前版本为 {aggregate.version}，不是 {expected} (reload)"
-        )
+        return ctx.at(noon(day)), day

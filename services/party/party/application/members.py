@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from party.application.dependencies import EVERYTHING, Deps, Scope, Written, check_version
+from party.application.dependencies import EVERYTHING, Deps, Scope, Written
 from party.domain.accountability import (
     AccountabilityCase,
     accountability_stream,
@@ -18,7 +18,7 @@ from party.domain.events import AccountabilityUnmatched
 from party.domain.members import BranchRef, Member
 from shared.eventstore import CommandContext
 from shared.ids import uuid7
-from shared.kernel import DomainError, ResidentId
+from shared.kernel import DomainError, ResidentId, check_version
 from shared.unit_of_work import UnitOfWork
 
 

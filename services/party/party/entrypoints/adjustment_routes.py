@@ -19,7 +19,6 @@ from party.entrypoints.access import (
     TownReader,
     Writer,
     context,
-    load,
     written,
 )
 from party.entrypoints.presenters import adjustment_state
@@ -160,7 +159,7 @@ async def list_adjustments(who: TownReader, deps: PartyDeps) -> list[dict[str, A
 async def get_adjustment(
     adjustment_id: AdjustmentPath, who: TownReader, deps: PartyDeps
 ) -> dict[str, Any]:
-    return adjustment_state(await load(deps.store, CadreAdjustment, adjustment_id, "调整案"))
+    return adjustment_state(await deps.reader.get(CadreAdjustment, adjustment_id, "调整案"))
 
 
 @router.get("/accountability", tags=["accountability 问责扣分"])
@@ -177,7 +176,7 @@ async def get_accountability(
     who: AccountabilityReader,
     deps: PartyDeps,
 ) -> dict[str, Any]:
-    case = await load(deps.store, AccountabilityCase, accountability_stream(case_id), "问责")
+    case = await deps.reader.get(AccountabilityCase, accountability_stream(case_id), "问责")
     assert case.outcome is not None
     return {
         "case_id": case_id,

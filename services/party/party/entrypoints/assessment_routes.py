@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from party.application import assessments as handlers
 from party.domain.assessment import Assessment, ScoringSheet
 from party.domain.periods import period_year
-from party.entrypoints.access import PartyDeps, Reader, TownReader, Writer, context, load, written
+from party.entrypoints.access import PartyDeps, Reader, TownReader, Writer, context, written
 from party.entrypoints.presenters import assessment_state
 from party.entrypoints.schemas import AssessmentIn, ScoreIn, VersionedIn
 
@@ -48,7 +48,7 @@ async def conclude(
 
 @router.get("/assessments/{period}")
 async def get_assessment(period: PeriodPath, who: TownReader, deps: PartyDeps) -> dict[str, Any]:
-    assessment = await load(deps.store, Assessment, handlers.assessment_stream(period), "考核")
+    assessment = await deps.reader.get(Assessment, handlers.assessment_stream(period), "考核")
     return assessment_state(assessment)
 
 

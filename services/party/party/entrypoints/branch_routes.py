@@ -11,7 +11,7 @@ from party.application import branches as handlers
 from party.application.members import new_id
 from party.application.training import branch_training
 from party.domain.branches import Branch
-from party.entrypoints.access import PartyDeps, Reader, Writer, context, load, scope_of, written
+from party.entrypoints.access import PartyDeps, Reader, Writer, context, scope_of, written
 from party.entrypoints.presenters import branch_state
 from party.entrypoints.schemas import BranchIn, HouseholdVisitsIn, NamedIn, SecretaryIn
 
@@ -61,7 +61,7 @@ async def get_branch(
     branch_id: BranchPath, who: Reader, deps: PartyDeps, as_of: AsOf = None
 ) -> dict[str, Any]:
     scope_of(who).check(await deps.views.branch(branch_id))
-    return branch_state(await load(deps.store, Branch, branch_id, "党支部", as_of))
+    return branch_state(await deps.reader.get(Branch, branch_id, "党支部", as_of=as_of))
 
 
 @router.get("/branches/{branch_id}/members")

@@ -17,7 +17,6 @@ from party.entrypoints.access import (
     Reader,
     Writer,
     context,
-    load,
     scope_of,
     sees_id_numbers,
     written,
@@ -62,7 +61,7 @@ async def join(body: MemberIn, request: Request, who: Writer, deps: PartyDeps) -
 async def get_member(
     member_id: MemberPath, who: Reader, deps: PartyDeps, as_of: AsOf = None
 ) -> dict[str, Any]:
-    member = await load(deps.store, Member, member_id, "党员", as_of)
+    member = await deps.reader.get(Member, member_id, "党员", as_of=as_of)
     scope_of(who).check(await deps.views.branch(member.branch_id))
     return member_state(member, deps.books, show_id=sees_id_numbers(who))
 
@@ -71,7 +70,7 @@ async def get_member(
 async def get_points(
     member_id: MemberPath, who: Reader, deps: PartyDeps, year: Year = None
 ) -> dict[str, Any]:
-    member = await load(deps.store, Member, member_id, "党员")
+    member = await deps.reader.get(Member, member_id, "党员")
     scope_of(who).check(await deps.views.branch(member.branch_id))
     return points_detail(member, deps.books, year or deps.today().year)
 

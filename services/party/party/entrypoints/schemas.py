@@ -6,13 +6,20 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from shared.web import resident_id_number
 
 BranchId = Annotated[
     str, Field(pattern=r"^branch-[a-z0-9][a-z0-9-]{0,47}$", description="党支部编号 branch-…")
 ]
 MemberId = Annotated[
     str, Field(pattern=r"^member-[a-z0-9][a-z0-9-]{0,47}$", description="党员编号 member-…")
+]
+IdNumber = Annotated[
+    str,
+    Field(pattern=r"^[0-9]{17}[0-9Xx]$", description="居民身份证号（18位，GB 11643）"),
+    AfterValidator(resident_id_number),
 ]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 Name = Annotated[str, Field(min_length=1, max_length=60)]
@@ -54,9 +61,7 @@ class MemberIn(Body):
     member_id: MemberId | None = Field(default=None, description="党员编号，缺省时自动生成")
     branch_id: BranchId
     name: Name = Field(description="姓名")
-    id_number: str = Field(
-        pattern=r"^[0-9]{17}[0-9Xx]$", description="居民身份证号（18位，GB 11643）"
-    )
+    id_number: IdNumber
     membership: Literal["probationary", "full"] = Field(
         default="probationary", description="预备党员或正式党员"
     )

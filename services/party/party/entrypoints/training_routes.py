@@ -16,7 +16,6 @@ from party.entrypoints.access import (
     Reader,
     TownReader,
     context,
-    load,
     scope_of,
     written,
 )
@@ -48,7 +47,7 @@ async def hold(
 
 @router.get("/training-sessions/{session_id}")
 async def get_session(session_id: SessionPath, who: Reader, deps: PartyDeps) -> dict[str, Any]:
-    session = await load(deps.store, TrainingSession, session_id, "培训")
+    session = await deps.reader.get(TrainingSession, session_id, "培训")
     assert session.held is not None
     if session.held.branch_id is not None:
         scope_of(who).check(await deps.views.branch(session.held.branch_id))

@@ -1,21 +1,20 @@
-"""Helpers for the party service's integration tests: users, set-up through HTTP, and Kafka
-(publishing supervision-shaped envelopes; reading what party published since a point)."""
+"""Helpers for the party service's integration tests: users, set-up through HTTP, and
+supervision-shaped envelopes (built from the contract with `shared.testing.foreign_envelope`;
+the supervision package is not imported)."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import uuid
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.auth import Role
-from shared.envelope import GENESIS_HASH, Actor, Envelope
-from shared.ids import uuid7
+from shared.clock import noon
+from shared.envelope import Actor, Envelope
 from shared.kernel import make_resident_id
-from shared.testing import bearer
+from shared.testing import bearer, foreign_envelope
 
 ORG = bearer(Role.ORGANISATION_MEMBER, user_id="organisation")
 SECRETARY = bearer(Role.TOWN_SECRETARY)
@@ -75,20 +74,10 @@ def accountability_envelope(
 ) -> Envelope:
     """A `supervision.AccountabilityDecided` as supervision would publish it (contract fields
     of contracts/README.md, plus some it may add)."""
-    now = dt.datetime.now(dt.UTC)
-    return Envelope(
-        event_id=uuid7(),
-        event_type="supervision.AccountabilityDecided",
-        schema_version=1,
-        stream_id=f"case-{case_id}",
-        stream_version=1,
-        occurred_at=dt.datetime.combine(dt.date.fromisoformat(decided_on), dt.time(12), dt.UTC),
-        recorded_at=now,
-        actor=Actor("discipline", "discipline_secretary"),
-        correlation_id=uuid.uuid4(),
-        causation_id=None,
-        town="430321100",
-        payload={
+    return foreign_envelope(
+        "supervision.AccountabilityDecided",
+        f"case-{case_id}",
+        {
             "case_id": case_id,
             "clue_id": f"clue-{case_id}",
             "subject_member_id": member_id,
@@ -99,54 +88,6 @@ def accountability_envelope(
             "decided_on": decided_on,
             "red_flag_id": None,
         },
-    ).sealed(GENESIS_HASH)
-
-
-async def publish(bootstrap: str, topic: str, envelopes: list[Envelope]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
-    await producer.start()
-    try:
-        for env in envelopes:
-            await producer.send_and_wait(topic, env.to_json(), key=env.stream_id.encode())
-    finally:
-        await producer.stop()
-
-
-async def end_offsets(bootstrap: str, topic: str) -> dict[TopicPartition, int]:
-    """Where each partition of `topic` ends now."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-        assert partitions, f"no partitions known for {topic}"
-        offsets: dict[TopicPartition, int] = await consumer.end_offsets(partitions)
-        return offsets
-    finally:
-        await consumer.stop()
-
-
-async def read_since(
-    bootstrap: str,
-    since: dict[TopicPartition, int],
-    wanted: set[uuid.UUID],
-    timeout: float = 30.0,
-) -> dict[uuid.UUID, Envelope]:
-    """The envelopes with the wanted event ids, read from the given offsets on."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    found: dict[uuid.UUID, Envelope] = {}
-    try:
-        consumer.assign(list(since))
-        for tp, offset in since.items():
-            consumer.seek(tp, offset)
-        deadline = asyncio.get_running_loop().time() + timeout
-        while wanted - set(found) and asyncio.get_running_loop().time() < deadline:
-            batch = await consumer.getmany(timeout_ms=500)
-            for records in batch.values():
-                for record in records:
-                    env = Envelope.from_json(record.value)
-                    if env.event_id in wanted:
-                        found[env.event_id] = env
-    finally:
-        await consumer.stop()
-    return found
+        occurred_at=noon(dt.date.fromisoformat(decided_on)),
+        actor=Actor("discipline", "discipline_secretary"),
+    )

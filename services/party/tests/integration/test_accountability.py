@@ -7,9 +7,9 @@ import pytest
 from party.bootstrap import build_app
 
 from shared.eventstore import EventStore
-from shared.testing import Infra, app_client, eventually, service_settings, unique
+from shared.testing import Infra, app_client, eventually, publish, service_settings, unique
 
-from .support import ORG, accountability_envelope, branch, member, ok, publish
+from .support import ORG, accountability_envelope, branch, member, ok
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -42,7 +42,9 @@ async def test_a_decision_deducts_once_across_redelivery_and_restart(infra: Infr
         await publish(
             infra.kafka_bootstrap_servers,
             TOPIC,
-            [warning, warning, accountability_envelope(unknown, f"member-{uuid.uuid4().hex[:12]}")],
+            warning,
+            warning,
+            accountability_envelope(unknown, f"member-{uuid.uuid4().hex[:12]}"),
         )
         await eventually(lambda: handled(store, unknown), timeout=45, what="both cases handled")
         assert await handled(store, case)
@@ -73,7 +75,9 @@ async def test_a_decision_deducts_once_across_redelivery_and_restart(infra: Infr
         await publish(
             infra.kafka_bootstrap_servers,
             TOPIC,
-            [warning, republished, accountability_envelope(sentinel, None)],
+            warning,
+            republished,
+            accountability_envelope(sentinel, None),
         )
         await eventually(lambda: handled(store, sentinel), timeout=45, what="the sentinel case")
         assert len(await deductions(store, member_id)) == 1
@@ -96,7 +100,7 @@ async def test_a_decision_naming_a_member_registered_later_is_deducted_on_regist
         await publish(
             infra.kafka_bootstrap_servers,
             TOPIC,
-            [accountability_envelope(case, member_id, kind="诫勉谈话", decided_on="2016-08-20")],
+            accountability_envelope(case, member_id, kind="诫勉谈话", decided_on="2016-08-20"),
         )
         await eventually(lambda: handled(store, case), timeout=45, what="the case")
         [waiting] = await store.read_stream(f"accountability-{case}")

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from party.bootstrap import build_app
 
-from shared.testing import Infra, app_client, service_settings
+from shared.testing import Infra, app_client, assert_problem, service_settings
 
 from .support import (
     AUDITOR,
@@ -37,9 +37,8 @@ async def stored(app: Any) -> int:
 
 
 def problem(response: httpx.Response, status: int, text: str = "") -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
+    """A problem+json answer with `status` whose detail says `text`; its body."""
+    body = assert_problem(response, status)
     assert text in body["detail"], body
     return body
 
@@ -133,11 +132,12 @@ async def test_roles_scope_and_bad_input(settings: Any) -> None:
             "joined_party_on": "2016-01-01",
             "occurred_on": "2016-06-01",
         }
-        problem(
+        checksum = problem(
             await client.post("/api/v1/members", json={**new, "id_number": wrong}, headers=ORG),
             422,
             "校验位",
         )
+        assert checksum["errors"][0]["field"] == "id_number"
         missing = await client.post(
             "/api/v1/members", json={"branch_id": "branch-shibi"}, headers=ORG
         )

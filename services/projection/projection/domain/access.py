@@ -11,10 +11,9 @@
 
 from __future__ import annotations
 
-from shared.auth import Principal, Role
+from shared.auth import VILLAGE_SCOPED, Principal, Role
 
 FULL_DETAIL = frozenset({Role.TOWN_SECRETARY, Role.DISCIPLINE_SECRETARY, Role.AUDITOR})
-VILLAGE_SCOPED = frozenset({Role.VILLAGE_CLERK, Role.BRANCH_SECRETARY})
 CLUE_READERS = FULL_DETAIL
 REPLAY_READERS = frozenset({Role.AUDITOR, Role.TOWN_SECRETARY})
 #: Every role that reads the leadership views (everyone but the public).

@@ -1,11 +1,12 @@
 """Time in the views: "as of" a day, a reporting period, and the plan's month deadlines.
 
-Every view answers `as_of=D`: the state as it was at the end of day D in Asia/Shanghai, by
-business time (`occurred_at`), i.e. everything that occurred before D+1 00:00 Shanghai time.
+Every view answers `as_of=D`: the state as it was at the end of day D in China
+(`shared.clock`), by business time (`occurred_at`), i.e. everything that occurred before D+1
+00:00 China time.
 A period (`from`/`to`, or `period=2016`, `2016-07`, `2016-Q3`, `2016-H2`) bounds the flows a view
 counts (registrations, disbursements, visits, trainings ...): facts that occurred within it. The
 state a view shows (stocks: statuses, balances) is taken at the earlier of `as_of` and the end
-of the period. Storage is UTC; the screen shows Asia/Shanghai.
+of the period. Storage is UTC; the screen shows China time.
 """
 
 from __future__ import annotations
@@ -13,48 +14,45 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-UTC = dt.UTC
+from shared.clock import CHINA, china_date, noon
+from shared.kernel import utc
 
 
 class BadPeriod(ValueError):
     """A period the views do not understand."""
 
 
-def end_of_day(day: dt.date) -> dt.datetime:
-    """The first instant after `day` in Shanghai, as UTC (an exclusive bound)."""
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), SHANGHAI).astimezone(UTC)
-
-
 def start_of_day(day: dt.date) -> dt.datetime:
-    """The first instant of `day` in Shanghai, as UTC."""
-    return dt.datetime.combine(day, dt.time(0), SHANGHAI).astimezone(UTC)
+    """The first instant of `day` in China, as UTC."""
+    return dt.datetime.combine(day, dt.time(0), CHINA).astimezone(dt.UTC)
+
+
+def after_day(day: dt.date) -> dt.datetime:
+    """The first instant after `day` in China, as UTC: the exclusive end of a window that
+    includes all of `day` (`shared.clock.end_of_day` is its last instant)."""
+    return start_of_day(day + dt.timedelta(days=1))
 
 
 def local_day(instant: dt.datetime) -> dt.date:
-    """The Shanghai calendar day of a timestamp."""
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=UTC)
-    return instant.astimezone(SHANGHAI).date()
+    """The China calendar day of a timestamp (naive: UTC)."""
+    return china_date(utc(instant))
 
 
 def local_text(instant: dt.datetime | None) -> str:
-    """`2016-05-03 14:20` in Shanghai time, for screens and exports."""
+    """`2016-05-03 14:20` in China time (naive: UTC), for screens and exports."""
     if instant is None:
         return ""
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=UTC)
-    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return utc(instant).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def business_text(instant: dt.datetime) -> str:
-    """When a fact happened, as officials entered it: a business day is stored at 12:00 UTC
-    (`2016-05-03`); a time recorded as it happened is shown in Shanghai time."""
-    utc = instant.astimezone(UTC) if instant.tzinfo else instant.replace(tzinfo=UTC)
-    if (utc.hour, utc.minute, utc.second, utc.microsecond) == (12, 0, 0, 0):
-        return utc.date().isoformat()
+    """When a fact happened, as officials entered it: a business day is stored at its noon
+    (`shared.clock.noon`, shown `2016-05-03`); a time recorded as it happened is shown in
+    China time."""
+    at = utc(instant)
+    if at == noon(at.date()):
+        return at.date().isoformat()
     return local_text(instant)
 
 
@@ -137,7 +135,7 @@ class Window:
     def cutoff(self) -> dt.datetime | None:
         """Exclusive UTC bound for state and flows (None: everything known)."""
         day = self.state_day
-        return end_of_day(day) if day else None
+        return after_day(day) if day else None
 
     @property
     def flow_start(self) -> dt.datetime | None:

@@ -21,7 +21,7 @@ from projection.domain.access import (
 )
 from projection.domain.catalogue import CONFIDENTIAL_KINDS
 from projection.domain.masking import redact
-from projection.domain.timeframe import SHANGHAI, Window, end_of_day
+from projection.domain.timeframe import Window, after_day
 from projection.entrypoints.export import XLSX, to_csv, to_xlsx
 from projection.entrypoints.params import ViewQuery
 from projection.views.audit import audit_trail
@@ -30,6 +30,7 @@ from projection.views.model import View
 from projection.views.public import public_notices
 from projection.views.registry import SPECS, VIEWS
 from shared.auth import Principal
+from shared.clock import china_today
 from shared.web import require
 
 router = APIRouter(prefix="/api/v1", tags=["views"])
@@ -80,7 +81,7 @@ async def get_view(
     view = await build_view(request, name, query.ask(request, principal), principal)
     if format == "json":
         return view.to_json()
-    stem = f"{name.replace('/', '-')}-{view.window.as_of or dt.datetime.now(SHANGHAI).date()}"
+    stem = f"{name.replace('/', '-')}-{view.window.as_of or china_today()}"
     if format == "csv":
         try:
             chosen = view.table(table)
@@ -114,7 +115,7 @@ async def load_audit(
             snap,
             stream_id,
             full=sees_full_detail(principal),
-            cutoff=end_of_day(as_of) if as_of else None,
+            cutoff=after_day(as_of) if as_of else None,
         )
     if trail is None:
         raise StarletteHTTPException(404, f"没有该实体的事件 (no events of {stream_id})")
@@ -144,7 +145,7 @@ async def get_public(
     ask = Ask(
         window=Window(as_of=as_of),
         village=village,
-        today=dt.datetime.now(SHANGHAI).date(),
+        today=china_today(),
         town_code=request.app.state.settings.town_code,
     )
     reader: ReadModels = request.app.state.reader

@@ -4,15 +4,15 @@ Chinese) and XLSX (openpyxl: a sheet describing the query, then one sheet per ta
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from projection.domain.timeframe import SHANGHAI
+from projection.domain.timeframe import local_text
 from projection.views.model import Table, View
+from shared.clock import utc_now
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -59,7 +59,7 @@ def to_xlsx(view: View, *, user: str, masked: bool) -> bytes:
     about = book.active
     about.title = "说明"
     bold = Font(bold=True)
-    now = dt.datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    now = local_text(utc_now())
     lines = [
         ("视图", view.title),
         ("村/社区", view.village or "全镇"),

@@ -9,10 +9,12 @@ from fastapi import Query, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from projection.domain.access import OutOfScope, sees_clues, village_scope
-from projection.domain.timeframe import SHANGHAI, BadPeriod, Window
+from projection.domain.timeframe import BadPeriod, Window
 from projection.views.common import Ask
 from shared.auth import Principal
-from shared.town import load_town
+from shared.clock import china_today
+from shared.kernel import Refused
+from shared.town import Town, load_town
 
 
 class ViewQuery:
@@ -40,12 +42,7 @@ class ViewQuery:
         """The checked request: 422 for a bad period or village, 403 out of scope."""
         settings = request.app.state.settings
         town = load_town(settings.town_code)
-        village = self.village
-        if village is not None:
-            known = town.village(village)
-            if known is None:
-                raise StarletteHTTPException(422, f"未知村/社区 (unknown village): {village}")
-            village = known.name
+        village = checked_village(town, self.village) if self.village is not None else None
         try:
             village = village_scope(principal, village)
             window = Window.build(
@@ -58,7 +55,7 @@ class ViewQuery:
         return Ask(
             window=window,
             village=village,
-            today=dt.datetime.now(SHANGHAI).date(),
+            today=china_today(),
             clues=sees_clues(principal),
             town_code=settings.town_code,
         )
@@ -73,3 +70,12 @@ class ViewQuery:
             "as_of": self.as_of.isoformat() if self.as_of else "",
         }
         return {k: v for k, v in out.items() if v}
+
+
+def checked_village(town: Town, village: str) -> str:
+    """The name of the town's village or community `village` (a name or code); 422 for any
+    other (as `Town.known_village` refuses it)."""
+    try:
+        return town.known_village(village).name
+    except Refused as exc:
+        raise StarletteHTTPException(422, str(exc)) from exc

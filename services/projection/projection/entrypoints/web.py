@@ -13,18 +13,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from projection.domain.access import VILLAGE_SCOPED, sees_full_detail
-from projection.domain.timeframe import SHANGHAI, Window
+from projection.domain.access import sees_full_detail
+from projection.domain.timeframe import Window
 from projection.entrypoints.api import build_view, load_audit
 from projection.entrypoints.auth import COOKIE, page_principal
 from projection.entrypoints.export import cell
-from projection.entrypoints.params import ViewQuery
+from projection.entrypoints.params import ViewQuery, checked_village
 from projection.views.audit import ROLE_LABELS
 from projection.views.common import Ask
 from projection.views.public import public_notices
 from projection.views.registry import SPECS, VIEWS
-from shared.auth import InvalidToken, Principal, Role, issue_token, verify_token
-from shared.demo_users import DEMO_USERS
+from shared.auth import VILLAGE_SCOPED, InvalidToken, Principal, Role, issue_token, verify_token
+from shared.clock import china_today
+from shared.demo_users import DEMO_USERS, demo_user
 from shared.town import load_town
 
 HERE = Path(__file__).resolve().parent.parent
@@ -56,7 +57,7 @@ def _context(request: Request, principal: Principal, **extra: Any) -> dict[str, 
         "nav": _nav(),
         "villages": load_town(settings.town_code).names,
         "village_locked": principal.role in VILLAGE_SCOPED,
-        "today": dt.datetime.now(SHANGHAI).date().isoformat(),
+        "today": china_today().isoformat(),
         **extra,
     }
 
@@ -148,12 +149,12 @@ async def public_page(
 ) -> Response:
     settings = request.app.state.settings
     town = load_town(settings.town_code)
-    if village and town.village(village) is None:
-        raise StarletteHTTPException(422, f"未知村/社区 (unknown village): {village}")
+    if village:
+        checked_village(town, village)  # 422 for a village the town does not have
     ask = Ask(
         window=Window(as_of=as_of),
         village=village or None,
-        today=dt.datetime.now(SHANGHAI).date(),
+        today=china_today(),
         town_code=settings.town_code,
     )
     async with request.app.state.reader.snapshot() as snap:
@@ -199,9 +200,10 @@ async def login(request: Request) -> Response:
     if form.get("user_id"):
         if not settings.demo_login:
             raise StarletteHTTPException(403, "演示登录未启用 (LIANXIN_DEMO_LOGIN is not set)")
-        user = next((u for u in DEMO_USERS if u.user_id == form["user_id"]), None)
-        if user is None:
-            raise StarletteHTTPException(422, "没有这个演示用户 (unknown demo user)")
+        try:
+            user = demo_user(form["user_id"])
+        except KeyError:
+            raise StarletteHTTPException(422, "没有这个演示用户 (unknown demo user)") from None
         token = issue_token(secret, user, ttl=dt.timedelta(hours=12))
     elif form.get("token"):
         token = form["token"].strip()

@@ -1,6 +1,6 @@
 """A small town story told as envelopes shaped like the four services' events (their payloads
-checked against `contracts/`), published with aiokafka to scratch topics, and the projection's
-settings for those topics."""
+checked against `contracts/`), published to scratch topics (`shared.testing.publish`), and the
+projection's settings for those topics."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
 from projection.settings import ProjectionSettings
 from projection.synthetic import (
     AGRICULTURE,
@@ -25,6 +24,7 @@ from projection.synthetic import (
     topic_of,
 )
 
+from shared import testing
 from shared.contracts import check_envelope
 from shared.envelope import Actor, Envelope
 from shared.testing import TEST_SECRET, Infra, unique
@@ -65,20 +65,14 @@ def settings_env(settings: ProjectionSettings) -> dict[str, str]:
 
 
 async def publish(bootstrap: str, envelopes: Sequence[Envelope], suffix: str) -> None:
-    """Publish like a relay: idempotent producer, key = stream id, in order."""
-    topics = sorted({topic_of(e, suffix) for e in envelopes})
-    await ensure_topics(bootstrap, topics, partitions=3)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=5)
-    await producer.start()
-    try:
-        acks = [
-            await producer.send(topic_of(e, suffix), e.to_json(), key=e.stream_id.encode())
-            for e in envelopes
-        ]
-        for ack in acks:
-            await ack
-    finally:
-        await producer.stop()
+    """Publish like the services' relays: each envelope on its service's topic (plus `suffix`),
+    key = stream id, in order."""
+    by_topic: dict[str, list[Envelope]] = {}
+    for env in envelopes:
+        by_topic.setdefault(topic_of(env, suffix), []).append(env)
+    await ensure_topics(bootstrap, sorted(by_topic), partitions=3)
+    for topic, batch in by_topic.items():
+        await testing.publish(bootstrap, topic, *batch)
 
 
 @dataclass

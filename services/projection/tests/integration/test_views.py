@@ -17,7 +17,15 @@ from projection.bootstrap import build_app
 from projection.synthetic import EnvelopeFactory
 
 from shared.auth import Role
-from shared.testing import Infra, app_client, bearer, eventually, read_topic, unique
+from shared.testing import (
+    Infra,
+    app_client,
+    assert_problem,
+    bearer,
+    eventually,
+    read_topic,
+    unique,
+)
 
 from .support import Story, publish, settings_for, town_story
 
@@ -152,8 +160,7 @@ async def test_village_clerks_see_their_village_only(town: Town) -> None:
     other = await town.client.get(
         "/api/v1/views/relief/villages", params={"village": "金霞村"}, headers=CLERK
     )
-    assert other.status_code == 403
-    assert other.headers["content-type"].startswith("application/problem+json")
+    assert_problem(other, 403)
     audit = await town.client.get(
         f"/api/v1/audit/petition-{town.story.ids['petition']}", headers=CLERK
     )
@@ -169,18 +176,18 @@ async def test_clue_detail_is_for_the_discipline_secretary(town: Town) -> None:
 
 async def test_bad_input_and_roles_answer_problem_json(town: Town) -> None:
     client = town.client
-    assert (await client.get("/api/v1/views/overview")).status_code == 401
+    assert_problem(await client.get("/api/v1/views/overview"), 401)
     public = bearer(Role.PUBLIC)
-    assert (await client.get("/api/v1/views/overview", headers=public)).status_code == 403
+    assert_problem(await client.get("/api/v1/views/overview", headers=public), 403)
     bad = await client.get(
         "/api/v1/views/overview", params={"period": "2016-13"}, headers=SECRETARY
     )
-    assert bad.status_code == 422
+    assert_problem(bad, 422)
     unknown = await client.get(
         "/api/v1/views/overview", params={"village": "火星村"}, headers=SECRETARY
     )
-    assert unknown.status_code == 422
-    assert (await client.get("/api/v1/views/nothing", headers=SECRETARY)).status_code == 404
+    assert "未知村/社区" in assert_problem(unknown, 422)["detail"]
+    assert_problem(await client.get("/api/v1/views/nothing", headers=SECRETARY), 404)
 
 
 async def test_exports_open_as_csv_and_xlsx(town: Town) -> None:

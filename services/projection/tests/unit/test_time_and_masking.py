@@ -1,18 +1,21 @@
-"""As-of days in Shanghai time, periods, deadlines; masking by role; village scope."""
+"""As-of days in China time, periods, deadlines; masking by role; village scope."""
 
 import datetime as dt
 
 import pytest
 from projection.domain.access import OutOfScope, village_scope
 from projection.domain.masking import redact
-from projection.domain.timeframe import BadPeriod, Window, end_of_day, parse_deadline, parse_period
+from projection.domain.timeframe import BadPeriod, Window, after_day, parse_deadline, parse_period
 from projection.views.overview import progress
 
 from shared.auth import Principal, Role
+from shared.clock import end_of_day
 
 
-def test_as_of_is_the_end_of_the_day_in_shanghai() -> None:
-    assert end_of_day(dt.date(2016, 11, 20)) == dt.datetime(2016, 11, 20, 16, tzinfo=dt.UTC)
+def test_as_of_is_the_end_of_the_day_in_china() -> None:
+    day = dt.date(2016, 11, 20)
+    assert after_day(day) == dt.datetime(2016, 11, 20, 16, tzinfo=dt.UTC)
+    assert after_day(day) - end_of_day(day) == dt.timedelta(microseconds=1)  # just after it
     window = Window.build(as_of=dt.date(2016, 12, 31), period="2016-Q3")
     assert window.state_day == dt.date(2016, 9, 30)  # the earlier of as_of and the period's end
     assert window.flow_start == dt.datetime(2016, 6, 30, 16, tzinfo=dt.UTC)
