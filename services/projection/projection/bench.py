@@ -225,6 +225,7 @@ async def e2e_latency(url: str, bootstrap: str, n: int) -> dict[str, Any]:
         total,
         p50_ms=round(statistics.median(ordered), 1),
         p95_ms=round(ordered[int(0.95 * (len(ordered) - 1))], 1),
+        p99_ms=round(ordered[int(0.99 * (len(ordered) - 1))], 1),
         max_ms=round(ordered[-1], 1),
         note="append → relay → Kafka → projection read model, one event at a time",
     )
