@@ -102,8 +102,8 @@ print_urls() {
 stop_one() {
   local name=$1 pid deadline
   pid="$(pid_of "$name")"
-  # A service whose pid file was lost is found by its command line.
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || pid="$(pgrep -f -- "-m $name.main" | head -n 1 || true)"
+  # A service whose pid file was lost is found by its command line (this checkout's venv only).
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || pid="$(pgrep -f -- "$PY -m $name.main" | head -n 1 || true)"
   [ -n "$pid" ] || { rm -f "$RUN/$name.pid"; return 0; }
   say "stopping $name (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
