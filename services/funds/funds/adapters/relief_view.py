@@ -1,5 +1,6 @@
 """The funds service's own view of relief's register of poor households (建档立卡), built from
-`relief.events` (`relief.HouseholdRegistered`, `...ExitedPoverty`, `...ReturnedToPoverty`).
+`relief.events` (`relief.HouseholdRegistered`, `...HouseholdRecordCorrected`, `...ExitedPoverty`,
+`...ReturnedToPoverty`).
 
 Only the payload fields that `contracts/README.md` names are read; other relief events are
 ignored, and so are other towns' events. Each person (head or member) is a row, so a beneficiary
@@ -86,6 +87,8 @@ class ReliefHouseholdView:
             return
         if env.event_type == "relief.HouseholdRegistered":
             await self._registered(conn, env)
+        elif env.event_type == "relief.HouseholdRecordCorrected":
+            await self._corrected(conn, env)
         elif env.event_type in _CHANGES:
             kind, key = _CHANGES[env.event_type]
             household_id = str(env.payload["household_id"])
@@ -125,6 +128,32 @@ class ReliefHouseholdView:
                 "e": env.event_id,
             },
         )
+        people = await self._write_people(conn, household_id, head_id, p)
+        log.info("funds.relief_household_seen", household_id=household_id, people=people)
+
+    async def _corrected(self, conn: AsyncConnection, env: Envelope) -> None:
+        """A corrected record (建档信息更正): the head's name and the members as they are now (the
+        head's ID number never changes). Unknown households (another town's) are ignored."""
+        p = env.payload
+        household_id = str(p["household_id"])
+        head_id = (
+            await conn.execute(
+                text(
+                    f"UPDATE {self._s}.relief_households SET head_name = :n, updated_at = now()"
+                    " WHERE household_id = :h RETURNING head_id_number"
+                ),
+                {"h": household_id, "n": str(p.get("head_name", ""))},
+            )
+        ).scalar_one_or_none()
+        if head_id is None:
+            return
+        people = await self._write_people(conn, household_id, str(head_id), p)
+        log.info("funds.relief_household_corrected", household_id=household_id, people=people)
+
+    async def _write_people(
+        self, conn: AsyncConnection, household_id: str, head_id: str, p: dict[str, Any]
+    ) -> int:
+        """Replace the household's people: the head, then every member with an ID number."""
         people = {head_id: (str(p.get("head_name", "")), HEAD)}
         for member in p.get("members") or []:
             if isinstance(member, dict) and _id(member.get("id_number")):
@@ -143,7 +172,7 @@ class ReliefHouseholdView:
             ),
             [{"h": household_id, "i": i, "n": n, "r": r} for i, (n, r) in people.items()],
         )
-        log.info("funds.relief_household_seen", household_id=household_id, people=len(people))
+        return len(people)
 
     async def lookup(self, conn: AsyncConnection, id_number: str) -> list[ReliefRecord]:
         """The households the person belongs to (as head or member), with their history."""

@@ -216,3 +216,38 @@ async def test_a_concluded_clue_is_recorded_on_its_red_flag_once(infra: Infra) -
 
 async def _has(read: Any, clue: str) -> bool:
     return any(o["clue_id"] == clue for o in await read())
+
+
+async def test_a_member_added_by_a_corrected_record_is_not_flagged(infra: Infra) -> None:
+    head, member, newborn = random_id_number(), random_id_number(), random_id_number()
+    registration = household_registered(head, member)
+    household_id = registration.payload["household_id"]
+    corrected = foreign_envelope(
+        "relief.HouseholdRecordCorrected",
+        registration.stream_id,
+        {
+            "household_id": household_id,
+            "head_name": "李四",
+            "members": [
+                {"name": "李四", "id_number": head, "relation": "户主"},
+                {"name": "李小五", "id_number": newborn, "relation": "子女"},
+            ],
+            "causes": ["因病"],
+            "reason": "新增家庭成员",
+            "corrected_on": "2016-03-01",
+        },
+        stream_version=2,
+        prev_hash=registration.hash,
+    )
+    async with app_client(build_app(service_settings(infra))) as client:
+        await publish(infra.kafka_bootstrap_servers, "relief.events", registration, corrected)
+        await eventually(lambda: knows(client, newborn), timeout=60, what="the corrected record")
+        assert not await knows(client, member)  # no longer in the household's record
+        pid = await prepared_programme(client)
+        paid = await client.post(
+            f"/api/v1/programmes/{pid}/disbursements",
+            json=payment("V-9", newborn, beneficiary_name="李小五"),
+            headers=ECONOMIC,
+        )
+        assert paid.status_code == 201, paid.text
+        assert paid.json()["red_flags"] == []
