@@ -39,6 +39,11 @@ from shared.kernel import ConcurrencyConflict
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[AsyncConnection, Envelope], Awaitable[None]]
+#: Called once per batch, after the handlers and before the offsets, in the same transaction
+#: (a handler that buffers rows writes them here in one statement).
+BatchEnd = Callable[[AsyncConnection], Awaitable[None]]
+#: Called when a batch's transaction is rolled back (what a handler buffered or cached is void).
+BatchAbort = Callable[[], None]
 
 MIGRATIONS = [
     Migration(
@@ -94,12 +99,16 @@ class EventConsumer:
         topics: Sequence[str],
         handler: Handler,
         max_records: int = 500,
+        batch_end: BatchEnd | None = None,
+        batch_abort: BatchAbort | None = None,
     ) -> None:
         self.engine = engine
         self.schema = checked_schema(schema)
         self.name = name
         self.topics = list(topics)
         self.handler = handler
+        self.batch_end = batch_end
+        self.batch_abort = batch_abort
         self.max_records = max_records
         self.dead_letter_topic = f"{name}.dlq"
         self.applied = 0
@@ -175,6 +184,14 @@ class EventConsumer:
             await self._apply_batch(records, careful=True)
 
     async def _apply_batch(self, records: Sequence[Any], *, careful: bool) -> None:
+        try:
+            await self._apply_batch_in_transaction(records, careful=careful)
+        except BaseException:
+            if self.batch_abort is not None:
+                self.batch_abort()
+            raise
+
+    async def _apply_batch_in_transaction(self, records: Sequence[Any], *, careful: bool) -> None:
         dead: list[DeadLetter] = []
         async with self.engine.begin() as conn:
             positions = await self._lock_positions(conn, records)
@@ -208,6 +225,8 @@ class EventConsumer:
                 assert env is not None
                 seen.add(env.event_id)
                 applied_ids.append(env.event_id)
+            if self.batch_end is not None:
+                await self.batch_end(conn)
             await self._mark_processed(conn, applied_ids)
             await self._store_positions(conn, fresh)
             for letter in dead:  # before the commit: a crash here re-sends, never loses

@@ -36,9 +36,14 @@ def projection_runtime(
     )
     runtime.add_migrations("projection", MIGRATIONS)
     projector = Projector(schema, rules, town=settings.town_code)
-    projector.buffer_until_commit(runtime.engine)
+    flush, discard = projector.buffered()
     consumer = runtime.subscribe(
-        CONSUMER, topics or settings.topic_list, projector.apply, max_records=max_records
+        CONSUMER,
+        topics or settings.topic_list,
+        projector.apply,
+        max_records=max_records,
+        batch_end=flush,
+        batch_abort=discard,
     )
     return runtime, consumer
 

@@ -4,12 +4,12 @@ Runs inside the shared consumer's transaction (with the Kafka offsets). The log 
 history row go in one statement, the history row only when the log row is new
 (`ON CONFLICT (event_id) DO NOTHING`), so a redelivered event changes nothing.
 
-Rows are buffered per connection and written in one statement (arrays, `unnest`) when that
-connection's transaction commits (SQLAlchemy's `commit` connection event fires inside the
-transaction, before the COMMIT): a batch of 2 000 events is then one round trip instead of
-2 000. A rolled-back transaction drops its buffer. When the shared consumer redoes a failed batch
-one event per savepoint (to set a poison message aside), rows are written at once instead, so
-that a bad row fails inside its own savepoint.
+Rows are buffered per batch and written in one statement (arrays, `unnest`) by the shared
+consumer's `batch_end` hook, inside the transaction that also stores the offsets: a batch of
+2 000 events is then one round trip instead of 2 000. `batch_abort` drops the buffer (and the
+cached states) when the batch's transaction is rolled back. When the shared consumer redoes a
+failed batch one event per savepoint (to set a poison message aside), rows are written at once
+instead, so that a bad row fails inside its own savepoint.
 
 The state before the event comes from a small in-process cache of each stream's newest state,
 or from the table when the cache does not hold the previous version. Folds are deterministic,
@@ -25,10 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, event, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projection.domain.folds import Fact, Rule, State, fold
+from shared.consumer import BatchAbort, BatchEnd
 from shared.db import checked_schema
 from shared.envelope import Envelope
 
@@ -87,7 +88,7 @@ class Projector:
         self.rules = rules
         self.cache_size = cache_size
         self._heads: dict[str, _Head] = {}
-        self._pending: dict[int, list[dict[str, Any]]] = {}
+        self._pending: list[dict[str, Any]] = []
         self._buffering = False
         s = f'"{self.schema}"'
         self._previous = text(
@@ -128,30 +129,21 @@ class Projector:
             " ON CONFLICT (stream_id, stream_version) DO NOTHING"
         )
 
-    def buffer_until_commit(self, engine: AsyncEngine) -> None:
-        """Write rows at commit time on `engine`'s connections (see the module docstring)."""
-        event.listen(engine.sync_engine, "commit", self._on_commit)
-        event.listen(engine.sync_engine, "rollback", self._on_rollback)
+    def buffered(self) -> tuple[BatchEnd, BatchAbort]:
+        """Buffer rows per batch: the consumer's `batch_end` and `batch_abort` hooks."""
         self._buffering = True
+        return self.flush, self.discard
 
-    def _on_commit(self, sync_conn: Connection) -> None:
-        rows = self._pending.pop(id(sync_conn), None)
-        if not rows:
-            return
-        try:
-            sync_conn.execute(self._insert_rows, _columnar(rows))
-        except BaseException:
-            self._heads.clear()  # the cached states were never stored
-            raise
-
-    def _on_rollback(self, sync_conn: Connection) -> None:
-        if self._pending.pop(id(sync_conn), None) is not None:
-            self._heads.clear()
-
-    async def _flush(self, conn: AsyncConnection) -> None:
-        rows = self._pending.pop(id(conn.sync_connection), None)
+    async def flush(self, conn: AsyncConnection) -> None:
+        """Write the buffered rows in one statement (the batch's end, same transaction)."""
+        rows, self._pending = self._pending, []
         if rows:
             await conn.execute(self._insert_rows, _columnar(rows))
+
+    def discard(self) -> None:
+        """The batch was rolled back: its rows were never stored, nor the states cached."""
+        self._pending = []
+        self._heads.clear()
 
     async def apply(self, conn: AsyncConnection, env: Envelope) -> None:
         """The consumer handler: log the event and fold it into its entity."""
@@ -163,7 +155,7 @@ class Projector:
         if head is not None and head.version != env.stream_version - 1:
             head = None
         if head is None and env.stream_version > 1:
-            await self._flush(conn)  # the previous version may be among the buffered rows
+            await self.flush(conn)  # the previous version may be among the buffered rows
             head = await self._load_previous(conn, env.stream_id, env.stream_version)
         fact = Fact(
             event_type=env.event_type,
@@ -203,9 +195,9 @@ class Projector:
             "state": json.dumps(folded.state, ensure_ascii=False, default=str),
         }
         if self._buffering and not conn.in_nested_transaction():
-            self._pending.setdefault(id(conn.sync_connection), []).append(params)
+            self._pending.append(params)
         else:
-            await self._flush(conn)
+            await self.flush(conn)
             if (await conn.execute(self._insert_one, params)).first() is None:
                 return
         if len(self._heads) >= self.cache_size:
