@@ -37,6 +37,10 @@ help:
 
 $(UV):
 	@command -v $(PY_BOOT) >/dev/null || { echo "Python 3.11 is required ($(PY_BOOT) not found)"; exit 1; }
+	@$(PY_BOOT) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+	  echo "Python 3.11 is required; $(PY_BOOT) is $$($(PY_BOOT) --version 2>&1) (set PY_BOOT=python3.11)"; exit 1; }
+	@$(PY_BOOT) -c 'import venv, ensurepip' 2>/dev/null || { \
+	  echo "Python's venv module is missing: apt-get install python3.11-venv"; exit 1; }
 	$(PY_BOOT) -m venv $(UV_HOME)
 	$(UV_HOME)/bin/pip install -q uv==$(UV_VERSION)
 

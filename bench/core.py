@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -26,6 +27,19 @@ from shared.topics import ensure_topics
 
 CTX = CommandContext(actor=Actor("bench", "system"), town="430321100", correlation_id=uuid.uuid4())
 WORKERS = 8
+
+
+#: No single benchmark step may take longer than this; past it the run fails with the counts.
+STEP_LIMIT = 600.0
+
+
+async def _until(done: Callable[[], bool], what: Callable[[], str]) -> None:
+    """Poll `done` every 10 ms; fail after `STEP_LIMIT` seconds naming how far it got."""
+    deadline = time.perf_counter() + STEP_LIMIT
+    while not done():
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"benchmark step did not finish in {STEP_LIMIT:.0f} s: {what()}")
+        await asyncio.sleep(0.01)
 
 
 def _rate(n: int, seconds: float, **extra: Any) -> dict[str, Any]:
@@ -77,7 +91,10 @@ async def raw_consume(bootstrap: str, topic: str, n: int) -> dict[str, Any]:
     got = 0
     try:
         started = time.perf_counter()
+        deadline = started + STEP_LIMIT
         while got < n:
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"raw consume read {got}/{n} in {STEP_LIMIT:.0f} s")
             batch = await consumer.getmany(timeout_ms=1000, max_records=2000)
             got += sum(len(records) for records in batch.values())
         seconds = time.perf_counter() - started
@@ -162,8 +179,7 @@ async def relay_throughput(url: str, bootstrap: str, n: int) -> dict[str, Any]:
     stop = asyncio.Event()
     started = time.perf_counter()
     task = asyncio.create_task(relay.run(stop))
-    while relay.published < n:
-        await asyncio.sleep(0.01)
+    await _until(lambda: relay.published >= n, lambda: f"relay published {relay.published}/{n}")
     seconds = time.perf_counter() - started
     stop.set()
     await task
@@ -209,8 +225,7 @@ async def consumer_apply(url: str, bootstrap: str, n: int) -> dict[str, Any]:
     consumer.attach(broker)
     started = time.perf_counter()
     await broker.start()
-    while consumer.applied < n:
-        await asyncio.sleep(0.01)
+    await _until(lambda: consumer.applied >= n, lambda: f"consumer applied {consumer.applied}/{n}")
     seconds = time.perf_counter() - started
     await broker.stop()
     await engine.dispose()

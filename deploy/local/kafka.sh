@@ -39,8 +39,19 @@ usage() {
 }
 
 # Prerequisites --------------------------------------------------------------------------------
+# Installs a Debian package when we are root (as postgres.sh does for the server); otherwise
+# the caller's message says what to install.
+apt_install() {
+  [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
+  info "installing $* (apt-get)"
+  { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" ||
+    { DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"; }; } \
+    >&2 9>&-
+}
+
 require_java() {
-  command -v java >/dev/null 2>&1 ||
+  command -v java >/dev/null 2>&1 || apt_install openjdk-17-jre-headless ||
     die "Java 17+ is required to run Kafka 4.x: apt-get install openjdk-17-jre-headless"
   local spec
   spec="$(java -XshowSettings:properties -version 2>&1 |
@@ -52,7 +63,7 @@ require_java() {
 }
 
 require_maven() {
-  command -v mvn >/dev/null 2>&1 ||
+  command -v mvn >/dev/null 2>&1 || apt_install maven ||
     die "Maven is required to fetch the Kafka jars from Maven Central: apt-get install maven"
 }
 

@@ -21,6 +21,12 @@ if [ "${1:-}" = "check" ]; then
   exit 3
 fi
 
+if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing npm (apt-get)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >&2 ||
+    { DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >&2; } || true
+fi
 command -v npm >/dev/null 2>&1 || {
   say "npm is required (Debian: apt-get install npm) to install ECharts from the npm registry"
   exit 1

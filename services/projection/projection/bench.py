@@ -82,6 +82,8 @@ async def _raw_consume(bootstrap: str, topic: str, n: int) -> float:
     try:
         started = time.perf_counter()
         while got < n:
+            if time.perf_counter() - started > 600:
+                raise TimeoutError(f"raw consume read {got}/{n} records in 600 s")
             batch = await consumer.getmany(timeout_ms=1000, max_records=2000)
             got += sum(len(records) for records in batch.values())
         return time.perf_counter() - started

@@ -105,6 +105,20 @@ async def test_poison_goes_to_the_dead_letter_topic_and_the_consumer_goes_on(
     assert any("n=3 cannot be applied" in r for r in reasons)
 
 
+async def _consumed(engine: AsyncEngine, schema: str, group: str, records: int) -> bool:
+    async with engine.connect() as conn:
+        stored = (
+            await conn.execute(
+                text(
+                    f'SELECT coalesce(sum(next_offset), 0) FROM "{schema}".consumer_offsets'
+                    " WHERE consumer = :c"
+                ),
+                {"c": group},
+            )
+        ).scalar_one()
+    return int(stored) >= records
+
+
 async def _count_at_least(engine: AsyncEngine, schema: str, n: int) -> bool:
     return len(await applied(engine, schema)) >= n
 
@@ -159,7 +173,12 @@ async def test_a_consumer_killed_mid_stream_applies_every_event_once(
         await eventually(
             lambda: _count_at_least(engine, schema, len(written)), timeout=120, what="all applied"
         )
-        await asyncio.sleep(1.0)  # let any duplicate delivery land before counting
+        # every record, duplicates included, has been consumed: its offset is stored
+        await eventually(
+            lambda: _consumed(engine, schema, group, len(values) + 300),
+            timeout=60,
+            what="every record's offset stored",
+        )
     finally:
         child.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from funds.domain.values import ReliefRecord
+from shared.clock import china_date
 from shared.db import Migration, checked_schema
 from shared.envelope import Envelope
 
@@ -66,7 +67,7 @@ _CHANGES = {
 
 def _day(payload: dict[str, Any], key: str, env: Envelope) -> dt.date:
     value = payload.get(key)
-    return dt.date.fromisoformat(str(value)) if value else env.occurred_at.date()
+    return dt.date.fromisoformat(str(value)) if value else china_date(env.occurred_at)
 
 
 def _id(value: Any) -> str:

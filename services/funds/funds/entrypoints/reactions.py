@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from funds.adapters.relief_view import ReliefHouseholdView
 from funds.domain.identity import red_flag_stream
 from funds.domain.red_flag import RedFlag
+from shared.clock import china_date
 from shared.envelope import Envelope
 from shared.eventstore import CommandContext, EventStore
 from shared.kernel import ConcurrencyConflict
@@ -44,7 +45,7 @@ class Reactions:
             return
         stream_id = red_flag_stream(str(flag_id))
         value = payload.get("concluded_on")
-        concluded_on = dt.date.fromisoformat(str(value)) if value else env.occurred_at.date()
+        concluded_on = dt.date.fromisoformat(str(value)) if value else china_date(env.occurred_at)
         for _ in range(ATTEMPTS):
             events, version = await self.store.load_events(stream_id, conn=conn)
             if version == 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from openpyxl import Workbook
@@ -24,9 +25,9 @@ def cell(value: Any, kind: str) -> Any:
     if kind == "bool" or isinstance(value, bool):
         return "是" if value else "否"
     if kind in ("money", "pct") and value != "":
-        try:
-            return float(value)
-        except (TypeError, ValueError):
+        try:  # exact decimals: CSV keeps the text as recorded, XLSX stores a number
+            return Decimal(str(value))
+        except (InvalidOperation, ValueError):
             return value
     if isinstance(value, list | tuple):
         return "、".join(str(v) for v in value)

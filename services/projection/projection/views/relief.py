@@ -20,6 +20,7 @@ from projection.views.model import (
     ratio_text,
     tone_for,
 )
+from shared.clock import china_date
 
 #: The plan's targets for the five activities (measure 1), used when supervision's measure
 #: record does not state them.
@@ -275,7 +276,7 @@ async def activities(snap: Snapshot, ask: Ask) -> View:
                     "stream_id": f.stream_id,
                     "activity": labels.get(f.event_type, f.event_type),
                     "village": f.village or "",
-                    "on": f.occurred_at.date().isoformat(),
+                    "on": china_date(f.occurred_at).isoformat(),
                     "detail": _activity_detail(f.payload),
                     "student_name": f.payload.get("student_name", ""),
                 }
