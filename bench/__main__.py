@@ -28,6 +28,7 @@ from bench.core import (
     raw_produce,
     relay_throughput,
 )
+from shared.cli import run_cli
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -104,4 +105,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cli(main, what="bench"))

@@ -23,12 +23,13 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.auth import Principal, Role, issue_token
+from shared.consumer import EventConsumer
 from shared.db import make_engine
 from shared.envelope import GENESIS_HASH, SYSTEM_ACTOR, Actor, Envelope
 from shared.eventstore import EventStore
@@ -284,3 +285,26 @@ async def find_on_topic(
     finally:
         await consumer.stop()
     return found
+
+
+async def caught_up(consumer: EventConsumer, bootstrap: str, *, timeout: float = 60.0) -> None:
+    """Wait until `consumer` has applied (stored offsets for) everything on its topics now:
+    records on other partitions are no proof of each other, so tests wait on this instead."""
+    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await probe.start()
+    try:
+        await probe.topics()  # fetches the cluster metadata that partitions_for_topic reads
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in consumer.topics
+            for p in sorted(probe.partitions_for_topic(topic) or set())
+        ]
+        ends = await probe.end_offsets(partitions)
+    finally:
+        await probe.stop()
+
+    async def done() -> bool:
+        stored = await consumer.stored_offsets(partitions)
+        return all(stored.get(tp, 0) >= end for tp, end in ends.items())
+
+    await eventually(done, timeout=timeout, what=f"{consumer.name} caught up with {ends}")

@@ -29,6 +29,7 @@ from funds.demo_steps import (
     works,
 )
 from funds.domain.codes import CODES
+from shared.cli import run_cli
 from shared.demo_client import DemoError, demo_secret
 from shared.settings import Settings
 from shared.town import load_town
@@ -102,4 +103,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cli(main, what="funds demo"))

@@ -47,6 +47,7 @@ import httpx
 
 from party import demo_data as data
 from party.domain.periods import add_months
+from shared.cli import run_cli
 from shared.demo_client import DemoError, answer, demo_headers, demo_secret
 
 UNQUALIFIED_STEPS: dict[str, list[tuple[str, dict[str, str]]]] = {
@@ -333,4 +334,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cli(main, what="party demo"))

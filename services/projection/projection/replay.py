@@ -34,6 +34,7 @@ from projection.adapters.schema import READ_MODEL_TABLES
 from projection.domain.catalogue import RULES
 from projection.settings import ProjectionSettings
 from projection.worker import CONSUMER, projection_runtime, stop_runtime
+from shared.cli import run_cli
 from shared.clock import utc_now
 from shared.db import checked_schema, make_engine
 from shared.logs import configure_logging
@@ -338,4 +339,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cli(main, what="projection replay"))

@@ -19,6 +19,7 @@ import httpx
 
 from relief import demo_data, demo_records
 from relief.demo_data import DemoHousehold
+from shared.cli import run_cli
 from shared.demo_client import DemoError, demo_headers, demo_secret, written
 from shared.settings import Settings
 from shared.town import Town, load_town
@@ -170,4 +171,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cli(main, what="relief demo"))

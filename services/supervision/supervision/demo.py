@@ -39,6 +39,7 @@ from typing import Any
 import httpx
 import yaml
 
+from shared.cli import run_cli
 from shared.demo_client import DemoError, answer, demo_headers, demo_secret
 
 DEMO_NAMESPACE = uuid.UUID("9b0d3c55-1f7e-4f3e-8d7e-3b1f5c2a6e01")
@@ -177,4 +178,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cli(main, what="supervision demo"))
