@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Final
 
+from shared.kernel import Refused
+
 #: China's time. A fixed UTC+8: China has kept no daylight saving time since 1991, and a fixed
 #: offset needs no tz database on the host.
 CHINA: Final = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
@@ -50,3 +52,11 @@ def as_of_instant(as_of: dt.date | dt.datetime | None) -> dt.datetime | None:
 def noon(day: dt.date) -> dt.datetime:
     """The time a fact dated `day` is stored at: noon UTC (the same calendar day in China)."""
     return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+
+
+def business_day(given: dt.date | None, today: dt.date) -> dt.date:
+    """The day a fact happened (业务日期): as the official gives it, or today; never in the
+    future — work cannot be recorded before it is done."""
+    if given is not None and given > today:
+        raise Refused(f"业务日期 {given} 晚于今天 {today} (the business date is in the future)")
+    return given or today

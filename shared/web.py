@@ -4,7 +4,7 @@ ids, bearer-token authentication with roles, and the health endpoints."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Annotated, Any
 
@@ -232,8 +232,3 @@ def create_app(
     for router in routers:
         app.include_router(router)
     return app
-
-
-async def no_lifespan(_: FastAPI) -> AsyncIterator[None]:
-    """A lifespan that does nothing (tests that need no background work)."""
-    yield

@@ -3,7 +3,18 @@ D, and a fact dated D is stored on D."""
 
 import datetime as dt
 
-from shared.clock import CHINA, as_of_instant, china_date, china_today, end_of_day, noon
+import pytest
+
+from shared.clock import (
+    CHINA,
+    as_of_instant,
+    business_day,
+    china_date,
+    china_today,
+    end_of_day,
+    noon,
+)
+from shared.kernel import Refused
 
 
 def test_today_is_the_day_in_china() -> None:
@@ -33,3 +44,11 @@ def test_as_of_is_a_day_an_instant_or_nothing() -> None:
     assert as_of_instant(instant) is instant
     assert as_of_instant(dt.date(2016, 9, 30)) == end_of_day(dt.date(2016, 9, 30))
     assert as_of_instant(None) is None
+
+
+def test_a_business_day_defaults_to_today_and_is_never_in_the_future() -> None:
+    today = dt.date(2016, 6, 1)
+    assert business_day(None, today) == today
+    assert business_day(dt.date(2016, 5, 3), today) == dt.date(2016, 5, 3)
+    with pytest.raises(Refused, match="晚于今天"):
+        business_day(dt.date(2016, 6, 2), today)

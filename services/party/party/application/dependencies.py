@@ -12,9 +12,9 @@ from party.adapters.views import Views
 from party.domain.assessment import ScoringSheets
 from party.domain.branches import TERRITORIAL, VillageRef
 from party.domain.rules import RuleBooks
-from shared.clock import Clock, china_today, noon
+from shared.clock import Clock, business_day, china_today, noon
 from shared.eventstore import CommandContext, EventStore
-from shared.kernel import DomainError, NotFound, Refused
+from shared.kernel import DomainError, NotFound
 from shared.readers import AggregateReader
 from shared.town import Town
 
@@ -82,9 +82,5 @@ class Deps:
     def dated(self, ctx: CommandContext, day: dt.date | None) -> tuple[CommandContext, dt.date]:
         """The command's business day (today if not given; never in the future) and its
         context dated to it."""
-        today = self.today()
-        if day is None:
-            return ctx, today
-        if day > today:
-            raise Refused(f"业务日期 {day} 晚于今天 (the business date is in the future)")
-        return ctx.at(noon(day)), day
+        on = business_day(day, self.today())
+        return (ctx, on) if day is None else (ctx.at(noon(on)), on)

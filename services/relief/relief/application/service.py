@@ -22,7 +22,7 @@ from relief.application.ports import (
     UnitOfWorkPort,
 )
 from relief.domain.values import Policy
-from shared.clock import Clock, china_today, utc_now
+from shared.clock import Clock, business_day, china_today, utc_now
 from shared.eventstore import CommandContext
 from shared.kernel import Aggregate, ConcurrencyConflict, DomainError, Refused
 from shared.town import Town
@@ -73,11 +73,8 @@ class ReliefService:
 
     def env(self, occurred_on: dt.date | None, scope: Scope) -> Env:
         """The handler's environment; a business day in the future is refused."""
-        today = self.today()
-        if occurred_on is not None and occurred_on > today:
-            raise Refused(f"业务日期 {occurred_on} 晚于今天 {today} (a day in the future)")
         return Env(
-            day=occurred_on or today,
+            day=business_day(occurred_on, self.today()),
             scope=scope,
             town=self.town,
             policy=self.policy,

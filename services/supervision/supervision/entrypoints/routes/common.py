@@ -10,9 +10,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from shared.auth import Principal, Role
-from shared.clock import Clock, china_today, noon
+from shared.clock import Clock, business_day, china_today, noon
 from shared.eventstore import EventStore
-from shared.kernel import Refused
 from shared.readers import AggregateReader
 from shared.town import Town
 from shared.unit_of_work import UnitOfWork
@@ -92,10 +91,7 @@ class Work:
 def work(request: Request, principal: Principal, svc: Supervision, body: Body) -> Work:
     """The business day (`occurred_on`, default today; never in the future) and a unit of
     work whose events carry that day and the caller as actor."""
-    today = svc.today()
-    day = body.occurred_on or today
-    if day > today:
-        raise Refused(f"办理日期 {day} 晚于今天 {today} (occurred_on is in the future)")
+    day = business_day(body.occurred_on, svc.today())
     ctx = command_context(request, principal, svc.town_code)
     ctx = ctx.at(noon(day) if body.occurred_on is not None else svc.now())
     return Work(UnitOfWork(svc.store, ctx), day)
