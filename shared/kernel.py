@@ -192,3 +192,20 @@ def make_resident_id(first17: str) -> ResidentId:
     """Complete 17 digits with their check character (for generated demo data and tests)."""
     total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
     return ResidentId(first17 + _ID_CHECK[total % 11])
+
+
+# --- figures of the plan that more than one service counts ---------------------------------
+# A write service decides them and the projection shows them: one definition here, so the two
+# cannot drift (issue 10: the projection re-derived "a student" as "a record").
+
+
+def student_key(village: str, student_name: str) -> tuple[str, str]:
+    """Who counts as one poor student towards "帮助贫困生 10 名": a student is named within
+    a village; helping the same student again does not add a student."""
+    return (village.strip(), student_name.strip())
+
+
+def medical_staff_key(name: str) -> str:
+    """Who counts as one of the "10 名医务人员" of the free clinics: a person by name, across
+    the town's clinics (one doctor at four clinics is one doctor)."""
+    return name.strip()

@@ -44,15 +44,17 @@ CONFIDENTIAL_KINDS = frozenset({"clue"})
 
 
 def status_label(kind: str, status: str | None) -> str:
-    """The zh-CN name of a status of an entity of `kind`."""
+    """The zh-CN name of a status of an entity of `kind`. A known kind is named from its own
+    statuses only (a status word can mean different things for different kinds); an unknown
+    status is shown as it is."""
     if not status:
         return ""
-    for labels in _LABELS_BY_KIND.get(kind, ()):
-        if status in labels:
-            return labels[status]
-    for labels in _ALL:
-        if status in labels:
-            return labels[status]
+    labels = _LABELS_BY_KIND.get(kind)
+    if labels is not None:
+        return labels.get(status, status)
+    for other in _ALL:
+        if status in other:
+            return other[status]
     return status
 
 
@@ -62,24 +64,22 @@ def event_label(event_type: str) -> str:
     return rule.label if rule and rule.label else event_type.rsplit(".", 1)[-1]
 
 
+_LABELS_BY_KIND: dict[str, dict[str, str]] = {
+    **relief.STATUS_LABELS,
+    **{
+        k: funds.STATUS_LABELS
+        for k in ("programme", "beneficiary", "redflag", "assets", "collective", "disclosure")
+    },
+    **{k: supervision.STATUS_LABELS for k in ("measure", "item", "petition", "directive", "clue")},
+    **{
+        k: party.STATUS_LABELS for k in ("branch", "member", "training", "assessment", "adjustment")
+    },
+}
+#: For entities of kinds no rule names (a new service's events), the first service that knows
+#: the status word names it.
 _ALL = (
     supervision.STATUS_LABELS,
-    relief.STATUS_LABELS,
+    *relief.STATUS_LABELS.values(),
     funds.STATUS_LABELS,
     party.STATUS_LABELS,
 )
-_LABELS_BY_KIND = {
-    **{k: (relief.STATUS_LABELS,) for k in ("household", "project", "site", "station", "agency")},
-    **{
-        k: (funds.STATUS_LABELS,)
-        for k in ("programme", "beneficiary", "redflag", "assets", "collective", "disclosure")
-    },
-    **{
-        k: (supervision.STATUS_LABELS,)
-        for k in ("measure", "item", "petition", "directive", "clue")
-    },
-    **{
-        k: (party.STATUS_LABELS,)
-        for k in ("branch", "member", "training", "assessment", "adjustment")
-    },
-}

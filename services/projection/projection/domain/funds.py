@@ -200,13 +200,16 @@ def _asset_disposed(state: State, fact: Fact) -> None:
 
 
 def _proceeds_booked(state: State, fact: Fact) -> None:
+    """Funds books a disposal's proceeds to the collective economy's development fund (its
+    `collective-` stream), not to the 三资 ledger: the view shows them on the ledger's row by
+    joining the two entities of a village."""
     p = fact.payload
-    assets = dict(state.get("assets") or {})
-    key = str(p.get("asset_id"))
-    asset = dict(assets.get(key) or {})
-    asset.update(booked=p.get("amount"), booked_on=p.get("booked_on"))
-    assets[key] = asset
-    state["assets"] = assets
+    state["village"] = p.get("village")
+    booked = dict(state.get("booked_assets") or {})
+    booked[str(p.get("asset_id"))] = str(
+        money(booked.get(str(p.get("asset_id")))) + money(p.get("amount"))
+    )
+    state["booked_assets"] = booked
     _add(state, "proceeds_booked", p.get("amount"))
 
 
@@ -282,7 +285,7 @@ RULES: dict[str, Rule] = {
         ASSETS, fold=_asset_disposed, merge=False, label="三资处置"
     ),
     "funds.DisposalProceedsBooked": Rule(
-        ASSETS, fold=_proceeds_booked, merge=False, label="处置收益入账"
+        COLLECTIVE, fold=_proceeds_booked, merge=False, label="处置收益入账"
     ),
     "funds.CollectiveIncomeRecorded": Rule(
         COLLECTIVE, fold=_income, merge=False, label="集体经济收入登记"

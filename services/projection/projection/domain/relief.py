@@ -21,18 +21,19 @@ HOUSEHOLD, ACTIVITY, PROJECT, SITE, STATION, AGENCY = (
     "agency",
 )
 
-STATUS_LABELS = {
-    "registered": "在档贫困户",
-    "exited": "已脱贫",
-    "returned": "返贫",
-    "listed": "已列入清单",
-    "in_progress": "实施中",
-    "accepted": "已验收",
-    "after_care": "后续管理",
-    "compliant": "已达标",
-    "designated": "已设立",
-    "handled": "已办结",
-    "signed_off": "已签收",
+#: Status labels by kind: relief's entities reuse status words ("registered" is a household in
+#: poverty but a service site not yet certified), so a label is looked up by kind and status.
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    HOUSEHOLD: {"registered": "在档贫困户", "exited": "已脱贫", "returned": "返贫"},
+    PROJECT: {
+        "listed": "已列入清单",
+        "in_progress": "实施中",
+        "accepted": "已验收",
+        "after_care": "后续管理",
+    },
+    SITE: {"registered": "未达标", "compliant": "已达标"},
+    STATION: {"designated": "已设立"},
+    AGENCY: {"received": "已受理", "handled": "已办结", "signed_off": "已签收"},
 }
 
 FIVE_PROJECTS = {

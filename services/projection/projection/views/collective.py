@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from projection.adapters.reader import Snapshot
+from projection.adapters.reader import Entity, Snapshot
 from projection.domain import funds as f
 from projection.domain.funds import money
 from projection.views.common import Ask, entity_row
@@ -17,12 +17,16 @@ from projection.views.model import Card, Column, Table, View, pct, tone_for
 async def assets(snap: Snapshot, ask: Ask) -> View:
     """村级集体"三资" (measure 4): ledgers and disposals (with the assembly's vote)."""
     view = View("funds/assets", "村级集体“三资”", ask.window, ask.village)
-    ledgers = await ask.entities(snap, f.ASSETS)
+    found = await ask.entities(snap, [f.ASSETS, f.COLLECTIVE])
+    # One row per village: its ledger (`assets-…`); the proceeds booked from its disposals are
+    # on its collective economy (`collective-…`), where funds books them.
+    ledgers = [e for e in found if e.kind == f.ASSETS]
+    economies = {e.village: e for e in found if e.kind == f.COLLECTIVE}
     disposals = await ask.facts(snap, ["funds.CollectiveAssetDisposed"])
     booked = {
-        (led.village, aid): a.get("booked")
-        for led in ledgers
-        for aid, a in (led.get("assets") or {}).items()
+        (village, aid): amount
+        for village, eco in economies.items()
+        for aid, amount in (eco.get("booked_assets") or {}).items()
     }
     asset_count = sum(len(led.get("assets") or {}) for led in ledgers)
     value = sum((money(led.get("ledger_value")) for led in ledgers), Decimal(0))
@@ -50,7 +54,7 @@ async def assets(snap: Snapshot, ask: Ask) -> View:
                     value=led.get("ledger_value", "0"),
                     disposals=led.get("disposals", 0),
                     proceeds=led.get("disposal_proceeds", "0"),
-                    booked=led.get("proceeds_booked", "0"),
+                    booked=_booked(economies.get(led.village)),
                 )
                 for led in ledgers
             ],
@@ -98,10 +102,16 @@ async def assets(snap: Snapshot, ask: Ask) -> View:
     return view
 
 
+def _booked(economy: Entity | None) -> str:
+    return str(economy.get("proceeds_booked", "0")) if economy is not None else "0"
+
+
 async def zero_villages(snap: Snapshot, ask: Ask) -> View:
     """村级集体经济"清零" (measure 4): zero-income villages, their linked leader and plan."""
     view = View("funds/zero-villages", "集体经济“清零”", ask.window, ask.village)
-    economies = await ask.entities(snap, f.COLLECTIVE)
+    # A village whose collective economy has only booked disposal proceeds (no income record,
+    # no 清零 listing) has nothing to show here.
+    economies = [e for e in await ask.entities(snap, f.COLLECTIVE) if e.status is not None]
     listed = [e for e in economies if e.get("zero_year") is not None]
     zero = [e for e in listed if e.status == "zero"]
     no_leader = [e for e in zero if not e.get("leader_name")]

@@ -21,6 +21,7 @@ from projection.views.model import (
     tone_for,
 )
 from shared.clock import china_date
+from shared.kernel import medical_staff_key, student_key
 
 #: The plan's targets for the five activities (measure 1), used when supervision's measure
 #: record does not state them.
@@ -184,11 +185,12 @@ async def activity_figures(snap: Snapshot, ask: Ask) -> dict[str, Any]:
     facts = await ask.facts(snap, ACTIVITY_TYPES)
     kinds = Counter(f.event_type.rsplit(".", 1)[-1] for f in facts)
     staff = {
-        str(name)
+        medical_staff_key(str(name))
         for f in facts
         if f.event_type == "relief.FreeClinicHeld"
         for name in f.payload.get("medical_staff") or []
     }
+    students = {_student(f) for f in facts if f.event_type == "relief.StudentHelped"}
     posts = sum(
         int(f.payload.get("posts") or 0) for f in facts if f.event_type == "relief.PostsProvided"
     )
@@ -201,7 +203,7 @@ async def activity_figures(snap: Snapshot, ask: Ask) -> dict[str, Any]:
     return {
         "facts": facts,
         "posts": posts,
-        "students": kinds["StudentHelped"],
+        "students": len(students),
         "free-clinics": kinds["FreeClinicHeld"],
         "medical-staff": len(staff),
         "enterprise-village": len(pairing & poor),
@@ -233,9 +235,14 @@ async def activities(snap: Snapshot, ask: Ask) -> View:
         )
     )
     per: dict[str, Counter[str]] = defaultdict(Counter)
+    students: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for f in fig["facts"]:
         kind = f.event_type.rsplit(".", 1)[-1]
-        per[f.village or ""][kind] += int(f.payload.get("posts") or 1)
+        if kind == "StudentHelped":
+            students[f.village or ""].add(_student(f))
+            per[f.village or ""][kind] = len(students[f.village or ""])
+        else:
+            per[f.village or ""][kind] += int(f.payload.get("posts") or 1)
     view.tables.append(
         Table(
             "by_village",
@@ -285,6 +292,12 @@ async def activities(snap: Snapshot, ask: Ask) -> View:
         )
     )
     return view
+
+
+def _student(fact: Any) -> tuple[str, str]:
+    """The student a help record is for, as relief counts students (one definition)."""
+    p = fact.payload
+    return student_key(str(p.get("village") or fact.village or ""), str(p.get("student_name")))
 
 
 def _activity_detail(p: dict[str, Any]) -> str:

@@ -17,7 +17,14 @@ from relief.domain.events import (
     StudentHelped,
 )
 from relief.domain.values import POST_KINDS, Targets, check_vocabulary
-from shared.kernel import Aggregate, AlreadyExists, Event, Refused
+from shared.kernel import (
+    Aggregate,
+    AlreadyExists,
+    Event,
+    Refused,
+    medical_staff_key,
+    student_key,
+)
 
 #: The activity ledgers: wire name → Chinese name of the plan's activity.
 ACTIVITIES = {
@@ -220,7 +227,9 @@ class StudentAid(ActivityLedger):
 
     def progress(self, targets: Targets, as_of: dt.date | None) -> Progress:
         students = {
-            (e.village, e.student_name) for e in self.as_of(as_of) if isinstance(e, StudentHelped)
+            student_key(e.village, e.student_name)
+            for e in self.as_of(as_of)
+            if isinstance(e, StudentHelped)
         }
         return Progress(
             self.activity, "帮助贫困生", len(students), targets.students, targets.deadline
@@ -261,7 +270,7 @@ class FreeClinics(ActivityLedger):
 
     def progress(self, targets: Targets, as_of: dt.date | None) -> list[Progress]:
         clinics = [e for e in self.as_of(as_of) if isinstance(e, FreeClinicHeld)]
-        staff = {name for e in clinics for name in e.medical_staff}
+        staff = {medical_staff_key(name) for e in clinics for name in e.medical_staff}
         return [
             Progress(self.activity, "义诊场次", len(clinics), targets.clinics, targets.deadline),
             Progress(self.activity, "医务人员", len(staff), targets.clinic_staff, targets.deadline),
