@@ -5,7 +5,11 @@ Exactly-once effect on top of at-least-once delivery:
   batch; on partition assignment the consumer seeks to them (the broker's committed offsets
   are only a hint, and a fresh schema starts from the beginning);
 - every applied event id is kept in `<schema>.processed_events`, so a republished event
-  (the relay is at-least-once) is not applied twice;
+  (the relay is at-least-once) is not applied twice (a consumer whose effect is itself keyed by
+  event id, such as the projection's event log, passes `dedupe=False` and skips that table);
+- a handler takes one event (`handler`), or a whole batch (`batch_handler`: decode once, fold
+  in memory, write with few statements); a batch that fails is redone one event per savepoint
+  through the same handler, so a poison event fails alone;
 - a message that cannot be decoded, fails its hash, or makes the handler fail with a
   non-transient error goes to the dead-letter topic `<name>.dlq` with the reason, its offset
   is stored, and the consumer goes on;
@@ -39,6 +43,8 @@ from shared.kernel import ConcurrencyConflict
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[AsyncConnection, Envelope], Awaitable[None]]
+#: Applies a batch's new events (in order, duplicates removed) in the batch's transaction.
+BatchHandler = Callable[[AsyncConnection, Sequence[Envelope]], Awaitable[None]]
 #: Called once per batch, after the handlers and before the offsets, in the same transaction
 #: (a handler that buffers rows writes them here in one statement).
 BatchEnd = Callable[[AsyncConnection], Awaitable[None]]
@@ -97,16 +103,22 @@ class EventConsumer:
         schema: str,
         name: str,
         topics: Sequence[str],
-        handler: Handler,
+        handler: Handler | None = None,
+        batch_handler: BatchHandler | None = None,
+        dedupe: bool = True,
         max_records: int = 500,
         batch_end: BatchEnd | None = None,
         batch_abort: BatchAbort | None = None,
     ) -> None:
+        if (handler is None) == (batch_handler is None):
+            raise ValueError("give a consumer exactly one of handler and batch_handler")
         self.engine = engine
         self.schema = checked_schema(schema)
         self.name = name
         self.topics = list(topics)
         self.handler = handler
+        self.batch_handler = batch_handler
+        self.dedupe = dedupe
         self.batch_end = batch_end
         self.batch_abort = batch_abort
         self.max_records = max_records
@@ -206,6 +218,8 @@ class EventConsumer:
                 conn, [env.event_id for _, env, _ in decoded if env is not None]
             )
             applied_ids: list[uuid.UUID] = []
+            if self.batch_handler is not None and not careful:
+                decoded = await self._apply_whole(conn, decoded, seen, applied_ids)
             for record, env, reason in decoded:
                 if env is not None and env.event_id in seen:
                     continue
@@ -234,19 +248,45 @@ class EventConsumer:
         self.applied += len(applied_ids)
         self.dead_letters += len(dead)
 
+    async def _apply_whole(
+        self,
+        conn: AsyncConnection,
+        decoded: list[tuple[Any, Envelope | None, str]],
+        seen: set[uuid.UUID],
+        applied_ids: list[uuid.UUID],
+    ) -> list[tuple[Any, Envelope | None, str]]:
+        """The batch handler takes every new event at once; what is left are the records
+        that could not be decoded (for the dead-letter topic)."""
+        batch: list[Envelope] = []
+        for _, env, _ in decoded:
+            if env is not None and env.event_id not in seen:
+                seen.add(env.event_id)
+                batch.append(env)
+                applied_ids.append(env.event_id)
+        assert self.batch_handler is not None
+        await self.batch_handler(conn, batch)
+        return [item for item in decoded if item[1] is None]
+
     async def _apply_one(self, conn: AsyncConnection, env: Envelope, *, careful: bool) -> str:
         with structlog.contextvars.bound_contextvars(
             correlation_id=str(env.correlation_id), causation_id=str(env.event_id)
         ):
             return await self._apply_logged(conn, env, careful=careful)
 
+    async def _handle(self, conn: AsyncConnection, env: Envelope) -> None:
+        if self.handler is not None:
+            await self.handler(conn, env)
+        else:
+            assert self.batch_handler is not None
+            await self.batch_handler(conn, [env])
+
     async def _apply_logged(self, conn: AsyncConnection, env: Envelope, *, careful: bool) -> str:
         if not careful:
-            await self.handler(conn, env)
+            await self._handle(conn, env)
             return ""
         try:
             async with conn.begin_nested():
-                await self.handler(conn, env)
+                await self._handle(conn, env)
         except Exception as exc:
             if is_transient(exc):
                 raise
@@ -301,7 +341,7 @@ class EventConsumer:
     async def _already_processed(
         self, conn: AsyncConnection, ids: list[uuid.UUID]
     ) -> set[uuid.UUID]:
-        if not ids:
+        if not ids or not self.dedupe:
             return set()
         rows = await conn.execute(
             text(
@@ -313,7 +353,7 @@ class EventConsumer:
         return {uuid.UUID(str(r[0])) for r in rows}
 
     async def _mark_processed(self, conn: AsyncConnection, ids: list[uuid.UUID]) -> None:
-        if ids:
+        if ids and self.dedupe:
             await conn.execute(
                 text(
                     f"INSERT INTO {self._s}.processed_events (consumer, event_id)"
@@ -377,9 +417,9 @@ def _decode(value: bytes | None) -> Envelope:
     if not value:
         raise PoisonMessage("empty message")
     try:
-        env = Envelope.from_json(value)
+        env, intact = Envelope.from_json_checked(value)
     except (ValueError, KeyError, TypeError) as exc:
         raise PoisonMessage(f"not a valid event envelope: {exc}") from exc
-    if env.compute_hash() != env.hash:
+    if not intact:
         raise PoisonMessage(f"event {env.event_id} does not match its hash")
     return env

@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -32,7 +33,14 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEn
     # No pre-ping: it costs a round trip per checkout (about a fifth of an append). A connection
     # found dead fails its command and is discarded by the pool; consumers retry such transient
     # failures, and an HTTP caller gets a 500 problem and may repeat the command.
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, echo=echo)
+    # jsonb columns are read with orjson (views read many entity states per request).
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        echo=echo,
+        json_deserializer=orjson.loads,
+    )
 
 
 def lock_key(*parts: str) -> int:

@@ -14,6 +14,8 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import orjson
+
 from shared.codec import canonical_json
 
 GENESIS_HASH = "0" * 64
@@ -75,6 +77,17 @@ class Envelope:
         """SHA-256 of the previous hash and the canonical JSON of the hashed fields."""
         return hashlib.sha256(canonical_json(self.hashed_fields())).hexdigest()
 
+    def hash_matches(self) -> bool:
+        """Whether the content matches its hash. Consumers check every message, so the
+        common case takes orjson's rendering of the canonical form (sorted keys, no spaces,
+        UTF-8), and only a mismatch is re-checked with the defining one (`canonical_json`):
+        the two differ at most in rare renderings (e.g. keys outside the BMP), and a match of
+        either means the content is the one that was sealed."""
+        fast = orjson.dumps(self.hashed_fields(), option=orjson.OPT_SORT_KEYS)
+        if hashlib.sha256(fast).hexdigest() == self.hash:
+            return True
+        return self.compute_hash() == self.hash
+
     def sealed(self, prev_hash: str) -> Envelope:
         """This envelope chained after `prev_hash`, with its own hash set."""
         chained = replace(self, prev_hash=prev_hash)
@@ -84,15 +97,31 @@ class Envelope:
         """The wire form published to Kafka (the hashed fields plus the hash)."""
         body = self.hashed_fields()
         body["hash"] = self.hash
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        try:
+            return orjson.dumps(body)
+        except TypeError:  # what orjson cannot write but JSON can (e.g. integers beyond 64 bits)
+            return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> Envelope:
         """Parse the wire form; raises `ValueError` (or `KeyError`/`TypeError`) if malformed."""
-        body = json.loads(raw)
-        if not isinstance(body, dict):
-            raise ValueError("an envelope must be a JSON object")
-        return cls.from_dict(body)
+        return cls.from_dict(_wire_body(raw))
+
+    @classmethod
+    def from_json_checked(cls, raw: bytes | str) -> tuple[Envelope, bool]:
+        """Parse the wire form and say whether its content matches its hash.
+
+        A consumer checks every message: the wire form written by `to_json` already holds the
+        hashed fields in their canonical text (ISO times in UTC with microseconds, ids as
+        text), so the hash is first checked on the parsed body as it came; only when that does
+        not match is it recomputed from the parsed envelope (`hash_matches`)."""
+        body = _wire_body(raw)
+        env = cls.from_dict(body)
+        hashed = {key: value for key, value in body.items() if key != "hash"}
+        fast = orjson.dumps(hashed, option=orjson.OPT_SORT_KEYS)
+        if hashed.keys() == _HASHED_KEYS and hashlib.sha256(fast).hexdigest() == env.hash:
+            return env, True
+        return env, env.hash_matches()
 
     @classmethod
     def from_dict(cls, body: dict[str, Any], global_position: int | None = None) -> Envelope:
@@ -154,7 +183,7 @@ def verify_chain(envelopes: list[Envelope]) -> list[ChainBreak]:
                     "prev_hash does not match the previous event's hash",
                 )
             )
-        if env.compute_hash() != env.hash:
+        if not env.hash_matches():
             breaks.append(
                 ChainBreak(
                     env.stream_id,
@@ -165,6 +194,33 @@ def verify_chain(envelopes: list[Envelope]) -> list[ChainBreak]:
             )
         expected_prev = env.hash
     return breaks
+
+
+_HASHED_KEYS = {
+    "event_id",
+    "event_type",
+    "schema_version",
+    "stream_id",
+    "stream_version",
+    "occurred_at",
+    "recorded_at",
+    "actor",
+    "correlation_id",
+    "causation_id",
+    "town",
+    "payload",
+    "prev_hash",
+}
+
+
+def _wire_body(raw: bytes | str) -> dict[str, Any]:
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        body = json.loads(raw)  # what orjson refuses but JSON allows (e.g. huge integers)
+    if not isinstance(body, dict):
+        raise ValueError("an envelope must be a JSON object")
+    return body
 
 
 def _iso(value: dt.datetime) -> str:

@@ -59,12 +59,13 @@ class ServiceRuntime:
         self._tasks: list[asyncio.Task[None]] = []
 
     def subscribe(
-        self, name: str, topics: Sequence[str], handler: Handler, **options: Any
+        self, name: str, topics: Sequence[str], handler: Handler | None = None, **options: Any
     ) -> EventConsumer:
         """Consume `topics` into this service's schema through `handler` (before `start`).
 
         The consumer group is `<schema>.<name>`: one group per schema, so a test's fresh schema
-        (or a rebuild into a new schema) reads from the beginning on its own."""
+        (or a rebuild into a new schema) reads from the beginning on its own. A consumer that
+        applies whole batches passes `batch_handler=` instead of `handler`."""
         group = f"{self.schema}.{name}"
         consumer = EventConsumer(
             self.engine, schema=self.schema, name=group, topics=topics, handler=handler, **options

@@ -177,14 +177,22 @@ async def compare(engine: AsyncEngine, live: str, rebuilt: str) -> Comparison:
                 )
             )
         ).one()
+        common = f"SELECT event_id FROM {a}.event_log INTERSECT SELECT event_id FROM {b}.event_log"
+        # An entity's rows are compared when every event of its stream is on both sides.
+        apart = (
+            f"SELECT stream_id FROM {a}.event_log l WHERE NOT EXISTS"
+            f" (SELECT 1 FROM {b}.event_log r WHERE r.event_id = l.event_id) UNION"
+            f" SELECT stream_id FROM {b}.event_log r WHERE NOT EXISTS"
+            f" (SELECT 1 FROM {a}.event_log l WHERE l.event_id = r.event_id)"
+        )
         for table in READ_MODEL_TABLES:
             columns = await _columns(conn, rebuilt, table)
             cols = ", ".join(f'"{c}"' for c in columns)
-            common = (
-                f"SELECT event_id FROM {a}.event_log INTERSECT SELECT event_id FROM {b}.event_log"
+            seen = (
+                f"event_id IN ({common})" if table == "event_log" else f"stream_id NOT IN ({apart})"
             )
-            select_a = f"SELECT {cols} FROM {a}.{table} WHERE event_id IN ({common})"
-            select_b = f"SELECT {cols} FROM {b}.{table} WHERE event_id IN ({common})"
+            select_a = f"SELECT {cols} FROM {a}.{table} WHERE {seen}"
+            select_b = f"SELECT {cols} FROM {b}.{table} WHERE {seen}"
             only_live = (
                 await conn.execute(
                     text(f"SELECT count(*) FROM ({select_a} EXCEPT ALL {select_b}) d")

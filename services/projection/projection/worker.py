@@ -28,22 +28,24 @@ def projection_runtime(
     rules: Mapping[str, Rule],
     *,
     topics: Sequence[str] | None = None,
-    max_records: int = 500,
+    max_records: int = 2000,
 ) -> tuple[ServiceRuntime, EventConsumer]:
-    """A runtime consuming `topics` into data schema `schema` (group `<schema>.projection`)."""
+    """A runtime consuming `topics` into data schema `schema` (group `<schema>.projection`).
+
+    Whole batches go to the projector; the event log's unique event id is the dedupe key, so
+    the consumer keeps no list of processed ids of its own."""
     runtime = ServiceRuntime(
         settings.model_copy(update={"db_schema": schema}), service="projection", publishes=False
     )
     runtime.add_migrations("projection", MIGRATIONS)
     projector = Projector(schema, rules, town=settings.town_code)
-    flush, discard = projector.buffered()
     consumer = runtime.subscribe(
         CONSUMER,
         topics or settings.topic_list,
-        projector.apply,
+        batch_handler=projector.apply,
+        dedupe=False,
         max_records=max_records,
-        batch_end=flush,
-        batch_abort=discard,
+        batch_abort=projector.discard,
     )
     return runtime, consumer
 

@@ -1,78 +1,150 @@
-"""The consumer's handler: one event in, its log row and its entity's new state out.
+"""The consumer's batch handler: envelopes in; the event log and the entities' states by day out.
 
-Runs inside the shared consumer's transaction (with the Kafka offsets). The log row and the
-history row go in one statement, the history row only when the log row is new
-(`ON CONFLICT (event_id) DO NOTHING`), so a redelivered event changes nothing.
+Runs inside the shared consumer's transaction, which also stores the Kafka offsets (exactly-once
+effect). For each batch:
+1. envelopes of another town are skipped (counted: a county's views are roll-ups of town views),
+   and so are events already in the event log (a redelivery: the log's event id is the dedupe
+   key, so the consumer does not keep a second list of processed ids);
+2. each event is folded onto its entity's newest state, in memory: states come from a bounded
+   in-process cache, and the streams the cache lacks are read in one query;
+3. the batch's log rows go in with one COPY, and every entity-day row the batch touched with one
+   upsert (arrays + `unnest`), through asyncpg directly.
 
-Rows are buffered per batch and written in one statement (arrays, `unnest`) by the shared
-consumer's `batch_end` hook, inside the transaction that also stores the offsets: a batch of
-2 000 events is then one round trip instead of 2 000. `batch_abort` drops the buffer (and the
-cached states) when the batch's transaction is rolled back. When the shared consumer redoes a
-failed batch one event per savepoint (to set a poison message aside), rows are written at once
-instead, so that a bad row fails inside its own savepoint.
+`entity_state` keeps one row per entity per China business day on which it changed, not one per
+event: `valid_from` is the first instant of that day, `valid_to` the first instant of the day of
+the entity's next row ('infinity' for the newest). Every "as of" is the end of a day, so the
+state as of D is the row with `valid_from < after_day(D) <= valid_to`: an index lookup per entity.
+Business time may be entered out of order; an entity's row days never go back (a late-entered
+earlier fact is folded into the current day's row), so "as of" never shows a later state without
+the earlier one.
 
-The state before the event comes from a small in-process cache of each stream's newest state,
-or from the table when the cache does not hold the previous version. Folds are deterministic,
-so a cached state is the one the table holds, even after a rolled-back batch (which is redone
-from the table's state because its versions no longer follow the cache's).
+Folds are deterministic and read only their own stream, so a cached state equals the stored one;
+a rolled-back batch clears the cache (`discard`), and the next batch reloads from the table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projection.domain.folds import Fact, Rule, State, fold
-from shared.consumer import BatchAbort, BatchEnd
+from projection.domain.timeframe import local_day, start_of_day
 from shared.db import checked_schema
 from shared.envelope import Envelope
 
-#: The columns of a buffered row and their PostgreSQL types (for `unnest` of arrays).
-_COLUMNS = (
-    ("event_id", "uuid"),
-    ("event_type", "text"),
-    ("schema_version", "int"),
+INFINITY = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+#: event_log's columns, in the order of the COPY records.
+LOG_COLUMNS = (
+    "event_id",
+    "event_type",
+    "schema_version",
+    "stream_id",
+    "stream_version",
+    "kind",
+    "village",
+    "occurred_at",
+    "recorded_at",
+    "actor_id",
+    "actor_role",
+    "correlation_id",
+    "causation_id",
+    "town",
+    "payload",
+    "prev_hash",
+    "hash",
+)
+
+#: entity_state's columns and their PostgreSQL types (for `unnest` of arrays).
+STATE_COLUMNS = (
     ("stream_id", "text"),
-    ("stream_version", "int"),
-    ("kind", "text"),
-    ("village", "text"),
-    ("occurred_at", "timestamptz"),
-    ("recorded_at", "timestamptz"),
-    ("actor_id", "text"),
-    ("actor_role", "text"),
-    ("correlation_id", "uuid"),
-    ("causation_id", "uuid"),
-    ("town", "text"),
-    ("payload", "text"),
-    ("prev_hash", "text"),
-    ("hash", "text"),
-    ("entity_id", "text"),
-    ("status", "text"),
     ("valid_from", "timestamptz"),
-    ("state", "text"),
+    ("valid_to", "timestamptz"),
+    ("version", "int"),
+    ("event_id", "uuid"),
+    ("kind", "text"),
+    ("entity_id", "text"),
+    ("village", "text"),
+    ("status", "text"),
+    ("state", "jsonb"),
 )
 
 
-def _columnar(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    """Rows as one array per column, in arrival order (one statement writes them all)."""
-    return {name: [row[name] for row in rows] for name, _ in _COLUMNS}
+@dataclass(slots=True)
+class Head:
+    """An entity's newest row: the day it starts, the newest version folded, and the state."""
 
-
-@dataclass(frozen=True, slots=True)
-class _Head:
-    version: int
-    state: State
+    stream_id: str
     valid_from: dt.datetime
+    valid_to: dt.datetime
+    version: int
+    event_id: uuid.UUID
+    kind: str
+    entity_id: str
+    village: str | None
+    status: str | None
+    state: State
+
+    def closed(self, valid_to: dt.datetime) -> Head:
+        """This row, superseded from `valid_to` on (a copy: cached heads are never changed)."""
+        return Head(
+            self.stream_id,
+            self.valid_from,
+            valid_to,
+            self.version,
+            self.event_id,
+            self.kind,
+            self.entity_id,
+            self.village,
+            self.status,
+            self.state,
+        )
+
+    def record(self) -> tuple[Any, ...]:
+        return (
+            self.stream_id,
+            self.valid_from,
+            self.valid_to,
+            self.version,
+            self.event_id,
+            self.kind,
+            self.entity_id,
+            self.village,
+            self.status,
+            json_text(self.state),
+        )
+
+
+def json_text(value: Any) -> str:
+    """JSON text for a jsonb column (orjson; the standard library for what orjson refuses,
+    such as integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(value, default=str).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, default=str)
+
+
+_DAY_STARTS: dict[dt.date, dt.datetime] = {}
+
+
+def business_day_start(instant: dt.datetime) -> dt.datetime:
+    """The first instant of the China day an instant falls on (a row's `valid_from`)."""
+    day = local_day(instant)
+    start = _DAY_STARTS.get(day)
+    if start is None:
+        start = _DAY_STARTS[day] = start_of_day(day)
+    return start
 
 
 class Projector:
-    """Applies envelopes to one data schema's read models."""
+    """Applies batches of envelopes to one data schema's read models."""
 
     def __init__(
         self,
@@ -87,76 +159,64 @@ class Projector:
         self.other_towns = 0
         self.rules = rules
         self.cache_size = cache_size
-        self._heads: dict[str, _Head] = {}
-        self._pending: list[dict[str, Any]] = []
-        self._buffering = False
+        self._heads: dict[str, Head] = {}
         s = f'"{self.schema}"'
-        self._previous = text(
-            f"SELECT stream_version, valid_from, state FROM {s}.entity_history"
-            " WHERE stream_id = :s AND stream_version < :v"
-            " ORDER BY stream_version DESC LIMIT 1"
+        self._logged = f"SELECT event_id FROM {s}.event_log WHERE event_id = ANY($1::uuid[])"
+        self._load = (
+            "SELECT stream_id, valid_from, valid_to, version, event_id, kind, entity_id,"
+            f" village, status, state::text AS state FROM {s}.entity_state"
+            " WHERE stream_id = ANY($1::text[]) AND valid_to = 'infinity'"
         )
-        self._insert = text(
-            f"WITH logged AS (INSERT INTO {s}.event_log (event_id, event_type, schema_version,"
-            " stream_id, stream_version, kind, village, occurred_at, recorded_at, actor_id,"
-            " actor_role, correlation_id, causation_id, town, payload, prev_hash, hash)"
-            " VALUES (:event_id, :event_type, :schema_version, :stream_id, :stream_version,"
-            " :kind, :village, :occurred_at, :recorded_at, :actor_id, :actor_role,"
-            " :correlation_id, :causation_id, :town, CAST(:payload AS jsonb), :prev_hash, :hash)"
-            " ON CONFLICT (event_id) DO NOTHING RETURNING event_id)"
-            f" INSERT INTO {s}.entity_history (stream_id, stream_version, event_id, kind,"
-            " entity_id, village, status, valid_from, state)"
-            " SELECT :stream_id, :stream_version, logged.event_id, :kind, :entity_id,"
-            " :village, :status, :valid_from, CAST(:state AS jsonb) FROM logged"
-            " ON CONFLICT (stream_id, stream_version) DO NOTHING"
+        arrays = ", ".join(f"${i}::{kind}[]" for i, (_, kind) in enumerate(STATE_COLUMNS, 1))
+        names = ", ".join(name for name, _ in STATE_COLUMNS)
+        updates = ", ".join(f"{name} = EXCLUDED.{name}" for name, _ in STATE_COLUMNS[2:])
+        self._upsert = (
+            f"INSERT INTO {s}.entity_state ({names}) SELECT * FROM unnest({arrays})"
+            f" ON CONFLICT (stream_id, valid_from) DO UPDATE SET {updates}"
         )
-        self._insert_one = text(self._insert.text + " RETURNING stream_version")
-        arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _COLUMNS)
-        names = ", ".join(name for name, _ in _COLUMNS)
-        self._insert_rows = text(
-            f"WITH r AS (SELECT * FROM unnest({arrays}) AS r({names})),"
-            f" logged AS (INSERT INTO {s}.event_log (event_id, event_type, schema_version,"
-            " stream_id, stream_version, kind, village, occurred_at, recorded_at, actor_id,"
-            " actor_role, correlation_id, causation_id, town, payload, prev_hash, hash)"
-            " SELECT event_id, event_type, schema_version, stream_id, stream_version, kind,"
-            " village, occurred_at, recorded_at, actor_id, actor_role, correlation_id,"
-            " causation_id, town, CAST(payload AS jsonb), prev_hash, hash FROM r"
-            " ON CONFLICT (event_id) DO NOTHING RETURNING event_id)"
-            f" INSERT INTO {s}.entity_history (stream_id, stream_version, event_id, kind,"
-            " entity_id, village, status, valid_from, state)"
-            " SELECT r.stream_id, r.stream_version, r.event_id, r.kind, r.entity_id, r.village,"
-            " r.status, r.valid_from, CAST(r.state AS jsonb) FROM r JOIN logged USING (event_id)"
-            " ON CONFLICT (stream_id, stream_version) DO NOTHING"
-        )
-
-    def buffered(self) -> tuple[BatchEnd, BatchAbort]:
-        """Buffer rows per batch: the consumer's `batch_end` and `batch_abort` hooks."""
-        self._buffering = True
-        return self.flush, self.discard
-
-    async def flush(self, conn: AsyncConnection) -> None:
-        """Write the buffered rows in one statement (the batch's end, same transaction)."""
-        rows, self._pending = self._pending, []
-        if rows:
-            await conn.execute(self._insert_rows, _columnar(rows))
 
     def discard(self) -> None:
-        """The batch was rolled back: its rows were never stored, nor the states cached."""
-        self._pending = []
+        """The batch's transaction was rolled back: forget the states it cached."""
         self._heads.clear()
 
-    async def apply(self, conn: AsyncConnection, env: Envelope) -> None:
-        """The consumer handler: log the event and fold it into its entity."""
-        if self.town and env.town != self.town:
-            # One projection serves one town; a county's views are roll-ups of town views.
-            self.other_towns += 1
+    async def apply(self, conn: AsyncConnection, envelopes: Sequence[Envelope]) -> None:
+        """The consumer's batch handler: log the new events and fold them into their entities."""
+        mine = [env for env in envelopes if not self.town or env.town == self.town]
+        self.other_towns += len(envelopes) - len(mine)
+        if not mine:
             return
-        head = self._heads.get(env.stream_id)
-        if head is not None and head.version != env.stream_version - 1:
-            head = None
-        if head is None and env.stream_version > 1:
-            await self.flush(conn)  # the previous version may be among the buffered rows
-            head = await self._load_previous(conn, env.stream_id, env.stream_version)
+        raw = (await conn.get_raw_connection()).driver_connection
+        assert raw is not None
+        logged = {r[0] for r in await raw.fetch(self._logged, [env.event_id for env in mine])}
+        fresh = [env for env in mine if env.event_id not in logged]
+        if not fresh:
+            return
+        heads = await self._heads_for(raw, fresh)
+        touched: dict[tuple[str, dt.datetime], Head] = {}
+        log_rows: list[tuple[Any, ...]] = []
+        for env in fresh:
+            head = heads.get(env.stream_id)
+            if head is not None and env.stream_version <= head.version:
+                # A second event claiming a version already folded (the store forbids it): it
+                # enters the log and the audit trail, whose chain check shows it, not the state.
+                log_rows.append(self._log_row(env, head.kind, head.village))
+                continue
+            new = self._fold(head, env)
+            if head is not None and head.valid_from != new.valid_from:
+                touched[(head.stream_id, head.valid_from)] = head.closed(new.valid_from)
+            touched[(new.stream_id, new.valid_from)] = new
+            heads[env.stream_id] = new
+            payload_village = env.payload.get("village")
+            village = str(payload_village) if payload_village else new.village
+            log_rows.append(self._log_row(env, new.kind, village))
+        await raw.copy_records_to_table(
+            "event_log", schema_name=self.schema, columns=LOG_COLUMNS, records=log_rows
+        )
+        records = [head.record() for head in touched.values()]
+        await raw.execute(self._upsert, *(list(column) for column in zip(*records, strict=True)))
+        self._remember(heads)
+
+    def _fold(self, head: Head | None, env: Envelope) -> Head:
         fact = Fact(
             event_type=env.event_type,
             stream_id=env.stream_id,
@@ -167,48 +227,79 @@ class Projector:
             payload=env.payload,
         )
         folded = fold(head.state if head else None, fact, self.rules)
-        # Business time may be entered out of order; the history keeps it non-decreasing so
-        # that "as of" never shows a later version without the earlier one.
-        valid_from = max(head.valid_from, env.occurred_at) if head else env.occurred_at
-        payload_village = env.payload.get("village")
-        params: dict[str, Any] = {
-            "event_id": env.event_id,
-            "event_type": env.event_type,
-            "schema_version": env.schema_version,
-            "stream_id": env.stream_id,
-            "stream_version": env.stream_version,
-            "kind": folded.kind,
-            "village": str(payload_village) if payload_village else folded.village,
-            "occurred_at": env.occurred_at,
-            "recorded_at": env.recorded_at,
-            "actor_id": env.actor.user_id,
-            "actor_role": env.actor.role,
-            "correlation_id": env.correlation_id,
-            "causation_id": env.causation_id,
-            "town": env.town,
-            "payload": json.dumps(env.payload, ensure_ascii=False),
-            "prev_hash": env.prev_hash,
-            "hash": env.hash,
-            "entity_id": folded.entity_id,
-            "status": folded.status,
-            "valid_from": valid_from,
-            "state": json.dumps(folded.state, ensure_ascii=False, default=str),
-        }
-        if self._buffering and not conn.in_nested_transaction():
-            self._pending.append(params)
-        else:
-            await self.flush(conn)
-            if (await conn.execute(self._insert_one, params)).first() is None:
-                return
-        if len(self._heads) >= self.cache_size:
-            self._heads.clear()
-        self._heads[env.stream_id] = _Head(env.stream_version, folded.state, valid_from)
+        day = business_day_start(env.occurred_at)
+        if head is not None and head.valid_from > day:
+            day = head.valid_from  # entered late: folded into the entity's current day
+        return Head(
+            stream_id=env.stream_id,
+            valid_from=day,
+            valid_to=INFINITY,
+            version=env.stream_version,
+            event_id=env.event_id,
+            kind=folded.kind,
+            entity_id=folded.entity_id,
+            village=folded.village,
+            status=folded.status,
+            state=folded.state,
+        )
 
-    async def _load_previous(
-        self, conn: AsyncConnection, stream_id: str, version: int
-    ) -> _Head | None:
-        row = (await conn.execute(self._previous, {"s": stream_id, "v": version})).first()
-        if row is None:
-            return None
-        state = row.state if isinstance(row.state, dict) else json.loads(row.state)
-        return _Head(int(row.stream_version), state, row.valid_from)
+    @staticmethod
+    def _log_row(env: Envelope, kind: str, village: str | None) -> tuple[Any, ...]:
+        return (
+            env.event_id,
+            env.event_type,
+            env.schema_version,
+            env.stream_id,
+            env.stream_version,
+            kind,
+            village,
+            env.occurred_at,
+            env.recorded_at,
+            env.actor.user_id,
+            env.actor.role,
+            env.correlation_id,
+            env.causation_id,
+            env.town,
+            json_text(env.payload),
+            env.prev_hash,
+            env.hash,
+        )
+
+    async def _heads_for(self, raw: Any, envelopes: Sequence[Envelope]) -> dict[str, Head]:
+        """The newest row of every stream in the batch: from the cache, else from the table."""
+        heads: dict[str, Head] = {}
+        missing: list[str] = []
+        for env in envelopes:
+            sid = env.stream_id
+            if sid in heads or sid in missing:
+                continue
+            cached = self._heads.get(sid)
+            if cached is not None:
+                heads[sid] = cached
+            elif env.stream_version > 1:
+                missing.append(sid)
+        if missing:
+            for r in await raw.fetch(self._load, missing):
+                heads[r["stream_id"]] = Head(
+                    stream_id=r["stream_id"],
+                    valid_from=r["valid_from"],
+                    valid_to=INFINITY,
+                    version=int(r["version"]),
+                    event_id=r["event_id"],
+                    kind=r["kind"],
+                    entity_id=r["entity_id"],
+                    village=r["village"],
+                    status=r["status"],
+                    state=orjson.loads(r["state"]),
+                )
+        return heads
+
+    def _remember(self, heads: dict[str, Head]) -> None:
+        cache = self._heads
+        for sid, head in heads.items():
+            cache.pop(sid, None)
+            cache[sid] = head  # newest last: the oldest are evicted first
+        overflow = len(cache) - self.cache_size
+        if overflow > 0:
+            for sid in list(cache)[: overflow + self.cache_size // 10]:
+                del cache[sid]

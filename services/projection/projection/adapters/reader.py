@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from projection.adapters.generations import Generations
+from projection.adapters.queries import Condition, Page, Tally
 from shared.envelope import Actor, Envelope
 
 
@@ -71,38 +72,138 @@ class Snapshot:
         cutoff: dt.datetime | None,
         village: str | None = None,
     ) -> list[Entity]:
-        """Every entity of these kinds as it was before `cutoff` (None: as it is now)."""
+        """Every entity of these kinds as it was before `cutoff` (None: as it is now): one row
+        per entity from `entity_state`, by its temporal validity."""
         kind_list = [kinds] if isinstance(kinds, str) else list(kinds)
-        where = "kind = ANY(:kinds)"
-        params: dict[str, Any] = {"kinds": kind_list}
-        if cutoff is not None:
-            where += " AND valid_from < :cutoff"
-            params["cutoff"] = cutoff
-        # The newest version per stream from the index alone, then only those rows' states.
-        sql = (
-            "SELECT h.stream_id, h.kind, h.entity_id, h.village, h.status, h.stream_version,"
-            " h.valid_from, h.state FROM (SELECT DISTINCT ON (stream_id) stream_id,"
-            f" stream_version, village FROM {self._s}.entity_history WHERE {where}"
-            " ORDER BY stream_id, stream_version DESC) AS latest"
-            f" JOIN {self._s}.entity_history h USING (stream_id, stream_version)"
-        )
+        where, params = _valid_at(cutoff)
+        where += " AND kind = ANY(:kinds)"
+        params["kinds"] = kind_list
         if village is not None:
-            sql += " WHERE latest.village = :village"
+            where += " AND village = :village"
             params["village"] = village
-        rows = await self.conn.execute(text(sql + " ORDER BY h.valid_from, h.stream_id"), params)
-        return [
-            Entity(
-                stream_id=r.stream_id,
-                kind=r.kind,
-                entity_id=r.entity_id,
-                village=r.village,
-                status=r.status,
-                version=int(r.stream_version),
-                valid_from=r.valid_from,
-                state=_json(r.state),
+        rows = await self.conn.execute(
+            text(f"{_ENTITY_SELECT} {self._s}.entity_state WHERE {where} {_ENTITY_ORDER}"),
+            params,
+        )
+        return [_entity(r) for r in rows]
+
+    async def entity(self, stream_id: str, *, cutoff: dt.datetime | None) -> Entity | None:
+        """One entity as it was before `cutoff` (None: now), or None if it did not exist."""
+        where, params = _valid_at(cutoff)
+        params["s"] = stream_id
+        row = (
+            await self.conn.execute(
+                text(f"{_ENTITY_SELECT} {self._s}.entity_state WHERE stream_id = :s AND {where}"),
+                params,
             )
-            for r in rows
-        ]
+        ).first()
+        return _entity(row) if row is not None else None
+
+    async def entity_page(
+        self,
+        kinds: str | Sequence[str],
+        *,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+        page: Page,
+        where: Condition | None = None,
+    ) -> tuple[int, list[Entity]]:
+        """How many entities of these kinds there were before `cutoff` (meeting `where`), and
+        the page of them `page` asks for, in its order (default: by day, then stream)."""
+        kind_list = [kinds] if isinstance(kinds, str) else list(kinds)
+        clause, params = _valid_at(cutoff)
+        clause += " AND kind = ANY(:kinds)"
+        params["kinds"] = kind_list
+        if village is not None:
+            clause += " AND village = :village"
+            params["village"] = village
+        if where is not None:
+            clause += f" AND {where.sql()}"
+        table = f"{self._s}.entity_state"
+        total = (
+            await self.conn.execute(text(f"SELECT count(*) FROM {table} WHERE {clause}"), params)
+        ).scalar_one()
+        order = f"ORDER BY {page.sort.sql()}" if page.sort else _ENTITY_ORDER
+        sql = f"{_ENTITY_SELECT} {table} WHERE {clause} {order}"
+        if page.limit is not None:
+            sql += " LIMIT :limit"
+            params["limit"] = page.limit
+        if page.offset:
+            sql += " OFFSET :offset"
+            params["offset"] = page.offset
+        rows = await self.conn.execute(text(sql), params)
+        return int(total), [_entity(r) for r in rows]
+
+    async def tally(
+        self,
+        tally: Tally,
+        *,
+        cutoff: dt.datetime | None,
+        start: dt.datetime | None = None,
+        village: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Counts of one kind's entities as they were before `cutoff`, grouped by `tally.by`,
+        with how many meet each condition and how many streams have a fact of the named types
+        in [start, cutoff): one aggregate query, no entity leaves the database."""
+        clause, params = _valid_at(cutoff)
+        clause = clause.replace("valid_", "e.valid_") + " AND e.kind = :kind"
+        params["kind"] = tally.kind
+        if village is not None:
+            clause += " AND e.village = :village"
+            params["village"] = village
+        groups = tally.group_sql()
+        columns = [f"{g} AS g{i}" for i, g in enumerate(groups)] + ["count(*) AS n"]
+        joins = ""
+        for i, types in enumerate(tally.facts.values()):
+            window = [f"event_type = ANY(:ft{i})"]
+            params[f"ft{i}"] = list(types)
+            if start is not None:
+                window.append("occurred_at >= :start")
+                params["start"] = start
+            if cutoff is not None:
+                window.append("occurred_at < :cutoff")
+            joins += (
+                f" LEFT JOIN (SELECT DISTINCT stream_id FROM {self._s}.event_log"
+                f" WHERE {' AND '.join(window)}) f{i} ON f{i}.stream_id = e.stream_id"
+            )
+            columns.append(f"count(f{i}.stream_id) AS f{i}")
+        for i, condition in enumerate(tally.conditions.values()):
+            # unqualified `state` and `status` are entity_state's: the joins bring stream ids only
+            columns.append(f"count(*) FILTER (WHERE {condition.sql()}) AS c{i}")
+        sql = f"SELECT {', '.join(columns)} FROM {self._s}.entity_state e{joins} WHERE {clause}"
+        if groups:
+            sql += " GROUP BY " + ", ".join(groups)
+        out: list[dict[str, Any]] = []
+        for r in (await self.conn.execute(text(sql), params)).mappings():
+            row: dict[str, Any] = {key: r[f"g{i}"] for i, key in enumerate(tally.by)}
+            row["n"] = int(r["n"])
+            for i, name in enumerate(tally.facts):
+                row[name] = int(r[f"f{i}"])
+            for i, name in enumerate(tally.conditions):
+                row[name] = int(r[f"c{i}"])
+            out.append(row)
+        return out
+
+    async def flow_counts(
+        self,
+        event_types: Sequence[str],
+        *,
+        start: dt.datetime | None,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+    ) -> list[tuple[str, str | None, int]]:
+        """(event type, village, count) of events of these types in [start, cutoff)."""
+        where, params = _flows(event_types, start, cutoff, village)
+        rows = await self.conn.execute(
+            text(
+                f"SELECT event_type, village, count(*) AS n FROM {self._s}.event_log"
+                f" WHERE {where} GROUP BY event_type, village"
+            ),
+            params,
+        )
+        return sorted(
+            ((r.event_type, r.village, int(r.n)) for r in rows), key=lambda t: (t[0], t[1] or "")
+        )
 
     async def facts(
         self,
@@ -113,21 +214,11 @@ class Snapshot:
         village: str | None = None,
     ) -> list[LoggedEvent]:
         """Events of these types that occurred in [start, cutoff), oldest first."""
-        where = ["event_type = ANY(:types)"]
-        params: dict[str, Any] = {"types": list(event_types)}
-        if start is not None:
-            where.append("occurred_at >= :start")
-            params["start"] = start
-        if cutoff is not None:
-            where.append("occurred_at < :cutoff")
-            params["cutoff"] = cutoff
-        if village is not None:
-            where.append("village = :village")
-            params["village"] = village
+        where, params = _flows(event_types, start, cutoff, village)
         rows = await self.conn.execute(
             text(
                 "SELECT event_type, stream_id, kind, village, occurred_at, payload"
-                f" FROM {self._s}.event_log WHERE {' AND '.join(where)}"
+                f" FROM {self._s}.event_log WHERE {where}"
                 " ORDER BY occurred_at, stream_id, stream_version"
             ),
             params,
@@ -138,36 +229,6 @@ class Snapshot:
             )
             for r in rows
         ]
-
-    async def fact_streams(
-        self,
-        event_types: Sequence[str],
-        *,
-        start: dt.datetime | None,
-        cutoff: dt.datetime | None,
-        village: str | None = None,
-    ) -> list[tuple[str, str, str | None, int]]:
-        """(event type, stream, village, count) of events of these types in [start, cutoff):
-        for counting flows without reading their payloads."""
-        where = ["event_type = ANY(:types)"]
-        params: dict[str, Any] = {"types": list(event_types)}
-        if start is not None:
-            where.append("occurred_at >= :start")
-            params["start"] = start
-        if cutoff is not None:
-            where.append("occurred_at < :cutoff")
-            params["cutoff"] = cutoff
-        if village is not None:
-            where.append("village = :village")
-            params["village"] = village
-        rows = await self.conn.execute(
-            text(
-                f"SELECT event_type, stream_id, village, count(*) AS n FROM {self._s}.event_log"
-                f" WHERE {' AND '.join(where)} GROUP BY event_type, stream_id, village"
-            ),
-            params,
-        )
-        return [(r.event_type, r.stream_id, r.village, int(r.n)) for r in rows]
 
     async def stream(self, stream_id: str) -> list[tuple[Envelope, str, str | None]]:
         """A stream's logged events in version order, as envelopes (with kind and village)."""
@@ -180,33 +241,14 @@ class Snapshot:
             ),
             {"s": stream_id},
         )
-        out: list[tuple[Envelope, str, str | None]] = []
-        for r in rows:
-            env = Envelope(
-                event_id=uuid.UUID(str(r.event_id)),
-                event_type=r.event_type,
-                schema_version=int(r.schema_version),
-                stream_id=r.stream_id,
-                stream_version=int(r.stream_version),
-                occurred_at=r.occurred_at,
-                recorded_at=r.recorded_at,
-                actor=Actor(r.actor_id, r.actor_role),
-                correlation_id=uuid.UUID(str(r.correlation_id)),
-                causation_id=uuid.UUID(str(r.causation_id)) if r.causation_id else None,
-                town=r.town,
-                payload=_json(r.payload),
-                prev_hash=r.prev_hash,
-                hash=r.hash,
-            )
-            out.append((env, r.kind, r.village))
-        return out
+        return [(logged_envelope(r), r.kind, r.village) for r in rows]
 
     async def find_stream(self, kind: str, entity_id: str) -> str | None:
         """The stream of an entity named by kind and id (for drill-down links by id)."""
         row = (
             await self.conn.execute(
                 text(
-                    f"SELECT stream_id FROM {self._s}.entity_history"
+                    f"SELECT stream_id FROM {self._s}.entity_state"
                     " WHERE kind = :k AND entity_id = :e LIMIT 1"
                 ),
                 {"k": kind, "e": entity_id},
@@ -242,6 +284,74 @@ class Snapshot:
             "first_occurred": row.first_occurred,
             "schema": self.schema,
         }
+
+
+_ENTITY_SELECT = (
+    "SELECT stream_id, kind, entity_id, village, status, version, valid_from, state FROM"
+)
+#: Entities in the order their current row began (day), then by stream: stable for exports.
+_ENTITY_ORDER = "ORDER BY valid_from, stream_id"
+
+
+def logged_envelope(r: Any) -> Envelope:
+    """An envelope from an event_log row."""
+    return Envelope(
+        event_id=uuid.UUID(str(r.event_id)),
+        event_type=r.event_type,
+        schema_version=int(r.schema_version),
+        stream_id=r.stream_id,
+        stream_version=int(r.stream_version),
+        occurred_at=r.occurred_at,
+        recorded_at=r.recorded_at,
+        actor=Actor(r.actor_id, r.actor_role),
+        correlation_id=uuid.UUID(str(r.correlation_id)),
+        causation_id=uuid.UUID(str(r.causation_id)) if r.causation_id else None,
+        town=r.town,
+        payload=_json(r.payload),
+        prev_hash=r.prev_hash,
+        hash=r.hash,
+    )
+
+
+def _flows(
+    event_types: Sequence[str],
+    start: dt.datetime | None,
+    cutoff: dt.datetime | None,
+    village: str | None,
+) -> tuple[str, dict[str, Any]]:
+    """The event log's rows of these types in [start, cutoff) (in a village)."""
+    where = ["event_type = ANY(:types)"]
+    params: dict[str, Any] = {"types": list(event_types)}
+    if start is not None:
+        where.append("occurred_at >= :start")
+        params["start"] = start
+    if cutoff is not None:
+        where.append("occurred_at < :cutoff")
+        params["cutoff"] = cutoff
+    if village is not None:
+        where.append("village = :village")
+        params["village"] = village
+    return " AND ".join(where), params
+
+
+def _valid_at(cutoff: dt.datetime | None) -> tuple[str, dict[str, Any]]:
+    """The rows valid just before `cutoff` (a day's end), or the newest rows."""
+    if cutoff is None:
+        return "valid_to = 'infinity'", {}
+    return "valid_from < :cutoff AND valid_to >= :cutoff", {"cutoff": cutoff}
+
+
+def _entity(r: Any) -> Entity:
+    return Entity(
+        stream_id=r.stream_id,
+        kind=r.kind,
+        entity_id=r.entity_id,
+        village=r.village,
+        status=r.status,
+        version=int(r.version),
+        valid_from=r.valid_from,
+        state=_json(r.state),
+    )
 
 
 def _jsonpath_string(value: str) -> str:

@@ -49,6 +49,9 @@ async def build_view(request: Request, name: str, ask: Ask, principal: Principal
     reader: ReadModels = request.app.state.reader
     async with reader.snapshot() as snap:
         view = await spec.build(snap, ask)
+    sort = ask.page.sort
+    if sort and not any(t.page and sort in t.page.sortable for t in view.tables):
+        raise StarletteHTTPException(422, f"该视图的列表不能按 {sort} 排序 (cannot sort by {sort})")
     full = sees_full_detail(principal)
     for table in view.tables:
         table.rows = [
@@ -78,7 +81,8 @@ async def get_view(
     ] = "json",
     table: Annotated[str | None, Query(description="CSV 导出哪张表（默认第一张）")] = None,
 ) -> dict[str, Any] | Response:
-    view = await build_view(request, name, query.ask(request, principal), principal)
+    ask = query.ask(request, principal, every_row=format != "json")
+    view = await build_view(request, name, ask, principal)
     if format == "json":
         return view.to_json()
     stem = f"{name.replace('/', '-')}-{view.window.as_of or china_today()}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Query, Request
@@ -10,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from projection.domain.access import OutOfScope, sees_clues, village_scope
 from projection.domain.timeframe import BadPeriod, Window
-from projection.views.common import Ask
+from projection.views.common import MAX_PAGE_SIZE, PAGE_SIZE, Ask, PageAsk
 from shared.auth import Principal
 from shared.clock import china_today
 from shared.kernel import Refused
@@ -31,15 +32,25 @@ class ViewQuery:
         as_of: Annotated[
             dt.date | None, Query(description="截至某日（上海时间当日结束时）的状态")
         ] = None,
+        page: Annotated[int, Query(ge=1, le=1_000_000, description="长列表的页码（从 1 起）")] = 1,
+        size: Annotated[
+            int, Query(ge=1, le=MAX_PAGE_SIZE, description="长列表每页条数")
+        ] = PAGE_SIZE,
+        sort: Annotated[
+            str | None, Query(max_length=64, description="长列表按哪一列排序（列的 key）")
+        ] = None,
+        desc: Annotated[bool, Query(description="倒序")] = False,
     ) -> None:
         self.village = village or None
         self.period = period or None
         self.start = start
         self.end = end
         self.as_of = as_of
+        self.page = PageAsk(number=page, size=size, sort=sort or None, desc=desc)
 
-    def ask(self, request: Request, principal: Principal) -> Ask:
-        """The checked request: 422 for a bad period or village, 403 out of scope."""
+    def ask(self, request: Request, principal: Principal, *, every_row: bool = False) -> Ask:
+        """The checked request: 422 for a bad period or village, 403 out of scope;
+        `every_row` for exports (long lists whole, in the asked order)."""
         settings = request.app.state.settings
         town = load_town(settings.town_code)
         village = checked_village(town, self.village) if self.village is not None else None
@@ -58,6 +69,7 @@ class ViewQuery:
             today=china_today(),
             clues=sees_clues(principal),
             town_code=settings.town_code,
+            page=replace(self.page, number=1, size=None) if every_row else self.page,
         )
 
     def params(self) -> dict[str, str]:
@@ -68,6 +80,9 @@ class ViewQuery:
             "from": self.start.isoformat() if self.start else "",
             "to": self.end.isoformat() if self.end else "",
             "as_of": self.as_of.isoformat() if self.as_of else "",
+            "sort": self.page.sort or "",
+            "desc": "true" if self.page.desc and self.page.sort else "",
+            "size": str(self.page.size) if self.page.size != PAGE_SIZE else "",
         }
         return {k: v for k, v in out.items() if v}
 

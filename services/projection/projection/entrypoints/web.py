@@ -35,6 +35,20 @@ router = APIRouter(include_in_schema=False)
 ROWS_ON_PAGE = 200
 
 
+def _with(query: dict[str, str], **changes: Any) -> str:
+    """The current query string with some parameters changed (None or "" drops one)."""
+    merged = dict(query)
+    for key, value in changes.items():
+        if value is None or value == "" or value is False:
+            merged.pop(key, None)
+        else:
+            merged[key] = "true" if value is True else str(value)
+    return urlencode(merged)
+
+
+templates.env.globals["with_query"] = _with
+
+
 def _login_redirect(request: Request) -> RedirectResponse:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
@@ -104,6 +118,8 @@ async def dashboard(
     except StarletteHTTPException as exc:
         return _error_page(request, principal, exc)
     params = query.params()
+    if ask.page.number > 1:
+        params["page"] = str(ask.page.number)
     if ask.village:
         params["village"] = ask.village
     return templates.TemplateResponse(

@@ -70,7 +70,7 @@ async def audit_trail(
     broken = {b.event_id for b in breaks}
     kind = logged[0][1]
     village = next((v for _, _, v in reversed(logged) if v), None)
-    entity = {e.stream_id: e for e in await snap.entities(kind, cutoff=cutoff)}.get(stream_id)
+    entity = await snap.entity(stream_id, cutoff=cutoff)
     events = []
     for env, _, _ in logged:
         if cutoff is not None and env.occurred_at >= cutoff:

@@ -8,11 +8,27 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from projection.adapters.queries import Condition, Page, Sort
 from projection.adapters.reader import Entity, Snapshot
 from projection.domain.catalogue import status_label
 from projection.domain.timeframe import Window, parse_deadline
-from projection.views.model import View
+from projection.views.model import PageInfo, Table, View
 from shared.town import Town, load_town
+
+#: Rows of a long list on one page unless the caller asks for another size.
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class PageAsk:
+    """Which page of a view's long lists (households, members, …), sorted by which column;
+    `size` None asks for every row (exports)."""
+
+    number: int = 1
+    size: int | None = PAGE_SIZE
+    sort: str | None = None
+    desc: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +40,7 @@ class Ask:
     today: dt.date
     clues: bool = False
     town_code: str = "430321100"
+    page: PageAsk = PageAsk()
 
     @property
     def reference_day(self) -> dt.date:
@@ -43,13 +60,6 @@ class Ask:
 
     async def facts(self, snap: Snapshot, types: list[str]) -> list[Any]:
         return await snap.facts(
-            types, start=self.window.flow_start, cutoff=self.window.cutoff, village=self.village
-        )
-
-    async def fact_streams(
-        self, snap: Snapshot, types: list[str]
-    ) -> list[tuple[str, str, str | None, int]]:
-        return await snap.fact_streams(
             types, start=self.window.flow_start, cutoff=self.window.cutoff, village=self.village
         )
 
@@ -97,3 +107,39 @@ def in_window(day_text: Any, ask: Ask) -> bool:
     if w.start and day < w.start:
         return False
     return not (w.state_day and day > w.state_day)
+
+
+async def entity_table(
+    snap: Snapshot,
+    ask: Ask,
+    table: Table,
+    kinds: str | list[str],
+    sorts: dict[str, Sort],
+    row: Callable[[Entity], dict[str, Any]],
+    *,
+    where: Condition | None = None,
+) -> Table:
+    """Fill a long list with the page of entities the ask names, sorted in SQL by one of
+    `sorts` (column key → order); the table records the page and the total."""
+    asked = ask.page
+    sort = sorts.get(asked.sort or "")
+    if sort is not None and asked.desc:
+        sort = Sort(sort.key, sort.numeric, desc=True)
+    offset = (asked.number - 1) * asked.size if asked.size else 0
+    total, found = await snap.entity_page(
+        kinds,
+        cutoff=ask.window.cutoff,
+        village=ask.village,
+        page=Page(offset=offset, limit=asked.size, sort=sort),
+        where=where,
+    )
+    table.rows = [row(e) for e in found]
+    table.page = PageInfo(
+        number=asked.number,
+        size=asked.size,
+        total=total,
+        sort=asked.sort if sort is not None else None,
+        desc=asked.desc if sort is not None else False,
+        sortable=list(sorts),
+    )
+    return table

@@ -22,15 +22,45 @@ class Column:
     kind: str = "text"
 
 
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """Which page of a long list a table holds: its number, size (None: all rows), the total
+    number of rows, the sort column and direction, and the columns it can be sorted by."""
+
+    number: int
+    size: int | None
+    total: int
+    sort: str | None
+    desc: bool
+    sortable: list[str]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size)) if self.size else 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "size": self.size,
+            "total": self.total,
+            "pages": self.pages,
+            "sort": self.sort,
+            "desc": self.desc,
+            "sortable": self.sortable,
+        }
+
+
 @dataclass(slots=True)
 class Table:
-    """Rows of one kind (a village, a programme, a petition ...)."""
+    """Rows of one kind (a village, a programme, a petition ...); a long list holds one page
+    of its rows (`page`), read and sorted in SQL."""
 
     name: str
     title: str
     columns: list[Column]
     rows: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
+    page: PageInfo | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -39,6 +69,7 @@ class Table:
             "note": self.note,
             "columns": [{"key": c.key, "title": c.title, "kind": c.kind} for c in self.columns],
             "rows": self.rows,
+            "page": self.page.to_json() if self.page else None,
         }
 
 

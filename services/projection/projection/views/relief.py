@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from projection.adapters.reader import Snapshot
+from projection.adapters.queries import IsSet, Sort, Tally
+from projection.adapters.reader import Entity, Snapshot
 from projection.domain import relief as r
-from projection.views.common import Ask, entity_row
+from projection.views.common import Ask, entity_row, entity_table
 from projection.views.model import (
     Card,
     Chart,
@@ -34,31 +35,45 @@ ACTIVITY_TYPES = [
 ]
 
 
+#: The household list's sortable columns (column key → order in SQL).
+HOUSEHOLD_SORTS = {
+    "head_name": Sort("head_name"),
+    "village": Sort("village"),
+    "status": Sort("status"),
+    "member_count": Sort("member_count", numeric=True),
+    "registered_on": Sort("registered_on"),
+    "visits": Sort("visits", numeric=True),
+    "last_visited_on": Sort("last_visited_on"),
+}
+HOUSEHOLD_TALLY = Tally(
+    r.HOUSEHOLD,
+    by=("village", "status"),
+    conditions={"paired": IsSet("paired")},
+    facts={"visited": ("relief.HouseholdVisited",)},
+)
+FLOW_TYPES = ["relief.HouseholdRegistered", "relief.HouseholdExitedPoverty"]
+
+
 async def households(snap: Snapshot, ask: Ask) -> View:
     """扶贫攻坚 · 分村: households registered / exited / returned, paired and visited."""
     view = View("relief/villages", "精准扶贫 · 分村情况", ask.window, ask.village)
-    homes = await ask.entities(snap, r.HOUSEHOLD)
-    flows = await ask.fact_streams(
-        snap,
-        [
-            "relief.HouseholdRegistered",
-            "relief.HouseholdExitedPoverty",
-            "relief.HouseholdReturnedToPoverty",
-            "relief.HouseholdVisited",
-        ],
+    w = ask.window
+    counted = await snap.tally(
+        HOUSEHOLD_TALLY, cutoff=w.cutoff, start=w.flow_start, village=ask.village
     )
-    visited_in_period = {stream for kind, stream, _, _ in flows if kind.endswith("Visited")}
     period_counts: Counter[tuple[str, str]] = Counter()
-    for kind, _, village, n in flows:
+    for kind, village, n in await snap.flow_counts(
+        FLOW_TYPES, start=w.flow_start, cutoff=w.cutoff, village=ask.village
+    ):
         period_counts[(village or "", kind.rsplit(".", 1)[-1])] += n
-    per: dict[str, dict[str, int]] = defaultdict(Counter)
-    for h in homes:
-        row = per[h.village or ""]
-        row["registered"] += 1
-        row["exited"] += h.status == "exited"
-        row["returned"] += h.status == "returned"
-        row["paired"] += bool(h.get("paired"))
-        row["visited"] += h.stream_id in visited_in_period
+    per: dict[str, Counter[str]] = defaultdict(Counter)
+    for group in counted:
+        row = per[group["village"] or ""]
+        row["registered"] += group["n"]
+        row["exited"] += group["n"] if group["status"] == "exited" else 0
+        row["returned"] += group["n"] if group["status"] == "returned" else 0
+        row["paired"] += group["paired"]
+        row["visited"] += group["visited"]
     table = Table(
         "villages",
         "分村统计",
@@ -144,40 +159,41 @@ async def households(snap: Snapshot, ask: Ask) -> View:
         )
     )
     view.tables.append(table)
+    households_table = Table(
+        "households",
+        "贫困户明细",
+        [
+            Column("head_name", "户主"),
+            Column("head_id_number", "户主身份证号"),
+            Column("village", "村/社区"),
+            Column("status", "状态", "status"),
+            Column("member_count", "人口", "int"),
+            Column("registered_on", "建档日期", "date"),
+            Column("exited_on", "脱贫日期", "date"),
+            Column("helper_name", "帮扶责任人"),
+            Column("visits", "走访次数", "int"),
+            Column("last_visited_on", "最近走访", "date"),
+        ],
+    )
     view.tables.append(
-        Table(
-            "households",
-            "贫困户明细",
-            [
-                Column("head_name", "户主"),
-                Column("head_id_number", "户主身份证号"),
-                Column("village", "村/社区"),
-                Column("status", "状态", "status"),
-                Column("member_count", "人口", "int"),
-                Column("registered_on", "建档日期", "date"),
-                Column("exited_on", "脱贫日期", "date"),
-                Column("helper_name", "帮扶责任人"),
-                Column("visits", "走访次数", "int"),
-                Column("last_visited_on", "最近走访", "date"),
-            ],
-            [
-                entity_row(
-                    h,
-                    head_name=h.get("head_name", ""),
-                    head_id_number=h.get("head_id_number", ""),
-                    member_count=h.get("member_count", 0),
-                    registered_on=h.get("registered_on", ""),
-                    exited_on=h.get("exited_on", "") if h.status == "exited" else "",
-                    helper_name=h.get("helper_name", ""),
-                    visits=h.get("visits", 0),
-                    last_visited_on=h.get("last_visited_on", ""),
-                )
-                for h in homes
-            ],
-        )
+        await entity_table(snap, ask, households_table, r.HOUSEHOLD, HOUSEHOLD_SORTS, _home)
     )
     view.notes.append("走访率按所选期间内有走访记录的户计算；未选期间时为截至查询日的全部走访。")
     return view
+
+
+def _home(h: Entity) -> dict[str, Any]:
+    return entity_row(
+        h,
+        head_name=h.get("head_name", ""),
+        head_id_number=h.get("head_id_number", ""),
+        member_count=h.get("member_count", 0),
+        registered_on=h.get("registered_on", ""),
+        exited_on=h.get("exited_on", "") if h.status == "exited" else "",
+        helper_name=h.get("helper_name", ""),
+        visits=h.get("visits", 0),
+        last_visited_on=h.get("last_visited_on", ""),
+    )
 
 
 async def activity_figures(snap: Snapshot, ask: Ask) -> dict[str, Any]:

@@ -342,3 +342,51 @@ async def test_an_event_that_cannot_be_folded_goes_to_the_dead_letter_topic(
     )
     reasons = {dict(r.headers)["reason"].decode() for r in letters}
     assert any("handler failed" in reason for reason in reasons), reasons
+
+
+async def test_long_lists_come_a_page_at_a_time_sorted_in_sql(town: Town) -> None:
+    whole = await town.view("relief/villages", size=500)
+    households = next(t for t in whole["tables"] if t["name"] == "households")
+    total = households["page"]["total"]
+    assert total == len(households["rows"]) >= 3
+    by_name = await town.view("relief/villages", size=2, sort="head_name", desc="true")
+    first = next(t for t in by_name["tables"] if t["name"] == "households")
+    assert first["page"] | {"sortable": []} == {
+        "number": 1,
+        "size": 2,
+        "total": total,
+        "pages": -(-total // 2),
+        "sort": "head_name",
+        "desc": True,
+        "sortable": [],
+    }
+    names = sorted((r["head_name"] for r in households["rows"]), reverse=True)
+    assert [r["head_name"] for r in first["rows"]] == names[:2]
+    second = await town.view("relief/villages", size=2, page=2, sort="head_name", desc="true")
+    assert [r["head_name"] for r in table(second, "households")] == names[2:4]
+    # the summary tables are whole on every page
+    assert table(second, "villages") == table(whole, "villages")
+
+
+async def test_a_page_or_sort_the_view_does_not_have_is_refused(town: Town) -> None:
+    for params in ({"sort": "nonsense"}, {"size": "0"}, {"page": "0"}, {"size": "100000"}):
+        response = await town.client.get(
+            "/api/v1/views/relief/villages", params=params, headers=SECRETARY
+        )
+        assert_problem(response, 422)
+
+
+async def test_an_export_holds_every_row_of_a_long_list(town: Town) -> None:
+    whole = await town.view("relief/villages", size=500)
+    total = next(t for t in whole["tables"] if t["name"] == "households")["page"]["total"]
+    response = await town.client.get(
+        "/api/v1/views/relief/villages",
+        params={"format": "csv", "table": "households", "size": "1", "sort": "head_name"},
+        headers=SECRETARY,
+    )
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + total
+    names = [r[0] for r in rows[1:]]
+    named = [n for n in names if n]
+    assert names == sorted(named) + [""] * (len(names) - len(named))  # no name: last

@@ -1,0 +1,405 @@
+"""A brute-force reference reader: what `Snapshot` answers, computed in Python from the envelopes.
+
+The oracle of the equality test (`tests/integration/test_oracle.py`): every question folds every
+stream from scratch, at the time it is asked, from the list of envelopes (or from all rows of a
+schema's `event_log`), with the projection's own fold (`domain.folds.fold` and the rules). Simple,
+obviously right, slow; never used to serve a view.
+
+What it reproduces of the projection's semantics, on purpose and nothing else:
+- one town: envelopes of another town are skipped; an event id counts once (the first copy);
+- a stream is folded in version order; `valid_from` is the max of the `occurred_at` so far;
+- an event's `kind` is its entity's, its `village` the payload's `village` when given (non-empty),
+  else the entity's after the event; an entity version carries that same village;
+- "as of" `cutoff`: the newest version with `valid_from < cutoff`; flows: `start <= occurred_at
+  < cutoff`;
+- states and payloads as they come back from a jsonb column (`stored`);
+- order as PostgreSQL gives it (the project's databases collate by code point, `C.UTF-8`);
+  where the SQL leaves the order open (`flow_counts`), rows are sorted.
+
+To add a `Snapshot` method: write it here over `_tables()` (the log rows and every stream's
+versions) as the plainest loop that says what the SQL means, with the same signature and return
+type; the oracle test checks that both readers offer the same methods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from projection.adapters.projector import business_day_start
+from projection.adapters.queries import Condition, Page, Tally, ordered
+from projection.adapters.reader import Entity, LoggedEvent, logged_envelope
+from projection.domain.catalogue import RULES
+from projection.domain.folds import Fact, Rule, State, fold
+from shared.db import checked_schema
+from shared.envelope import Envelope
+from shared.settings import YISUHE_TOWN_CODE
+
+#: `related_streams` answers at most this many streams (as the SQL's LIMIT).
+RELATED_LIMIT = 50
+
+
+@dataclass(frozen=True, slots=True)
+class LogRow:
+    """An event as the event log holds it: the envelope (its payload as stored), its entity's
+    kind and its village."""
+
+    env: Envelope
+    kind: str
+    village: str | None
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Tables:
+    """What the projection's read models hold, recomputed: the log in arrival order and every
+    stream's versions (`Entity` per event, in version order)."""
+
+    log: list[LogRow]
+    versions: dict[str, list[Entity]]
+
+
+def stored(value: Any) -> Any:
+    """A value as it comes back from a jsonb column: Decimal and other types as text, and the
+    keys of every object in jsonb's order (shorter keys first, then by their UTF-8 bytes), which
+    shows wherever a view turns a nested object into text."""
+    return _jsonb_order(json.loads(json.dumps(value, ensure_ascii=False, default=str)))
+
+
+def _jsonb_order(value: Any) -> Any:
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda k: (len(k.encode()), k.encode()))
+        return {k: _jsonb_order(value[k]) for k in keys}
+    if isinstance(value, list):
+        return [_jsonb_order(item) for item in value]
+    return value
+
+
+class ReferenceSnapshot:
+    """`Snapshot`'s questions answered by folding every stream from scratch, each time."""
+
+    def __init__(
+        self,
+        envelopes: Iterable[Envelope],
+        *,
+        town: str | None = YISUHE_TOWN_CODE,
+        rules: Mapping[str, Rule] = RULES,
+        schema: str = "reference",
+    ) -> None:
+        self.envelopes = list(envelopes)
+        self.town = town
+        self.rules = rules
+        self.schema = schema
+        self._folded: Tables | None = None
+
+    @classmethod
+    async def from_event_log(
+        cls,
+        conn: AsyncConnection,
+        schema: str,
+        *,
+        town: str | None = YISUHE_TOWN_CODE,
+        rules: Mapping[str, Rule] = RULES,
+    ) -> ReferenceSnapshot:
+        """The reference over every envelope of a schema's `event_log` (its `kind`, `village`
+        and history are ignored: they are recomputed)."""
+        rows = await conn.execute(
+            text(
+                "SELECT event_id, event_type, schema_version, stream_id, stream_version,"
+                " occurred_at, recorded_at, actor_id, actor_role, correlation_id, causation_id,"
+                f' town, payload, prev_hash, hash FROM "{checked_schema(schema)}".event_log'
+                " ORDER BY stream_id, stream_version"
+            )
+        )
+        envelopes = [logged_envelope(r) for r in rows]
+        return cls(envelopes, town=town, rules=rules, schema=schema)
+
+    # -- the read models, recomputed ------------------------------------------------------
+
+    def _accepted(self) -> list[Envelope]:
+        """The envelopes the projection logs: this town's, each event id once."""
+        seen: set[uuid.UUID] = set()
+        out = []
+        for env in self.envelopes:
+            if self.town and env.town != self.town:
+                continue
+            if env.event_id in seen:
+                continue
+            seen.add(env.event_id)
+            out.append(env)
+        return out
+
+    def _tables(self) -> Tables:
+        """Every stream folded from its first event, once per reference (its envelopes are
+        fixed when it is made)."""
+        if self._folded is None:
+            self._folded = self._fold_all()
+        return self._folded
+
+    def _fold_all(self) -> Tables:
+        accepted = self._accepted()
+        streams: dict[str, list[Envelope]] = {}
+        for env in accepted:
+            streams.setdefault(env.stream_id, []).append(env)
+        versions: dict[str, list[Entity]] = {}
+        logged: dict[uuid.UUID, tuple[str, str | None]] = {}
+        for stream_id, envs in streams.items():
+            ordered = sorted(envs, key=lambda e: e.stream_version)
+            numbers = [e.stream_version for e in ordered]
+            if len(set(numbers)) != len(numbers):
+                raise ValueError(f"stream {stream_id} has two events of one version: {numbers}")
+            state: State | None = None
+            valid_from: dt.datetime | None = None
+            history: list[Entity] = []
+            for env in ordered:
+                folded = fold(state, _fact(env), self.rules)
+                state = folded.state
+                valid_from = (
+                    env.occurred_at if valid_from is None else max(valid_from, env.occurred_at)
+                )
+                logged[env.event_id] = (folded.kind, _village(env, folded.village))
+                history.append(
+                    Entity(
+                        stream_id=stream_id,
+                        kind=folded.kind,
+                        entity_id=folded.entity_id,
+                        village=folded.village,
+                        status=folded.status,
+                        version=env.stream_version,
+                        # as of a day's end: only the day a version became valid matters
+                        valid_from=business_day_start(valid_from),
+                        state=stored(folded.state),
+                    )
+                )
+            versions[stream_id] = history
+        log = []
+        for env in accepted:
+            payload = stored(env.payload)
+            log.append(LogRow(replace(env, payload=payload), *logged[env.event_id], payload))
+        return Tables(log=log, versions=versions)
+
+    # -- Snapshot's questions ---------------------------------------------------------------
+
+    async def entities(
+        self,
+        kinds: str | Sequence[str],
+        *,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+    ) -> list[Entity]:
+        """Every entity of these kinds as it was before `cutoff` (None: as it is now)."""
+        wanted = {kinds} if isinstance(kinds, str) else set(kinds)
+        found = []
+        for history in self._tables().versions.values():
+            known = [
+                v for v in history if v.kind in wanted and (cutoff is None or v.valid_from < cutoff)
+            ]
+            if not known:
+                continue
+            latest = max(known, key=lambda v: v.version)
+            if village is not None and latest.village != village:
+                continue
+            found.append(latest)
+        return sorted(found, key=lambda e: (e.valid_from, e.stream_id))
+
+    async def entity(self, stream_id: str, *, cutoff: dt.datetime | None) -> Entity | None:
+        """One entity as it was before `cutoff` (None: now), or None if it did not exist."""
+        history = self._tables().versions.get(stream_id, [])
+        known = [v for v in history if cutoff is None or v.valid_from < cutoff]
+        return max(known, key=lambda v: v.version) if known else None
+
+    async def entity_page(
+        self,
+        kinds: str | Sequence[str],
+        *,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+        page: Page,
+        where: Condition | None = None,
+    ) -> tuple[int, list[Entity]]:
+        """How many entities there were (meeting `where`), and the page of them asked for."""
+        found = await self.entities(kinds, cutoff=cutoff, village=village)
+        if where is not None:
+            found = [e for e in found if where.test(e.status, e.state)]
+        if page.sort is not None:
+            found = ordered(
+                found,
+                page.sort,
+                column=lambda e: {
+                    "village": e.village,
+                    "status": e.status,
+                    "entity_id": e.entity_id,
+                    "kind": e.kind,
+                },
+                state=lambda e: e.state,
+                stream=lambda e: e.stream_id,
+            )
+        end = None if page.limit is None else page.offset + page.limit
+        return len(found), found[page.offset : end]
+
+    async def tally(
+        self,
+        tally: Tally,
+        *,
+        cutoff: dt.datetime | None,
+        start: dt.datetime | None = None,
+        village: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Entities of one kind counted by `tally.by`, with each condition and fact count."""
+        with_fact: dict[str, set[str]] = {
+            name: {
+                row.env.stream_id
+                for row in self._tables().log
+                if _flow(row, types, start=start, cutoff=cutoff, village=None)
+            }
+            for name, types in tally.facts.items()
+        }
+        groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for e in await self.entities(tally.kind, cutoff=cutoff, village=village):
+            column = {
+                "village": e.village,
+                "status": e.status,
+                "entity_id": e.entity_id,
+                "kind": e.kind,
+            }
+            key = tally.group_key(column, e.state)
+            row = groups.setdefault(
+                key,
+                {**dict(zip(tally.by, key, strict=True)), "n": 0}
+                | {name: 0 for name in [*tally.facts, *tally.conditions]},
+            )
+            row["n"] += 1
+            for name, streams in with_fact.items():
+                row[name] += e.stream_id in streams
+            for name, condition in tally.conditions.items():
+                row[name] += condition.test(e.status, e.state)
+        return list(groups.values())
+
+    async def flow_counts(
+        self,
+        event_types: Sequence[str],
+        *,
+        start: dt.datetime | None,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+    ) -> list[tuple[str, str | None, int]]:
+        """(event type, village, count) of events of these types in [start, cutoff)."""
+        counts = Counter(
+            (row.env.event_type, row.village)
+            for row in self._tables().log
+            if _flow(row, event_types, start=start, cutoff=cutoff, village=village)
+        )
+        return sorted(((t, v, n) for (t, v), n in counts.items()), key=lambda x: (x[0], x[1] or ""))
+
+    async def facts(
+        self,
+        event_types: Sequence[str],
+        *,
+        start: dt.datetime | None,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+    ) -> list[LoggedEvent]:
+        """Events of these types that occurred in [start, cutoff), oldest first."""
+        rows = [
+            row
+            for row in self._tables().log
+            if _flow(row, event_types, start=start, cutoff=cutoff, village=village)
+        ]
+        rows.sort(key=lambda r: (r.env.occurred_at, r.env.stream_id, r.env.stream_version))
+        return [
+            LoggedEvent(
+                r.env.event_type, r.env.stream_id, r.kind, r.village, r.env.occurred_at, r.payload
+            )
+            for r in rows
+        ]
+
+    async def stream(self, stream_id: str) -> list[tuple[Envelope, str, str | None]]:
+        """A stream's logged events in version order, as envelopes (with kind and village)."""
+        rows = [row for row in self._tables().log if row.env.stream_id == stream_id]
+        rows.sort(key=lambda r: (r.env.stream_version, r.env.recorded_at))
+        return [(row.env, row.kind, row.village) for row in rows]
+
+    async def find_stream(self, kind: str, entity_id: str) -> str | None:
+        """The stream of an entity named by kind and id (the first by stream id when several
+        streams match: the SQL's `LIMIT 1` does not say which)."""
+        matches = sorted(
+            stream_id
+            for stream_id, history in self._tables().versions.items()
+            if any(v.kind == kind and v.entity_id == entity_id for v in history)
+        )
+        return matches[0] if matches else None
+
+    async def related_streams(self, stream_id: str, entity_id: str) -> list[tuple[str, str]]:
+        """Other streams whose events name this entity's id as a top-level payload value (or
+        an element of a top-level array, two levels deep: PostgreSQL's lax `$.* ? (@ == id)`)."""
+        found = {
+            (row.env.stream_id, row.kind)
+            for row in self._tables().log
+            if row.env.stream_id != stream_id
+            and any(_names(value, entity_id, depth=2) for value in row.payload.values())
+        }
+        return sorted(found)[:RELATED_LIMIT]
+
+    async def stats(self) -> dict[str, Any]:
+        """Counts of the log (for the dashboard footer and readiness)."""
+        log = self._tables().log
+        return {
+            "events": len(log),
+            "last_recorded": max((r.env.recorded_at for r in log), default=None),
+            "first_occurred": min((r.env.occurred_at for r in log), default=None),
+            "schema": self.schema,
+        }
+
+
+def _fact(env: Envelope) -> Fact:
+    return Fact(
+        event_type=env.event_type,
+        stream_id=env.stream_id,
+        stream_version=env.stream_version,
+        occurred_at=env.occurred_at,
+        actor_id=env.actor.user_id,
+        actor_role=env.actor.role,
+        payload=env.payload,
+    )
+
+
+def _village(env: Envelope, entity_village: str | None) -> str | None:
+    """An event's village in the log: the payload's when it names one (an allocation to a
+    village, a payment in it), else the entity's (an entity's own village is its state's)."""
+    given = env.payload.get("village")
+    return str(given) if given else entity_village
+
+
+def _flow(
+    row: LogRow,
+    event_types: Sequence[str],
+    *,
+    start: dt.datetime | None,
+    cutoff: dt.datetime | None,
+    village: str | None,
+) -> bool:
+    at = row.env.occurred_at
+    return (
+        row.env.event_type in event_types
+        and (start is None or at >= start)
+        and (cutoff is None or at < cutoff)
+        and (village is None or row.village == village)
+    )
+
+
+def _names(value: Any, target: str, *, depth: int) -> bool:
+    if value == target:
+        return True
+    return (
+        depth > 0
+        and isinstance(value, list)
+        and any(_names(item, target, depth=depth - 1) for item in value)
+    )
