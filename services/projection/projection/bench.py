@@ -231,3 +231,11 @@ async def e2e_latency(url: str, bootstrap: str, n: int) -> dict[str, Any]:
         max_ms=round(ordered[-1], 1),
         note="append → relay → Kafka → projection read model, one event at a time",
     )
+
+
+async def county(scale: float = 1.0) -> dict[str, Any]:
+    """The county scenario (`projection.bench_county`): 1,000,000 × scale events of all four
+    services through a projection process, its HTTP API and `projection.replay`."""
+    from projection.bench_county import county as run
+
+    return await run(scale)

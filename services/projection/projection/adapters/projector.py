@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,7 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from projection.domain.catalogue import FACETS
 from projection.domain.folds import Fact, Rule, State, fold
 from projection.domain.timeframe import local_day, start_of_day
 from shared.db import checked_schema
@@ -143,6 +145,24 @@ def business_day_start(instant: dt.datetime) -> dt.datetime:
     return start
 
 
+CountKey = tuple[str, str, str, str, dt.datetime]
+
+
+def count_keys(
+    head: Head, facets: Mapping[str, tuple[str, ...]]
+) -> list[tuple[str, str, str, str]]:
+    """What an entity's row counts towards: (kind, village, status, facet), with facet "" for
+    the entity itself and each of its kind's facets that its state has set."""
+    village, status = head.village or "", head.status or ""
+    keys = [(head.kind, village, status, "")]
+    keys += [
+        (head.kind, village, status, facet)
+        for facet in facets.get(head.kind, ())
+        if head.state.get(facet)
+    ]
+    return keys
+
+
 class Projector:
     """Applies batches of envelopes to one data schema's read models."""
 
@@ -153,11 +173,13 @@ class Projector:
         *,
         town: str | None = None,
         cache_size: int = 50_000,
+        facets: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.schema = checked_schema(schema)
         self.town = town
         self.other_towns = 0
         self.rules = rules
+        self.facets = facets if facets is not None else FACETS
         self.cache_size = cache_size
         self._heads: dict[str, Head] = {}
         s = f'"{self.schema}"'
@@ -173,6 +195,17 @@ class Projector:
         self._upsert = (
             f"INSERT INTO {s}.entity_state ({names}) SELECT * FROM unnest({arrays})"
             f" ON CONFLICT (stream_id, valid_from) DO UPDATE SET {updates}"
+        )
+        self._add_counts = (
+            f"INSERT INTO {s}.entity_counts AS c (kind, village, status, facet, day, delta)"
+            " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+            " $5::timestamptz[], $6::bigint[]) ON CONFLICT (kind, facet, day, village, status)"
+            " DO UPDATE SET delta = c.delta + EXCLUDED.delta"
+        )
+        self._count_events = (
+            f"INSERT INTO {s}.event_counts AS c (event_type, village, day, n)"
+            " SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[])"
+            " ON CONFLICT (event_type, day, village) DO UPDATE SET n = c.n + EXCLUDED.n"
         )
 
     def discard(self) -> None:
@@ -194,27 +227,53 @@ class Projector:
         heads = await self._heads_for(raw, fresh)
         touched: dict[tuple[str, dt.datetime], Head] = {}
         log_rows: list[tuple[Any, ...]] = []
+        counts: Counter[CountKey] = Counter()
+        events: Counter[tuple[str, str, dt.datetime]] = Counter()
         for env in fresh:
             head = heads.get(env.stream_id)
             if head is not None and env.stream_version <= head.version:
                 # A second event claiming a version already folded (the store forbids it): it
                 # enters the log and the audit trail, whose chain check shows it, not the state.
                 log_rows.append(self._log_row(env, head.kind, head.village))
+                events[
+                    (env.event_type, head.village or "", business_day_start(env.occurred_at))
+                ] += 1
                 continue
             new = self._fold(head, env)
             if head is not None and head.valid_from != new.valid_from:
                 touched[(head.stream_id, head.valid_from)] = head.closed(new.valid_from)
             touched[(new.stream_id, new.valid_from)] = new
             heads[env.stream_id] = new
+            self._count(counts, head, new)
             payload_village = env.payload.get("village")
             village = str(payload_village) if payload_village else new.village
             log_rows.append(self._log_row(env, new.kind, village))
+            events[(env.event_type, village or "", business_day_start(env.occurred_at))] += 1
         await raw.copy_records_to_table(
             "event_log", schema_name=self.schema, columns=LOG_COLUMNS, records=log_rows
         )
         records = [head.record() for head in touched.values()]
         await raw.execute(self._upsert, *(list(column) for column in zip(*records, strict=True)))
+        changed = [(*key, delta) for key, delta in counts.items() if delta]
+        if changed:
+            await raw.execute(self._add_counts, *(list(c) for c in zip(*changed, strict=True)))
+        await raw.execute(
+            self._count_events,
+            *(list(c) for c in zip(*[(*k, n) for k, n in events.items()], strict=True)),
+        )
         self._remember(heads)
+
+    def _count(self, counts: Counter[CountKey], old: Head | None, new: Head) -> None:
+        """What the entity counted towards before and after, on the new row's day."""
+        before = count_keys(old, self.facets) if old is not None else []
+        after = count_keys(new, self.facets)
+        if before == after:
+            return
+        day = new.valid_from
+        for kind, village, status, facet in before:
+            counts[(kind, village, status, facet, day)] -= 1
+        for kind, village, status, facet in after:
+            counts[(kind, village, status, facet, day)] += 1
 
     def _fold(self, head: Head | None, env: Envelope) -> Head:
         fact = Fact(

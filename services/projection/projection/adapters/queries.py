@@ -92,6 +92,18 @@ class Tally:
     conditions: Mapping[str, Condition] = field(default_factory=dict)
     facts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
+    def counted(self, facets: Mapping[str, tuple[str, ...]]) -> bool:
+        """Whether the per-day counts answer this tally: grouped by village and status only,
+        conditions that are facets of the kind, no facts."""
+        return (
+            set(self.by) <= {"village", "status"}
+            and not self.facts
+            and all(
+                isinstance(c, IsSet) and c.key in facets.get(self.kind, ())
+                for c in self.conditions.values()
+            )
+        )
+
     def group_sql(self) -> list[str]:
         return [f"e.{k}" if k in COLUMNS else f"e.state->>'{_checked(k)}'" for k in self.by]
 

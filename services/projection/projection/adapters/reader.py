@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from projection.adapters.generations import Generations
 from projection.adapters.queries import Condition, Page, Tally
+from projection.domain.catalogue import FACETS
 from shared.envelope import Actor, Envelope
 
 
@@ -120,10 +121,15 @@ class Snapshot:
         if where is not None:
             clause += f" AND {where.sql()}"
         table = f"{self._s}.entity_state"
-        total = (
-            await self.conn.execute(text(f"SELECT count(*) FROM {table} WHERE {clause}"), params)
-        ).scalar_one()
-        order = f"ORDER BY {page.sort.sql()}" if page.sort else _ENTITY_ORDER
+        if where is None:
+            total = await self._count_of(kind_list, cutoff=cutoff, village=village)
+        else:
+            total = (
+                await self.conn.execute(
+                    text(f"SELECT count(*) FROM {table} WHERE {clause}"), params
+                )
+            ).scalar_one()
+        order = f"ORDER BY {page.sort.sql()}" if page.sort else _PAGE_ORDER
         sql = f"{_ENTITY_SELECT} {table} WHERE {clause} {order}"
         if page.limit is not None:
             sql += " LIMIT :limit"
@@ -133,6 +139,29 @@ class Snapshot:
             params["offset"] = page.offset
         rows = await self.conn.execute(text(sql), params)
         return int(total), [_entity(r) for r in rows]
+
+    async def _count_of(
+        self, kinds: list[str], *, cutoff: dt.datetime | None, village: str | None
+    ) -> int:
+        """How many entities of these kinds there were before `cutoff`, from the counts."""
+        where = ["kind = ANY(:kinds)", "facet = ''"]
+        params: dict[str, Any] = {"kinds": kinds}
+        if cutoff is not None:
+            where.append("day < :cutoff")
+            params["cutoff"] = cutoff
+        if village is not None:
+            where.append("village = :village")
+            params["village"] = village
+        total = (
+            await self.conn.execute(
+                text(
+                    f"SELECT coalesce(sum(delta), 0) FROM {self._s}.entity_counts"
+                    f" WHERE {' AND '.join(where)}"
+                ),
+                params,
+            )
+        ).scalar_one()
+        return int(total)
 
     async def tally(
         self,
@@ -145,6 +174,8 @@ class Snapshot:
         """Counts of one kind's entities as they were before `cutoff`, grouped by `tally.by`,
         with how many meet each condition and how many streams have a fact of the named types
         in [start, cutoff): one aggregate query, no entity leaves the database."""
+        if tally.counted(FACETS):
+            return await self._counted(tally, cutoff=cutoff, village=village)
         clause, params = _valid_at(cutoff)
         clause = clause.replace("valid_", "e.valid_") + " AND e.kind = :kind"
         params["kind"] = tally.kind
@@ -184,6 +215,41 @@ class Snapshot:
             out.append(row)
         return out
 
+    async def _counted(
+        self, tally: Tally, *, cutoff: dt.datetime | None, village: str | None
+    ) -> list[dict[str, Any]]:
+        """A tally from `entity_counts`: sums of deltas over days, not a scan of entities."""
+        facets = {"": "n"} | {
+            condition.key: name  # type: ignore[attr-defined]
+            for name, condition in tally.conditions.items()
+        }
+        where = ["kind = :kind", "facet = ANY(:facets)"]
+        params: dict[str, Any] = {"kind": tally.kind, "facets": list(facets)}
+        if cutoff is not None:
+            where.append("day < :cutoff")
+            params["cutoff"] = cutoff
+        if village is not None:
+            where.append("village = :village")
+            params["village"] = village
+        rows = await self.conn.execute(
+            text(
+                "SELECT village, status, facet, sum(delta) AS n"
+                f" FROM {self._s}.entity_counts WHERE {' AND '.join(where)}"
+                " GROUP BY village, status, facet"
+            ),
+            params,
+        )
+        groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for r in rows:
+            column = {"village": r.village or None, "status": r.status or None}
+            key = tuple(column[k] for k in tally.by)
+            group = groups.setdefault(
+                key,
+                dict(zip(tally.by, key, strict=True)) | dict.fromkeys(facets.values(), 0),
+            )
+            group[facets[r.facet]] += int(r.n)
+        return [g for g in groups.values() if g["n"]]
+
     async def flow_counts(
         self,
         event_types: Sequence[str],
@@ -192,17 +258,19 @@ class Snapshot:
         cutoff: dt.datetime | None,
         village: str | None = None,
     ) -> list[tuple[str, str | None, int]]:
-        """(event type, village, count) of events of these types in [start, cutoff)."""
-        where, params = _flows(event_types, start, cutoff, village)
+        """(event type, village, count) of events of these types in [start, cutoff) (day
+        bounds), from the per-day `event_counts`."""
+        where, params = _flows(event_types, start, cutoff, village, time="day")
         rows = await self.conn.execute(
             text(
-                f"SELECT event_type, village, count(*) AS n FROM {self._s}.event_log"
-                f" WHERE {where} GROUP BY event_type, village"
+                f"SELECT event_type, village, sum(n) AS n FROM {self._s}.event_counts"
+                f" WHERE {where} GROUP BY event_type, village HAVING sum(n) > 0"
             ),
             params,
         )
         return sorted(
-            ((r.event_type, r.village, int(r.n)) for r in rows), key=lambda t: (t[0], t[1] or "")
+            ((r.event_type, r.village or None, int(r.n)) for r in rows),
+            key=lambda t: (t[0], t[1] or ""),
         )
 
     async def facts(
@@ -291,6 +359,8 @@ _ENTITY_SELECT = (
 )
 #: Entities in the order their current row began (day), then by stream: stable for exports.
 _ENTITY_ORDER = "ORDER BY valid_from, stream_id"
+#: A long list's order when none is asked: by stream, which an index gives without a sort.
+_PAGE_ORDER = 'ORDER BY stream_id COLLATE "C"'
 
 
 def logged_envelope(r: Any) -> Envelope:
@@ -318,15 +388,17 @@ def _flows(
     start: dt.datetime | None,
     cutoff: dt.datetime | None,
     village: str | None,
+    *,
+    time: str = "occurred_at",
 ) -> tuple[str, dict[str, Any]]:
     """The event log's rows of these types in [start, cutoff) (in a village)."""
     where = ["event_type = ANY(:types)"]
     params: dict[str, Any] = {"types": list(event_types)}
     if start is not None:
-        where.append("occurred_at >= :start")
+        where.append(f"{time} >= :start")
         params["start"] = start
     if cutoff is not None:
-        where.append("occurred_at < :cutoff")
+        where.append(f"{time} < :cutoff")
         params["cutoff"] = cutoff
     if village is not None:
         where.append("village = :village")

@@ -229,7 +229,9 @@ class ReferenceSnapshot:
         found = await self.entities(kinds, cutoff=cutoff, village=village)
         if where is not None:
             found = [e for e in found if where.test(e.status, e.state)]
-        if page.sort is not None:
+        if page.sort is None:
+            found = sorted(found, key=lambda e: e.stream_id)
+        else:
             found = ordered(
                 found,
                 page.sort,

@@ -8,8 +8,14 @@ A data schema (one per generation: `<home>_g<N>`) holds the read models:
   = the first instant of the entity's next row, 'infinity' for the newest), so a list "as of D"
   is `valid_from < after_day(D) AND valid_to >= after_day(D)` and a current list is
   `valid_to = 'infinity'`: index lookups, never a fold at request time.
-Every read-model table has an `event_id` column (for entity_state: the newest event folded into
-the row): a replay compares tables row by row on what both generations have seen.
+- `entity_counts`: how many entities of a kind there are per (village, status), and how many
+  of them have each of the kind's facets set (`catalogue.FACETS`), as deltas on the business
+  day a row of `entity_state` began: a count as of D is `sum(delta) WHERE day < after_day(D)`,
+  a sum over days and villages, never over entities;
+- `event_counts`: events per (type, village, business day): the flows of a period.
+A replay compares the tables row by row on what both generations have seen (the log by event,
+the states by stream; the counts, whose nonzero rows must be equal, when both saw the same
+events).
 
 The home schema (`projection` or LIANXIN_DB_SCHEMA) holds `projection_meta` (which data schema is
 live) and `projection_replays` (the report of every rebuild).
@@ -17,10 +23,24 @@ live) and `projection_replays` (the report of every rebuild).
 
 from __future__ import annotations
 
+from projection.adapters.queries import IsSet
+from projection.domain.catalogue import FACETS
 from shared.db import Migration
 
+
+def _facets_sql() -> str:
+    """The (facet) values an entity_state row counts towards: '' always, and each of its kind's
+    facets that its state has set (as the projector's `count_keys`)."""
+    parts = ["SELECT '' AS facet"]
+    for kind, facets in sorted(FACETS.items()):
+        parts += [
+            f"SELECT '{facet}' WHERE s.kind = '{kind}' AND {IsSet(facet).sql()}" for facet in facets
+        ]
+    return " UNION ALL ".join(parts)
+
+
 #: Read-model tables a replay compares (the consumer's offset and dedupe tables are not).
-READ_MODEL_TABLES = ("event_log", "entity_state")
+READ_MODEL_TABLES = ("event_log", "entity_state", "entity_counts", "event_counts")
 
 MIGRATIONS = [
     Migration(
@@ -93,10 +113,53 @@ MIGRATIONS = [
             "DROP TABLE IF EXISTS {schema}.entity_history",
             "CREATE INDEX IF NOT EXISTS entity_state_now"
             " ON {schema}.entity_state (kind, village) WHERE valid_to = 'infinity'",
-            "CREATE INDEX IF NOT EXISTS entity_state_as_of"
-            " ON {schema}.entity_state (kind, valid_to, valid_from)",
+            # lists (current or as of a day) walk a kind's entities in stream order: a page
+            # stops after its rows instead of sorting every entity
+            "CREATE INDEX IF NOT EXISTS entity_state_list"
+            ' ON {schema}.entity_state (kind, stream_id COLLATE "C", valid_from)'
+            " INCLUDE (valid_to, village)",
             "CREATE INDEX IF NOT EXISTS entity_state_entity"
             " ON {schema}.entity_state (kind, entity_id)",
+        ],
+    ),
+    Migration(
+        3,
+        "counts of entities and of events per business day, as deltas",
+        [
+            """CREATE TABLE IF NOT EXISTS {schema}.entity_counts (
+            kind text NOT NULL,
+            village text NOT NULL,
+            status text NOT NULL,
+            facet text NOT NULL,
+            day timestamptz NOT NULL,
+            delta bigint NOT NULL,
+            PRIMARY KEY (kind, facet, day, village, status))""",
+            """CREATE TABLE IF NOT EXISTS {schema}.event_counts (
+            event_type text NOT NULL,
+            village text NOT NULL,
+            day timestamptz NOT NULL,
+            n bigint NOT NULL,
+            PRIMARY KEY (event_type, day, village))""",
+            # A schema written by the previous code: the counts its rows make.
+            f"""INSERT INTO {{schema}}.entity_counts
+            SELECT kind, village, status, facet, day, sum(d) FROM (
+              SELECT s.kind, coalesce(s.village, '') AS village, coalesce(s.status, '') AS status,
+                f.facet, s.valid_from AS day, 1 AS d
+              FROM {{schema}}.entity_state s CROSS JOIN LATERAL ({_facets_sql()}) f
+              UNION ALL
+              SELECT s.kind, coalesce(s.village, ''), coalesce(s.status, ''), f.facet,
+                s.valid_to, -1
+              FROM {{schema}}.entity_state s CROSS JOIN LATERAL ({_facets_sql()}) f
+              WHERE s.valid_to <> 'infinity') rows
+            GROUP BY kind, village, status, facet, day HAVING sum(d) <> 0
+            ON CONFLICT DO NOTHING""",
+            """INSERT INTO {schema}.event_counts
+            SELECT event_type, coalesce(village, ''),
+              date_trunc('day', occurred_at AT TIME ZONE 'Asia/Shanghai')
+                AT TIME ZONE 'Asia/Shanghai',
+              count(*)
+            FROM {schema}.event_log GROUP BY 1, 2, 3
+            ON CONFLICT DO NOTHING""",
         ],
     ),
 ]

@@ -11,6 +11,11 @@ from projection.domain.folds import Rule
 
 RULES: dict[str, Rule] = {**relief.RULES, **funds.RULES, **supervision.RULES, **party.RULES}
 
+#: State fields the views count entities by (besides village and status), per kind: the
+#: projection keeps, per business day, how many entities have each of them set
+#: (`entity_counts`), so such counts "as of" any day never read the entities themselves.
+FACETS: dict[str, tuple[str, ...]] = {"household": ("paired", "visits")}
+
 KIND_LABELS = {
     "household": "贫困户",
     "household_index": "户主身份证索引",

@@ -45,7 +45,14 @@ HOUSEHOLD_SORTS = {
     "visits": Sort("visits", numeric=True),
     "last_visited_on": Sort("last_visited_on"),
 }
+#: Households by village and status, paired, and visited: as of the state (a visit recorded)
+#: when no period is asked, else with a visit that occurred in the period.
 HOUSEHOLD_TALLY = Tally(
+    r.HOUSEHOLD,
+    by=("village", "status"),
+    conditions={"paired": IsSet("paired"), "visited": IsSet("visits")},
+)
+HOUSEHOLD_PERIOD_TALLY = Tally(
     r.HOUSEHOLD,
     by=("village", "status"),
     conditions={"paired": IsSet("paired")},
@@ -59,7 +66,10 @@ async def households(snap: Snapshot, ask: Ask) -> View:
     view = View("relief/villages", "精准扶贫 · 分村情况", ask.window, ask.village)
     w = ask.window
     counted = await snap.tally(
-        HOUSEHOLD_TALLY, cutoff=w.cutoff, start=w.flow_start, village=ask.village
+        HOUSEHOLD_PERIOD_TALLY if w.start else HOUSEHOLD_TALLY,
+        cutoff=w.cutoff,
+        start=w.flow_start,
+        village=ask.village,
     )
     period_counts: Counter[tuple[str, str]] = Counter()
     for kind, village, n in await snap.flow_counts(
@@ -178,7 +188,9 @@ async def households(snap: Snapshot, ask: Ask) -> View:
     view.tables.append(
         await entity_table(snap, ask, households_table, r.HOUSEHOLD, HOUSEHOLD_SORTS, _home)
     )
-    view.notes.append("走访率按所选期间内有走访记录的户计算；未选期间时为截至查询日的全部走访。")
+    view.notes.append(
+        "走访率按所选期间内有走访记录的户计算；未选期间时为截至查询日已有走访记录的户。"
+    )
     return view
 
 

@@ -1,0 +1,102 @@
+"""Sealing envelopes stream by stream, exactly as an event store does (versions and the hash
+chain), for the benchmark, the tests and the generators."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from typing import Any
+
+from shared.clock import noon, utc_now
+from shared.envelope import GENESIS_HASH, Actor, Envelope
+from shared.ids import uuid7
+from shared.settings import YISUHE_TOWN_CODE
+
+CLERK = Actor("clerk-shibi", "village_clerk")
+AGRICULTURE = Actor("agriculture", "agriculture_leader")
+ECONOMIC = Actor("economic", "economic_leader")
+DISCIPLINE = Actor("discipline", "discipline_secretary")
+DEPUTY = Actor("deputy", "deputy_secretary")
+ORGANISATION = Actor("organisation", "organisation_member")
+SYSTEM = Actor("system", "system")
+
+
+class EnvelopeFactory:
+    """Seals envelopes with consecutive versions and a hash chain per stream.
+
+    With `rng`, event ids, correlation ids and recording times come from it (the same seed
+    gives the same envelopes, hashes included); without, they are fresh as in a service."""
+
+    def __init__(self, town: str = YISUHE_TOWN_CODE, *, rng: random.Random | None = None) -> None:
+        self.town = town
+        self.heads: dict[str, tuple[int, str]] = {}
+        self.rng = rng
+        self.correlation = self._uuid4() if rng else uuid.uuid4()
+
+    def _uuid4(self) -> uuid.UUID:
+        assert self.rng is not None
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def new_id(self) -> str:
+        """A fresh entity or record id (seeded when the factory is)."""
+        return str(self._uuid4() if self.rng else uuid.uuid4())
+
+    def _id_at(self, at: dt.datetime) -> uuid.UUID:
+        """A UUIDv7 for a recording time: its milliseconds, then seeded random bits."""
+        assert self.rng is not None
+        ms = int(at.timestamp() * 1000) & ((1 << 48) - 1)
+        rand = self.rng.getrandbits(74)
+        value = (
+            (ms << 80)
+            | (0x7 << 76)
+            | ((rand >> 62) << 64)
+            | (0b10 << 62)
+            | (rand & ((1 << 62) - 1))
+        )
+        return uuid.UUID(int=value)
+
+    def event(
+        self,
+        stream_id: str,
+        event_type: str,
+        payload: dict[str, Any],
+        *,
+        on: dt.date,
+        actor: Actor = AGRICULTURE,
+        recorded_at: dt.datetime | None = None,
+        causation_id: uuid.UUID | None = None,
+    ) -> Envelope:
+        version, prev = self.heads.get(stream_id, (0, GENESIS_HASH))
+        occurred = noon(on)  # a business day as the services store it
+        if recorded_at is None:
+            recorded_at = (
+                occurred + dt.timedelta(seconds=self.rng.randrange(0, 4 * 3600))
+                if self.rng
+                else utc_now()
+            )
+        env = Envelope(
+            event_id=self._id_at(recorded_at) if self.rng else uuid7(),
+            event_type=event_type,
+            schema_version=1,
+            stream_id=stream_id,
+            stream_version=version + 1,
+            occurred_at=occurred,
+            recorded_at=recorded_at,
+            actor=actor,
+            correlation_id=self.correlation,
+            causation_id=causation_id,
+            town=self.town,
+            payload=payload,
+        ).sealed(prev)
+        self.heads[stream_id] = (env.stream_version, env.hash)
+        return env
+
+    def forget(self, stream_id: str) -> None:
+        """Drop a finished stream's head (a generator of millions of streams stays small)."""
+        self.heads.pop(stream_id, None)
+
+
+def topic_of(env: Envelope, suffix: str = "") -> str:
+    """The topic a write service publishes the event on (`relief.events` …), plus `suffix`."""
+    return f"{env.event_type.partition('.')[0]}.events{suffix}"
