@@ -197,7 +197,9 @@ async def compare(engine: AsyncEngine, live: str, rebuilt: str) -> Comparison:
                 differences[table] = {"live_only_rows": 0, "rebuilt_only_rows": 0, "skipped": 1}
                 continue
             else:
-                seen = "delta <> 0" if table == "entity_counts" else "n <> 0"
+                seen = {"entity_counts": "delta <> 0", "event_counts": "n <> 0"}.get(
+                    table, "value <> 0"
+                )
             select_a = f"SELECT {cols} FROM {a}.{table} WHERE {seen}"
             select_b = f"SELECT {cols} FROM {b}.{table} WHERE {seen}"
             only_live = (

@@ -30,13 +30,14 @@ import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from projection.domain.catalogue import FACETS
-from projection.domain.folds import Fact, Rule, State, fold
+from projection.domain.catalogue import FACETS, SUMS
+from projection.domain.folds import Fact, Rule, State, SumFn, fold
 from projection.domain.timeframe import local_day, start_of_day
 from shared.db import checked_schema
 from shared.envelope import Envelope
@@ -174,12 +175,14 @@ class Projector:
         town: str | None = None,
         cache_size: int = 50_000,
         facets: Mapping[str, tuple[str, ...]] | None = None,
+        sums: Mapping[str, SumFn] | None = None,
     ) -> None:
         self.schema = checked_schema(schema)
         self.town = town
         self.other_towns = 0
         self.rules = rules
         self.facets = facets if facets is not None else FACETS
+        self.sums = sums if sums is not None else SUMS
         self.cache_size = cache_size
         self._heads: dict[str, Head] = {}
         s = f'"{self.schema}"'
@@ -201,6 +204,12 @@ class Projector:
             " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
             " $5::timestamptz[], $6::bigint[]) ON CONFLICT (kind, facet, day, village, status)"
             " DO UPDATE SET delta = c.delta + EXCLUDED.delta"
+        )
+        self._add_sums = (
+            f"INSERT INTO {s}.flow_sums AS c (event_type, village, day, key, figure, value)"
+            " SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[],"
+            " $5::text[], $6::numeric[]) ON CONFLICT (event_type, day, village, key, figure)"
+            " DO UPDATE SET value = c.value + EXCLUDED.value"
         )
         self._count_events = (
             f"INSERT INTO {s}.event_counts AS c (event_type, village, day, n)"
@@ -229,15 +238,14 @@ class Projector:
         log_rows: list[tuple[Any, ...]] = []
         counts: Counter[CountKey] = Counter()
         events: Counter[tuple[str, str, dt.datetime]] = Counter()
+        sums: dict[tuple[str, str, dt.datetime, str, str], Decimal] = {}
         for env in fresh:
             head = heads.get(env.stream_id)
             if head is not None and env.stream_version <= head.version:
                 # A second event claiming a version already folded (the store forbids it): it
                 # enters the log and the audit trail, whose chain check shows it, not the state.
                 log_rows.append(self._log_row(env, head.kind, head.village))
-                events[
-                    (env.event_type, head.village or "", business_day_start(env.occurred_at))
-                ] += 1
+                self._flow(events, sums, env, head.village)
                 continue
             new = self._fold(head, env)
             if head is not None and head.valid_from != new.valid_from:
@@ -248,7 +256,7 @@ class Projector:
             payload_village = env.payload.get("village")
             village = str(payload_village) if payload_village else new.village
             log_rows.append(self._log_row(env, new.kind, village))
-            events[(env.event_type, village or "", business_day_start(env.occurred_at))] += 1
+            self._flow(events, sums, env, village)
         await raw.copy_records_to_table(
             "event_log", schema_name=self.schema, columns=LOG_COLUMNS, records=log_rows
         )
@@ -261,7 +269,27 @@ class Projector:
             self._count_events,
             *(list(c) for c in zip(*[(*k, n) for k, n in events.items()], strict=True)),
         )
+        if sums:
+            rows = [(*k, v) for k, v in sums.items()]
+            await raw.execute(self._add_sums, *(list(c) for c in zip(*rows, strict=True)))
         self._remember(heads)
+
+    def _flow(
+        self,
+        events: Counter[tuple[str, str, dt.datetime]],
+        sums: dict[tuple[str, str, dt.datetime, str, str], Decimal],
+        env: Envelope,
+        village: str | None,
+    ) -> None:
+        """A logged event counted on its business day, and its numbers summed."""
+        day = business_day_start(env.occurred_at)
+        events[(env.event_type, village or "", day)] += 1
+        add = self.sums.get(env.event_type)
+        if add is not None:
+            key, numbers = add(env.payload)
+            for figure, value in numbers.items():
+                at = (env.event_type, village or "", day, key, figure)
+                sums[at] = sums.get(at, Decimal(0)) + value
 
     def _count(self, counts: Counter[CountKey], old: Head | None, new: Head) -> None:
         """What the entity counted towards before and after, on the new row's day."""

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
@@ -272,6 +273,26 @@ class Snapshot:
             ((r.event_type, r.village or None, int(r.n)) for r in rows),
             key=lambda t: (t[0], t[1] or ""),
         )
+
+    async def flow_sums(
+        self,
+        event_types: Sequence[str],
+        *,
+        start: dt.datetime | None,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+    ) -> list[tuple[str, str, str, Decimal]]:
+        """(event type, key, figure, sum) of these types' numbers in [start, cutoff) (day
+        bounds), from the per-day `flow_sums` (`catalogue.SUMS` says what each type adds)."""
+        where, params = _flows(event_types, start, cutoff, village, time="day")
+        rows = await self.conn.execute(
+            text(
+                f"SELECT event_type, key, figure, sum(value) AS value FROM {self._s}.flow_sums"
+                f" WHERE {where} GROUP BY event_type, key, figure"
+            ),
+            params,
+        )
+        return sorted((r.event_type, r.key, r.figure, Decimal(r.value)) for r in rows)
 
     async def facts(
         self,

@@ -29,6 +29,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
@@ -37,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from projection.adapters.projector import business_day_start
 from projection.adapters.queries import Condition, Page, Tally, ordered
 from projection.adapters.reader import Entity, LoggedEvent, logged_envelope
-from projection.domain.catalogue import RULES
+from projection.domain.catalogue import RULES, SUMS
 from projection.domain.folds import Fact, Rule, State, fold
 from shared.db import checked_schema
 from shared.envelope import Envelope
@@ -300,6 +301,28 @@ class ReferenceSnapshot:
             if _flow(row, event_types, start=start, cutoff=cutoff, village=village)
         )
         return sorted(((t, v, n) for (t, v), n in counts.items()), key=lambda x: (x[0], x[1] or ""))
+
+    async def flow_sums(
+        self,
+        event_types: Sequence[str],
+        *,
+        start: dt.datetime | None,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+    ) -> list[tuple[str, str, str, Decimal]]:
+        """(event type, key, figure, sum) of these types' numbers in [start, cutoff)."""
+        totals: dict[tuple[str, str, str], Decimal] = {}
+        for row in self._tables().log:
+            add = SUMS.get(row.env.event_type)
+            if add is None or not _flow(
+                row, event_types, start=start, cutoff=cutoff, village=village
+            ):
+                continue
+            key, numbers = add(row.env.payload)
+            for figure, value in numbers.items():
+                at = (row.env.event_type, key, figure)
+                totals[at] = totals.get(at, Decimal(0)) + value
+        return sorted((*k, v) for k, v in totals.items())
 
     async def facts(
         self,

@@ -12,7 +12,9 @@ A data schema (one per generation: `<home>_g<N>`) holds the read models:
   of them have each of the kind's facets set (`catalogue.FACETS`), as deltas on the business
   day a row of `entity_state` began: a count as of D is `sum(delta) WHERE day < after_day(D)`,
   a sum over days and villages, never over entities;
-- `event_counts`: events per (type, village, business day): the flows of a period.
+- `event_counts`: events per (type, village, business day): the flows of a period;
+- `flow_sums`: the numbers of money flows (`catalogue.SUMS`: payments, amounts, shortfalls)
+  per (type, village, business day, key such as a programme and its pay date).
 A replay compares the tables row by row on what both generations have seen (the log by event,
 the states by stream; the counts, whose nonzero rows must be equal, when both saw the same
 events).
@@ -40,7 +42,13 @@ def _facets_sql() -> str:
 
 
 #: Read-model tables a replay compares (the consumer's offset and dedupe tables are not).
-READ_MODEL_TABLES = ("event_log", "entity_state", "entity_counts", "event_counts")
+READ_MODEL_TABLES = (
+    "event_log",
+    "entity_state",
+    "entity_counts",
+    "event_counts",
+    "flow_sums",
+)
 
 MIGRATIONS = [
     Migration(
@@ -160,6 +168,21 @@ MIGRATIONS = [
               count(*)
             FROM {schema}.event_log GROUP BY 1, 2, 3
             ON CONFLICT DO NOTHING""",
+        ],
+    ),
+    Migration(
+        4,
+        "sums of the money flows per business day",
+        [
+            # Filled as events arrive; a schema with earlier events is rebuilt (`make replay`).
+            """CREATE TABLE IF NOT EXISTS {schema}.flow_sums (
+            event_type text NOT NULL,
+            village text NOT NULL,
+            day timestamptz NOT NULL,
+            key text NOT NULL,
+            figure text NOT NULL,
+            value numeric NOT NULL,
+            PRIMARY KEY (event_type, day, village, key, figure))""",
         ],
     ),
 ]

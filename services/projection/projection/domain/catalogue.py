@@ -7,7 +7,7 @@ entities get the payload's fields (a new service's events show before their view
 from __future__ import annotations
 
 from projection.domain import funds, party, relief, supervision
-from projection.domain.folds import Rule
+from projection.domain.folds import Rule, SumFn
 
 RULES: dict[str, Rule] = {**relief.RULES, **funds.RULES, **supervision.RULES, **party.RULES}
 
@@ -15,6 +15,10 @@ RULES: dict[str, Rule] = {**relief.RULES, **funds.RULES, **supervision.RULES, **
 #: projection keeps, per business day, how many entities have each of them set
 #: (`entity_counts`), so such counts "as of" any day never read the entities themselves.
 FACETS: dict[str, tuple[str, ...]] = {"household": ("paired", "visits")}
+
+#: Event types whose numbers the views sum over a period: per (type, village, business day,
+#: key) the projection keeps the sums (`flow_sums`), so a period's money never reads payloads.
+SUMS: dict[str, SumFn] = {**funds.SUMS}
 
 KIND_LABELS = {
     "household": "贫困户",

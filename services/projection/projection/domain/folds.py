@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from projection.domain.timeframe import local_day
@@ -52,6 +53,9 @@ class Fact:
 
 
 FoldFn = Callable[[State, Fact], None]
+#: What one event adds to the per-day sums of its type (`flow_sums`): a key (what the view
+#: groups by, e.g. a programme and a pay date) and named numbers (a count, an amount …).
+SumFn = Callable[[Mapping[str, Any]], tuple[str, dict[str, Decimal]]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,11 @@ Streams: `programme-<id>` (惠农涉农资金: allocations, disbursements, expen
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from projection.domain.folds import Fact, Rule, State
+from projection.domain.folds import Fact, Rule, State, SumFn
 
 PROGRAMME, BENEFICIARY, RED_FLAG, ASSETS, COLLECTIVE, DISCLOSURE = (
     "programme",
@@ -253,6 +254,34 @@ def _disclosed(state: State, fact: Fact) -> None:
     state["periods"] = sorted(periods)
     state["last_disclosed_on"] = fact.date("disclosed_on")
 
+
+def _programme_of(payload: Mapping[str, Any]) -> str:
+    return str(payload.get("programme_id"))
+
+
+def _payment_sums(payload: Mapping[str, Any]) -> tuple[str, dict[str, Decimal]]:
+    """A payment counts towards its programme and pay date (lateness is judged against the
+    programme's deadline as of the asked day), with its amount and any shortfall (克扣)."""
+    amount, entitled = money(payload.get("amount")), payload.get("entitled_amount")
+    short = entitled is not None and amount < money(entitled)
+    return f"{_programme_of(payload)}|{payload.get('paid_on')}", {
+        "payments": Decimal(1),
+        "amount": amount,
+        "short": Decimal(1 if short else 0),
+        "short_amount": money(entitled) - amount if short else Decimal(0),
+    }
+
+
+def _amount_sums(payload: Mapping[str, Any]) -> tuple[str, dict[str, Decimal]]:
+    return _programme_of(payload), {"amount": money(payload.get("amount"))}
+
+
+#: The money flows the views sum per programme, by business day (`flow_sums`).
+SUMS: dict[str, SumFn] = {
+    "funds.FundsAllocated": _amount_sums,
+    "funds.DisbursementRecorded": _payment_sums,
+    "funds.ExpenditureRecorded": _amount_sums,
+}
 
 RULES: dict[str, Rule] = {
     "funds.ProgrammeCreated": Rule(PROGRAMME, "created", label="设立资金项目"),

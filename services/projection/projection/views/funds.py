@@ -42,7 +42,10 @@ async def programme_figures(snap: Snapshot, ask: Ask) -> dict[str, Any]:
     programmes = {
         p.entity_id: p for p in await snap.entities(f.PROGRAMME, cutoff=ask.window.cutoff)
     }
-    facts = await ask.facts(snap, FLOW_TYPES)
+    w = ask.window
+    sums = await snap.flow_sums(
+        FLOW_TYPES, start=w.flow_start, cutoff=w.cutoff, village=ask.village
+    )
     per: dict[str, dict[str, Any]] = defaultdict(
         lambda: {
             "allocated": Decimal(0),
@@ -55,25 +58,28 @@ async def programme_figures(snap: Snapshot, ask: Ask) -> dict[str, Any]:
             "short_amount": Decimal(0),
         }
     )
-    for fact in facts:
-        pid = str(fact.payload.get("programme_id"))
-        row = per[pid]
-        amount = money(fact.payload.get("amount"))
-        if fact.event_type == "funds.FundsAllocated":
-            row["allocated"] += amount
-        elif fact.event_type == "funds.ExpenditureRecorded":
-            row["spent"] += amount
+    for event_type, key, figure, value in sums:
+        if event_type == "funds.FundsAllocated":
+            per[key]["allocated"] += value
+        elif event_type == "funds.ExpenditureRecorded":
+            per[key]["spent"] += value
         else:
-            row["disbursed"] += amount
-            row["payments"] += 1
-            programme = programmes.get(pid)
-            deadline = programme.get("disbursement_deadline") if programme else None
-            late = bool(deadline) and str(fact.payload.get("paid_on")) > str(deadline)
-            row["late" if late else "on_time"] += 1
-            entitled = fact.payload.get("entitled_amount")
-            if entitled is not None and amount < money(entitled):
-                row["short"] += 1
-                row["short_amount"] += money(entitled) - amount
+            # payments are summed per programme and pay date: late is judged here, against
+            # the programme's deadline as of the asked day
+            pid, _, paid_on = key.partition("|")
+            row = per[pid]
+            if figure == "amount":
+                row["disbursed"] += value
+            elif figure == "payments":
+                programme = programmes.get(pid)
+                deadline = programme.get("disbursement_deadline") if programme else None
+                late = bool(deadline) and paid_on > str(deadline)
+                row["payments"] += int(value)
+                row["late" if late else "on_time"] += int(value)
+            elif figure == "short":
+                row["short"] += int(value)
+            else:
+                row["short_amount"] += value
     return {"programmes": programmes, "per": per}
 
 

@@ -4,113 +4,38 @@ projection's rules, facts filtered by business time and village as the read mode
 
 import asyncio
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
-from projection.domain.catalogue import RULES
-from projection.domain.folds import Fact, fold
+from projection.adapters.reference import ReferenceSnapshot
 from projection.domain.timeframe import Window
+from projection.synthetic import EnvelopeFactory
 from projection.views.collective import assets, zero_villages
 from projection.views.common import Ask
 from projection.views.overview import indicators
 from projection.views.relief import activities
 from projection.views.sites import sites
 
+from shared.envelope import Envelope
 from shared.kernel import student_key
 
 STUDENTS = "activity-430321100-students"
 
 
-@dataclass(frozen=True)
-class Logged:
-    event_type: str
-    stream_id: str
-    version: int
-    occurred_at: dt.datetime
-    payload: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Row:
-    """An entity as the views see it (stream, kind, village, status, state)."""
-
-    stream_id: str
-    kind: str
-    village: str | None
-    status: str | None
-    state: dict[str, Any] = field(repr=False)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        value = self.state.get(key)
-        return default if value is None else value
-
-
-@dataclass(frozen=True)
-class LoggedFact:
-    event_type: str
-    stream_id: str
-    kind: str
-    village: str | None
-    occurred_at: dt.datetime
-    payload: dict[str, Any]
-
-
-class Memory:
-    """The read side's three queries the views use, over events held in memory."""
+class Memory(ReferenceSnapshot):
+    """The read side over events held in memory: the brute-force reference reader (every
+    stream folded by the projection's rules at each question), fed one event at a time."""
 
     def __init__(self) -> None:
-        self.events: list[Logged] = []
+        super().__init__([])
+        self.factory = EnvelopeFactory()
+
+    @property
+    def events(self) -> list[Envelope]:
+        return self.envelopes
 
     def given(self, stream_id: str, event_type: str, on: dt.date, **payload: Any) -> None:
-        version = 1 + sum(1 for e in self.events if e.stream_id == stream_id)
-        at = dt.datetime.combine(on, dt.time(4), tzinfo=dt.UTC)  # noon in Shanghai
-        self.events.append(Logged(event_type, stream_id, version, at, payload))
-
-    def _folded(self, cutoff: dt.datetime | None) -> tuple[list[Row], list[LoggedFact]]:
-        rows: dict[str, Row] = {}
-        log: list[LoggedFact] = []
-        for e in sorted(self.events, key=lambda e: (e.stream_id, e.version)):
-            if cutoff is not None and e.occurred_at >= cutoff:
-                continue
-            fact = Fact(e.event_type, e.stream_id, e.version, e.occurred_at, "u", "r", e.payload)
-            prev = rows.get(e.stream_id)
-            new = fold(prev.state if prev else None, fact, RULES)
-            rows[e.stream_id] = Row(e.stream_id, new.kind, new.village, new.status, new.state)
-            village = e.payload.get("village") or new.village
-            log.append(
-                LoggedFact(e.event_type, e.stream_id, new.kind, village, e.occurred_at, e.payload)
-            )
-        return list(rows.values()), log
-
-    async def entities(
-        self, kinds: str | list[str], *, cutoff: dt.datetime | None, village: str | None = None
-    ) -> list[Row]:
-        wanted = [kinds] if isinstance(kinds, str) else kinds
-        rows, _ = self._folded(cutoff)
-        return [r for r in rows if r.kind in wanted and village in (None, r.village)]
-
-    async def facts(
-        self,
-        types: list[str],
-        *,
-        start: dt.datetime | None,
-        cutoff: dt.datetime | None,
-        village: str | None = None,
-    ) -> list[LoggedFact]:
-        _, log = self._folded(cutoff)
-        return sorted(
-            (
-                f
-                for f in log
-                if f.event_type in types
-                and (start is None or f.occurred_at >= start)
-                and village in (None, f.village)
-            ),
-            key=lambda f: f.occurred_at,
-        )
-
-    async def fact_streams(self, types: list[str], **kw: Any) -> list[tuple[str, str, Any, int]]:
-        return [(f.event_type, f.stream_id, f.village, 1) for f in await self.facts(types, **kw)]
+        self.envelopes.append(self.factory.event(stream_id, event_type, payload, on=on))
+        self._folded = None  # the next question folds again
 
 
 def ask(village: str | None = None, as_of: dt.date | None = None, period: str | None = None) -> Ask:
