@@ -245,7 +245,7 @@ class Projector:
                 # A second event claiming a version already folded (the store forbids it): it
                 # enters the log and the audit trail, whose chain check shows it, not the state.
                 log_rows.append(self._log_row(env, head.kind, head.village))
-                self._flow(events, sums, env, head.village)
+                self._flow(events, sums, env, head.village, head.state)
                 continue
             new = self._fold(head, env)
             if head is not None and head.valid_from != new.valid_from:
@@ -256,7 +256,7 @@ class Projector:
             payload_village = env.payload.get("village")
             village = str(payload_village) if payload_village else new.village
             log_rows.append(self._log_row(env, new.kind, village))
-            self._flow(events, sums, env, village)
+            self._flow(events, sums, env, village, head.state if head else {})
         await raw.copy_records_to_table(
             "event_log", schema_name=self.schema, columns=LOG_COLUMNS, records=log_rows
         )
@@ -280,13 +280,15 @@ class Projector:
         sums: dict[tuple[str, str, dt.datetime, str, str], Decimal],
         env: Envelope,
         village: str | None,
+        before: State,
     ) -> None:
-        """A logged event counted on its business day, and its numbers summed."""
+        """A logged event counted on its business day, and its numbers summed (they may read
+        the entity's state before the event, e.g. a programme's deadline)."""
         day = business_day_start(env.occurred_at)
         events[(env.event_type, village or "", day)] += 1
         add = self.sums.get(env.event_type)
         if add is not None:
-            key, numbers = add(env.payload)
+            key, numbers = add(before, env.payload)
             for figure, value in numbers.items():
                 at = (env.event_type, village or "", day, key, figure)
                 sums[at] = sums.get(at, Decimal(0)) + value

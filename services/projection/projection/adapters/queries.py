@@ -21,7 +21,8 @@ _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 COLUMNS = ("village", "status", "entity_id", "kind")
 
 
-def _checked(key: str) -> str:
+def checked_key(key: str) -> str:
+    """A state key, checked to be an identifier before it is written into SQL."""
     if not _KEY.match(key):
         raise ValueError(f"not a state key: {key!r}")
     return key
@@ -42,7 +43,7 @@ class IsSet:
     key: str
 
     def sql(self) -> str:
-        k = _checked(self.key)
+        k = checked_key(self.key)
         return (
             f"coalesce(NOT (state->'{k}' = ANY(ARRAY['null', 'false', '0', '\"\"', '[]', '{{}}']"
             "::jsonb[])), false)"
@@ -59,11 +60,53 @@ class StatusIn:
     statuses: tuple[str, ...]
 
     def sql(self) -> str:
-        quoted = ", ".join("'" + _checked(s) + "'" for s in self.statuses)
+        quoted = ", ".join("'" + checked_key(s) + "'" for s in self.statuses)
         return f"coalesce(status IN ({quoted}), false)" if quoted else "false"
 
     def test(self, status: str | None, state: Mapping[str, Any]) -> bool:
         return status in self.statuses
+
+
+_ENTRY = re.compile(r"^[0-9A-Za-z_-]{1,40}$")
+
+
+@dataclass(frozen=True, slots=True)
+class HasEntry:
+    """The state's object field `key` holds something under `entry` (e.g. a grade for a year);
+    an entry that is not a plain name never matches."""
+
+    key: str
+    entry: str
+
+    def sql(self) -> str:
+        if not _ENTRY.match(self.entry):
+            return "false"
+        return (
+            IsSet(self.key)
+            .sql()
+            .replace(f"state->'{self.key}'", f"state->'{self.key}'->'{self.entry}'")
+        )
+
+    def test(self, status: str | None, state: Mapping[str, Any]) -> bool:
+        field = state.get(self.key)
+        return (
+            bool(_ENTRY.match(self.entry))
+            and isinstance(field, dict)
+            and bool(field.get(self.entry))
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    """The condition does not hold."""
+
+    condition: Condition
+
+    def sql(self) -> str:
+        return f"NOT {self.condition.sql()}"
+
+    def test(self, status: str | None, state: Mapping[str, Any]) -> bool:
+        return not self.condition.test(status, state)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +148,7 @@ class Tally:
         )
 
     def group_sql(self) -> list[str]:
-        return [f"e.{k}" if k in COLUMNS else f"e.state->>'{_checked(k)}'" for k in self.by]
+        return [f"e.{k}" if k in COLUMNS else f"e.state->>'{checked_key(k)}'" for k in self.by]
 
     def group_key(self, column: Mapping[str, Any], state: Mapping[str, Any]) -> tuple[Any, ...]:
         return tuple(column[k] if k in COLUMNS else json_text(state.get(k)) for k in self.by)
@@ -124,13 +167,13 @@ class Sort:
         if self.key in COLUMNS:
             value = f'{self.key} COLLATE "C"'
         elif self.numeric:
-            k = _checked(self.key)
+            k = checked_key(self.key)
             value = (
                 f"CASE WHEN jsonb_typeof(state->'{k}') = 'number' THEN (state->>'{k}')::numeric"
                 f" WHEN state->>'{k}' ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN (state->>'{k}')::numeric END"
             )
         else:
-            value = f"(state->>'{_checked(self.key)}') COLLATE \"C\""
+            value = f"(state->>'{checked_key(self.key)}') COLLATE \"C\""
         direction = "DESC" if self.desc else "ASC"
         return f'{value} {direction} NULLS LAST, stream_id COLLATE "C"'
 

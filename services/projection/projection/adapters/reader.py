@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from projection.adapters.generations import Generations
-from projection.adapters.queries import Condition, Page, Tally
+from projection.adapters.queries import Condition, Page, Tally, checked_key
 from projection.domain.catalogue import FACETS
 from shared.envelope import Actor, Envelope
 
@@ -163,6 +163,38 @@ class Snapshot:
             )
         ).scalar_one()
         return int(total)
+
+    async def object_keys(
+        self,
+        kind: str,
+        keys: Sequence[str],
+        *,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+        where: Condition | None = None,
+    ) -> set[str]:
+        """Every key found in these object fields of one kind's entities (e.g. the years of
+        members' points and grades) as they were before `cutoff`."""
+        clause, params = _valid_at(cutoff)
+        clause += " AND kind = :kind"
+        params["kind"] = kind
+        if village is not None:
+            clause += " AND village = :village"
+            params["village"] = village
+        if where is not None:
+            clause += f" AND {where.sql()}"
+        found: set[str] = set()
+        for key in keys:
+            field = f"state->'{checked_key(key)}'"
+            rows = await self.conn.execute(
+                text(
+                    f"SELECT DISTINCT jsonb_object_keys({field}) FROM {self._s}.entity_state"
+                    f" WHERE {clause} AND jsonb_typeof({field}) = 'object'"
+                ),
+                params,
+            )
+            found.update(str(r[0]) for r in rows)
+        return found
 
     async def tally(
         self,

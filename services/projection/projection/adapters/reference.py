@@ -57,6 +57,7 @@ class LogRow:
     kind: str
     village: str | None
     payload: dict[str, Any]
+    before: State  # the entity's state before the event (what a flow's sums may read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +153,7 @@ class ReferenceSnapshot:
             streams.setdefault(env.stream_id, []).append(env)
         versions: dict[str, list[Entity]] = {}
         logged: dict[uuid.UUID, tuple[str, str | None]] = {}
+        before: dict[uuid.UUID, State] = {}
         for stream_id, envs in streams.items():
             ordered = sorted(envs, key=lambda e: e.stream_version)
             numbers = [e.stream_version for e in ordered]
@@ -161,6 +163,7 @@ class ReferenceSnapshot:
             valid_from: dt.datetime | None = None
             history: list[Entity] = []
             for env in ordered:
+                before[env.event_id] = state or {}
                 folded = fold(state, _fact(env), self.rules)
                 state = folded.state
                 valid_from = (
@@ -184,7 +187,14 @@ class ReferenceSnapshot:
         log = []
         for env in accepted:
             payload = stored(env.payload)
-            log.append(LogRow(replace(env, payload=payload), *logged[env.event_id], payload))
+            log.append(
+                LogRow(
+                    replace(env, payload=payload),
+                    *logged[env.event_id],
+                    payload,
+                    before[env.event_id],
+                )
+            )
         return Tables(log=log, versions=versions)
 
     # -- Snapshot's questions ---------------------------------------------------------------
@@ -247,6 +257,26 @@ class ReferenceSnapshot:
             )
         end = None if page.limit is None else page.offset + page.limit
         return len(found), found[page.offset : end]
+
+    async def object_keys(
+        self,
+        kind: str,
+        keys: Sequence[str],
+        *,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+        where: Condition | None = None,
+    ) -> set[str]:
+        """Every key found in these object fields of one kind's entities."""
+        found: set[str] = set()
+        for e in await self.entities(kind, cutoff=cutoff, village=village):
+            if where is not None and not where.test(e.status, e.state):
+                continue
+            for key in keys:
+                field = e.state.get(key)
+                if isinstance(field, dict):
+                    found.update(field)
+        return found
 
     async def tally(
         self,
@@ -318,7 +348,7 @@ class ReferenceSnapshot:
                 row, event_types, start=start, cutoff=cutoff, village=village
             ):
                 continue
-            key, numbers = add(row.env.payload)
+            key, numbers = add(row.before, row.env.payload)
             for figure, value in numbers.items():
                 at = (row.env.event_type, key, figure)
                 totals[at] = totals.get(at, Decimal(0)) + value

@@ -3,8 +3,8 @@
 Every stream (`<kind>-<id>`) is an entity: a household, a fund programme, a petition, a branch.
 Its state after each event is `fold(state_before, event)`: the payload's fields copied onto the
 state (the newest value of each field wins), then the event type's `Rule` (the status it leads
-to and any counters or dates it changes). The projection stores one row per event with that
-state (`entity_history`), so "as of D" is the newest row that had happened by the end of D.
+to and any counters or dates it changes). The projection stores the state per entity per
+business day (`entity_state`), so "as of D" is the row valid at the end of D.
 
 Folds only read their own stream's events, never another entity's state: the result is then the
 same whatever order the topics' partitions are interleaved in, which is what makes a replay equal
@@ -53,9 +53,10 @@ class Fact:
 
 
 FoldFn = Callable[[State, Fact], None]
-#: What one event adds to the per-day sums of its type (`flow_sums`): a key (what the view
-#: groups by, e.g. a programme and a pay date) and named numbers (a count, an amount …).
-SumFn = Callable[[Mapping[str, Any]], tuple[str, dict[str, Decimal]]]
+#: What one event adds to the per-day sums of its type (`flow_sums`), given its entity's state
+#: before it and its payload: a key (what the view groups by, e.g. a programme) and named
+#: numbers (a count, an amount …).
+SumFn = Callable[[Mapping[str, Any], Mapping[str, Any]], tuple[str, dict[str, Decimal]]]
 
 
 @dataclass(frozen=True, slots=True)

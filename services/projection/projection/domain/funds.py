@@ -259,20 +259,28 @@ def _programme_of(payload: Mapping[str, Any]) -> str:
     return str(payload.get("programme_id"))
 
 
-def _payment_sums(payload: Mapping[str, Any]) -> tuple[str, dict[str, Decimal]]:
-    """A payment counts towards its programme and pay date (lateness is judged against the
-    programme's deadline as of the asked day), with its amount and any shortfall (克扣)."""
+def _payment_sums(
+    before: Mapping[str, Any], payload: Mapping[str, Any]
+) -> tuple[str, dict[str, Decimal]]:
+    """A payment counts towards its programme: its amount, whether it was late against the
+    programme's deadline when it was paid (as the programme's own fold counts it), and any
+    shortfall (克扣)."""
     amount, entitled = money(payload.get("amount")), payload.get("entitled_amount")
     short = entitled is not None and amount < money(entitled)
-    return f"{_programme_of(payload)}|{payload.get('paid_on')}", {
+    deadline = before.get("disbursement_deadline")
+    late = bool(deadline) and str(payload.get("paid_on"))[:10] > str(deadline)
+    return _programme_of(payload), {
         "payments": Decimal(1),
+        "late": Decimal(1 if late else 0),
         "amount": amount,
         "short": Decimal(1 if short else 0),
         "short_amount": money(entitled) - amount if short else Decimal(0),
     }
 
 
-def _amount_sums(payload: Mapping[str, Any]) -> tuple[str, dict[str, Decimal]]:
+def _amount_sums(
+    before: Mapping[str, Any], payload: Mapping[str, Any]
+) -> tuple[str, dict[str, Decimal]]:
     return _programme_of(payload), {"amount": money(payload.get("amount"))}
 
 

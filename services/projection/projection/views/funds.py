@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
-from projection.adapters.reader import Snapshot
+from projection.adapters.reader import Entity, Snapshot
 from projection.domain import funds as f
 from projection.domain.catalogue import status_label
 from projection.domain.funds import money
@@ -37,49 +37,60 @@ def yuan(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
+#: Where a programme's state keeps a figure of the same name otherwise (`domain/funds.py`).
+_STATE_KEYS = {"payments": "disbursements"}
+
+
+def _blank() -> dict[str, Any]:
+    row: dict[str, Any] = {k: Decimal(0) for k in ("allocated", "disbursed", "spent")}
+    return row | {"payments": 0, "on_time": 0, "late": 0, "short": 0, "short_amount": Decimal(0)}
+
+
+def _counted(p: Entity | None) -> dict[str, Any]:
+    """A programme's running totals as of its state's day."""
+    row = _blank()
+    if p is not None:
+        for key in row:
+            value = p.get(_STATE_KEYS.get(key, key))
+            row[key] = money(value) if isinstance(row[key], Decimal) else int(value or 0)
+    return row
+
+
 async def programme_figures(snap: Snapshot, ask: Ask) -> dict[str, Any]:
-    """Money per programme from the facts in the window (the overview uses it too)."""
-    programmes = {
-        p.entity_id: p for p in await snap.entities(f.PROGRAMME, cutoff=ask.window.cutoff)
-    }
+    """Money per programme in the window (the overview uses it too). For the town: each
+    programme's running totals as of the asked day, less those at the period's start; for a
+    village: the per-day sums of the flows to that village (`flow_sums`). Lateness is judged
+    as the programme's fold judges it: against its deadline when the payment was made."""
     w = ask.window
+    programmes = {p.entity_id: p for p in await snap.entities(f.PROGRAMME, cutoff=w.cutoff)}
+    per: dict[str, dict[str, Any]] = defaultdict(_blank)
+    if ask.village is None:
+        before = (
+            {p.entity_id: p for p in await snap.entities(f.PROGRAMME, cutoff=w.flow_start)}
+            if w.flow_start
+            else {}
+        )
+        for pid, p in programmes.items():
+            now, then = _counted(p), _counted(before.get(pid))
+            per[pid] = {key: now[key] - then[key] for key in now}
+        return {"programmes": programmes, "per": per}
     sums = await snap.flow_sums(
         FLOW_TYPES, start=w.flow_start, cutoff=w.cutoff, village=ask.village
     )
-    per: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {
-            "allocated": Decimal(0),
-            "disbursed": Decimal(0),
-            "spent": Decimal(0),
-            "payments": 0,
-            "on_time": 0,
-            "late": 0,
-            "short": 0,
-            "short_amount": Decimal(0),
-        }
-    )
-    for event_type, key, figure, value in sums:
+    for event_type, pid, figure, value in sums:
+        row = per[pid]
         if event_type == "funds.FundsAllocated":
-            per[key]["allocated"] += value
+            row["allocated"] += value
         elif event_type == "funds.ExpenditureRecorded":
-            per[key]["spent"] += value
+            row["spent"] += value
+        elif figure == "amount":
+            row["disbursed"] += value
+        elif figure == "short_amount":
+            row["short_amount"] += value
         else:
-            # payments are summed per programme and pay date: late is judged here, against
-            # the programme's deadline as of the asked day
-            pid, _, paid_on = key.partition("|")
-            row = per[pid]
-            if figure == "amount":
-                row["disbursed"] += value
-            elif figure == "payments":
-                programme = programmes.get(pid)
-                deadline = programme.get("disbursement_deadline") if programme else None
-                late = bool(deadline) and paid_on > str(deadline)
-                row["payments"] += int(value)
-                row["late" if late else "on_time"] += int(value)
-            elif figure == "short":
-                row["short"] += int(value)
-            else:
-                row["short_amount"] += value
+            row[figure] += int(value)
+    for row in per.values():
+        row["on_time"] = row["payments"] - row["late"]
     return {"programmes": programmes, "per": per}
 
 
@@ -111,7 +122,7 @@ async def programmes(snap: Snapshot, ask: Ask) -> View:
     totals: Counter[str] = Counter()
     money_totals = {"allocated": Decimal(0), "disbursed": Decimal(0)}
     for p in shown:
-        row = per.get(p.entity_id) or per.default_factory()
+        row = per.get(p.entity_id) or _blank()
         base = row["allocated"] or money(p.get("amount"))
         table.rows.append(
             entity_row(

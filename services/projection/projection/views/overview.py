@@ -26,7 +26,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
+from projection.adapters.queries import HasEntry, Not, StatusIn, Tally
 from projection.adapters.reader import Entity, Snapshot
 from projection.domain import funds as f
 from projection.domain import party as pt
@@ -34,9 +36,9 @@ from projection.domain import relief as r
 from projection.domain import supervision as s
 from projection.views.common import Ask, day_of
 from projection.views.funds import programme_figures
-from projection.views.members import member_year, training
+from projection.views.members import training, year_of
 from projection.views.model import Card, Chart, Column, Series, Table, View, pct
-from projection.views.relief import TARGETS, activity_figures
+from projection.views.relief import HOUSEHOLD_TALLY, TARGETS, activity_figures
 
 Indicator = tuple[str, float, float]
 
@@ -63,38 +65,42 @@ def _share(label: str, entities: Sequence[Entity], done: set[str]) -> Indicator:
     return (label, sum(1 for e in entities if (e.status or "") in done), len(entities))
 
 
+def _done(label: str, groups: list[dict[str, Any]], done: set[str]) -> Indicator:
+    """(label, how many of the counted entities are in a done status, how many there are)."""
+    return (
+        label,
+        sum(g["n"] for g in groups if (g["status"] or "") in done),
+        sum(g["n"] for g in groups),
+    )
+
+
 async def indicators(snap: Snapshot, ask: Ask) -> dict[int, list[Indicator]]:
-    """Every measure's indicators (label, done, target) from the facts."""
+    """Every measure's indicators (label, done, target) from the facts: counts of the many
+    (households, cases, members …) from the counts or one aggregate query each; the few
+    (sites, stations, villages' economies, branches) as entities."""
+    cut, village = ask.window.cutoff, ask.village
+
+    async def by_status(kind: str) -> list[dict[str, Any]]:
+        return await snap.tally(Tally(kind), cutoff=cut, village=village)
+
     ents = {
         kind: await ask.entities(snap, kind)
-        for kind in (
-            r.HOUSEHOLD,
-            r.PROJECT,
-            r.SITE,
-            r.STATION,
-            f.COLLECTIVE,
-            f.RED_FLAG,
-            pt.BRANCH,
-            pt.MEMBER,
-            pt.ADJUSTMENT,
-            s.PETITION,
-            s.DIRECTIVE,
-            s.CLUE,
-        )
+        for kind in (r.SITE, r.STATION, f.COLLECTIVE, pt.BRANCH)
     }
     out: dict[int, list[Indicator]] = {}
-    homes = ents[r.HOUSEHOLD]
+    homes = await snap.tally(HOUSEHOLD_TALLY, cutoff=cut, village=village)
+    registered = sum(g["n"] for g in homes)
     act = await activity_figures(snap, ask)
     out[1] = [
-        _share("脱贫户", homes, {"exited"}),
-        ("结对帮扶户", sum(1 for h in homes if h.get("paired")), len(homes)),
+        ("脱贫户", sum(g["n"] for g in homes if g["status"] == "exited"), registered),
+        ("结对帮扶户", sum(g["paired"] for g in homes), registered),
         ("公益性岗位、就业岗位", act["posts"], TARGETS["posts"]),
         ("帮助贫困生", act["students"], TARGETS["students"]),
         ("义诊", act["free-clinics"], TARGETS["free-clinics"]),
         ("义诊医务人员", act["medical-staff"], TARGETS["medical-staff"]),
         ("企业联省定贫困村", act["enterprise-village"], act["poor_villages"]),
     ]
-    out[2] = [_share("项目验收", ents[r.PROJECT], {"accepted", "after_care"})]
+    out[2] = [_done("项目验收", await by_status(r.PROJECT), {"accepted", "after_care"})]
     villages = [v for v in ask.town.villages if v.kind == "village"]
     out[3] = [
         _share("社区服务场所达标", ents[r.SITE], {"compliant"}),
@@ -123,39 +129,73 @@ async def indicators(snap: Snapshot, ask: Ask) -> dict[int, list[Indicator]]:
     ]
     disclosed = {e.village for e in await ask.facts(snap, ["funds.FinanceDisclosed"])}
     out[6] = [("村级财务公开", len(disclosed), 1 if ask.village else len(ask.town.villages))]
-    out[7] = [_share("信访件化解", ents[s.PETITION], s.DONE[s.PETITION])]
+    out[7] = [_done("信访件化解", await by_status(s.PETITION), set(s.DONE[s.PETITION]))]
     trained = await training(snap, ask)
     out[8] = [(c.label, *_ratio(c.value)) for c in trained.cards]
-    members = [m for m in ents[pt.MEMBER] if m.status != "left"]
-    # The year graded last: points of a year still running are not yet graded (from 1 December).
-    graded_years = {y for m in members for y in (m.get("grades") or {})}
-    year = max(graded_years) if graded_years else member_year(ask, members)
-    out[9] = [
-        ("党员年度评定", sum(1 for m in members if (m.get("grades") or {}).get(year)), len(members))
+    out[9] = [await _graded(snap, ask)]
+    out[10] = [
+        _done(
+            "调整案件办结", await by_status(pt.ADJUSTMENT), {"notified", "reviewed", "reappointed"}
+        )
     ]
-    out[10] = [_share("调整案件办结", ents[pt.ADJUSTMENT], {"notified", "reviewed", "reappointed"})]
+    clues = await snap.tally(Tally(s.CLUE, by=("category", "status")), cutoff=cut, village=village)
     for number, category in ((11, "为官不为"), (13, "雁过拔毛")):
-        clues = [c for c in ents[s.CLUE] if c.get("category") == category]
-        out[number] = [_share("线索办结", clues, s.DONE[s.CLUE])]
-    out[12] = [_share("批示交办件办结", ents[s.DIRECTIVE], s.DONE[s.DIRECTIVE])]
-    flags = ents[f.RED_FLAG]
+        mine = [g for g in clues if g["category"] == category]
+        out[number] = [_done("线索办结", mine, set(s.DONE[s.CLUE]))]
+    out[12] = [_done("批示交办件办结", await by_status(s.DIRECTIVE), set(s.DONE[s.DIRECTIVE]))]
+    flags = await by_status(f.RED_FLAG)
     handled = {"explained", "confirmed", "accountability", "dismissed"}
-    out[13].append(_share("资金预警处理", flags, handled))
+    out[13].append(_done("资金预警处理", flags, handled))
     money = await programme_figures(snap, ask)
     payments = sum(row["payments"] for row in money["per"].values())
     on_time = sum(row["on_time"] for row in money["per"].values())
-    out[14] = [_share("资金预警处理", flags, handled), ("按期发放", on_time, payments)]
-    items = await ask.entities(snap, s.ITEM)
+    out[14] = [_done("资金预警处理", flags, handled), ("按期发放", on_time, payments)]
+    items = await snap.tally(Tally(s.ITEM, by=("measure", "status")), cutoff=cut, village=village)
     by_measure: Counter[int] = Counter()
     closed: Counter[int] = Counter()
-    for item in items:
-        number = int(item.get("measure") or 0)
-        by_measure[number] += 1
-        closed[number] += item.status == "closed"
+    for group in items:
+        number = _measure_number(group["measure"])
+        by_measure[number] += group["n"]
+        closed[number] += group["n"] if group["status"] == "closed" else 0
     for number in PLAN:
         if by_measure[number]:
             out.setdefault(number, []).append(("清单事项销号", closed[number], by_measure[number]))
     return out
+
+
+def _measure_number(text: str | None) -> int:
+    try:
+        return int(float(text or 0))
+    except ValueError:
+        return 0
+
+
+async def _graded(snap: Snapshot, ask: Ask) -> Indicator:
+    """Measure 9: members graded for the year graded last (points of a year still running are
+    not yet graded, from 1 December), of the members who have not left."""
+    cut, village = ask.window.cutoff, ask.village
+    staying = Not(StatusIn(("left",)))
+    graded_years = await snap.object_keys(
+        pt.MEMBER, ["grades"], cutoff=cut, village=village, where=staying
+    )
+    if graded_years:
+        year = max(graded_years)
+    else:
+        known = await snap.object_keys(
+            pt.MEMBER, ["points", "grades"], cutoff=cut, village=village, where=staying
+        )
+        year = str(year_of(ask, known))
+    groups = await snap.tally(
+        Tally(pt.MEMBER, conditions={"graded": HasEntry("grades", year)}),
+        cutoff=cut,
+        village=village,
+    )
+    staying_groups = [g for g in groups if g["status"] != "left"]
+    return (
+        "党员年度评定",
+        sum(g["graded"] for g in staying_groups),
+        sum(g["n"] for g in staying_groups),
+    )
 
 
 def _ratio(text: str) -> tuple[float, float]:
