@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 _KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+_ENTRY = re.compile(r"^[0-9A-Za-z_-]{1,40}$")
 #: Columns of `entity_state` a view may group or sort by; anything else is a state key.
 COLUMNS = ("village", "status", "entity_id", "kind")
 
@@ -26,6 +27,23 @@ def checked_key(key: str) -> str:
     if not _KEY.match(key):
         raise ValueError(f"not a state key: {key!r}")
     return key
+
+
+def checked_path(path: Sequence[str]) -> list[str]:
+    """A path into a state (keys, and entries such as a year), checked for SQL."""
+    if not path or not all(_ENTRY.match(part) for part in path):
+        raise ValueError(f"not a state path: {path!r}")
+    return list(path)
+
+
+def at_path(state: Mapping[str, Any], path: Sequence[str]) -> Any:
+    """What `state #> path` gives: the value under the path, or None."""
+    value: Any = state
+    for part in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
 
 
 class Condition(Protocol):
@@ -65,9 +83,6 @@ class StatusIn:
 
     def test(self, status: str | None, state: Mapping[str, Any]) -> bool:
         return status in self.statuses
-
-
-_ENTRY = re.compile(r"^[0-9A-Za-z_-]{1,40}$")
 
 
 @dataclass(frozen=True, slots=True)

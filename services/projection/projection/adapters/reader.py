@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from projection.adapters.generations import Generations
-from projection.adapters.queries import Condition, Page, Tally, checked_key
+from projection.adapters.queries import Condition, Page, Tally, checked_key, checked_path
 from projection.domain.catalogue import FACETS
 from shared.envelope import Actor, Envelope
 
@@ -163,6 +163,37 @@ class Snapshot:
             )
         ).scalar_one()
         return int(total)
+
+    async def slim_entities(
+        self,
+        kind: str,
+        paths: Mapping[str, Sequence[str]],
+        *,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+    ) -> list[Entity]:
+        """Every entity of a kind as it was before `cutoff`, its state cut down to the named
+        values (name → path into the state, e.g. `("points", "2016")`; None where absent):
+        for figures over many entities that need a few fields of each."""
+        clause, params = _valid_at(cutoff)
+        clause += " AND kind = :kind"
+        params["kind"] = kind
+        if village is not None:
+            clause += " AND village = :village"
+            params["village"] = village
+        built = ", ".join(
+            f"'{checked_key(name)}', state #> '{{{','.join(checked_path(path))}}}'"
+            for name, path in paths.items()
+        )
+        rows = await self.conn.execute(
+            text(
+                "SELECT stream_id, kind, entity_id, village, status, version, valid_from,"
+                f" jsonb_build_object({built}) AS state FROM {self._s}.entity_state"
+                f" WHERE {clause} {_ENTITY_ORDER}"
+            ),
+            params,
+        )
+        return [_entity(r) for r in rows]
 
     async def object_keys(
         self,

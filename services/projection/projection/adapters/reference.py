@@ -36,7 +36,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projection.adapters.projector import business_day_start
-from projection.adapters.queries import Condition, Page, Tally, ordered
+from projection.adapters.queries import Condition, Page, Tally, at_path, ordered
 from projection.adapters.reader import Entity, LoggedEvent, logged_envelope
 from projection.domain.catalogue import RULES, SUMS
 from projection.domain.folds import Fact, Rule, State, fold
@@ -257,6 +257,20 @@ class ReferenceSnapshot:
             )
         end = None if page.limit is None else page.offset + page.limit
         return len(found), found[page.offset : end]
+
+    async def slim_entities(
+        self,
+        kind: str,
+        paths: Mapping[str, Sequence[str]],
+        *,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+    ) -> list[Entity]:
+        """Every entity of a kind, its state cut down to the named values."""
+        return [
+            replace(e, state={name: at_path(e.state, path) for name, path in paths.items()})
+            for e in await self.entities(kind, cutoff=cutoff, village=village)
+        ]
 
     async def object_keys(
         self,

@@ -4,11 +4,13 @@ against the plan's targets."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Any
 
+from projection.adapters.queries import Not, Sort, StatusIn
 from projection.adapters.reader import Entity, Snapshot
 from projection.domain import party as pt
 from projection.domain.catalogue import status_label
-from projection.views.common import Ask, entity_row
+from projection.views.common import Ask, entity_row, entity_table
 from projection.views.model import (
     Card,
     Chart,
@@ -44,12 +46,6 @@ def year_of(ask: Ask, years_with_data: set[str]) -> int:
     return int(known[-1]) if known else ask.today.year
 
 
-def member_year(ask: Ask, members: list[Entity]) -> str:
-    """The year the members' points are shown for."""
-    years = {y for m in members for key in ("points", "grades") for y in (m.get(key) or {})}
-    return str(year_of(ask, years))
-
-
 def _level_of(points: int) -> tuple[str, str]:
     for code, name, minimum in LEVELS:
         if points >= minimum:
@@ -57,37 +53,66 @@ def _level_of(points: int) -> tuple[str, str]:
     return UNQUALIFIED
 
 
+#: The member list's sortable columns.
+MEMBER_SORTS = {
+    "name": Sort("name"),
+    "village": Sort("village"),
+    "membership": Sort("status"),
+    "deductions": Sort("deductions", numeric=True),
+}
+STAYING = Not(StatusIn(("left",)))
+
+
+def _member_points(year: str, net: Any, graded: Any) -> tuple[int, str]:
+    """A member's year total and level: as graded, else estimated from the points so far."""
+    net_points = int(net or 0)
+    if isinstance(graded, dict) and graded:
+        return int(graded.get("points") or BASE_POINTS + net_points), str(graded.get("level_name"))
+    total = BASE_POINTS + net_points
+    return total, _level_of(total)[1] + "（预估）"
+
+
 async def points(snap: Snapshot, ask: Ask) -> View:
     """党员积分 (measure 9): members by level for the year, the unqualified procedure."""
-    members = [m for m in await ask.entities(snap, pt.MEMBER) if m.status != "left"]
-    year = member_year(ask, members)
+    cut, village = ask.window.cutoff, ask.village
+    years = await snap.object_keys(
+        pt.MEMBER, ["points", "grades"], cutoff=cut, village=village, where=STAYING
+    )
+    year = str(year_of(ask, years))
     view = View("party/points", f"党员积分制管理（{year}年度）", ask.window, ask.village)
-    branches = {b.entity_id: b for b in await snap.entities(pt.BRANCH, cutoff=ask.window.cutoff)}
-    levels: Counter[str] = Counter()
-    rows = []
-    for m in members:
-        net = int((m.get("points") or {}).get(year, 0))
-        graded = (m.get("grades") or {}).get(year)
-        if graded:
-            level = str(graded.get("level_name"))
-            total = int(graded.get("points") or BASE_POINTS + net)
-        else:
-            total = BASE_POINTS + net
-            level = _level_of(total)[1] + "（预估）"
-        levels[level.removesuffix("（预估）")] += 1
-        branch = branches.get(str(m.get("branch_id")))
-        rows.append(
-            entity_row(
-                m,
-                name=m.get("name", ""),
-                branch_name=branch.get("branch_name", "") if branch else "",
-                membership=status_label(pt.MEMBER, m.status),
-                total=total,
-                level=level,
-                deductions=m.get("deductions", 0),
-            )
+    branches = {b.entity_id: b for b in await snap.entities(pt.BRANCH, cutoff=cut)}
+    # every member's year in a few fields; the list itself comes a page at a time
+    members = [
+        m
+        for m in await snap.slim_entities(
+            pt.MEMBER,
+            {"net": ("points", year), "grade": ("grades", year)},
+            cutoff=cut,
+            village=village,
         )
-    graded_count = sum(1 for m in members if (m.get("grades") or {}).get(year))
+        if m.status != "left"
+    ]
+    levels: Counter[str] = Counter()
+    for m in members:
+        _, level = _member_points(year, m.get("net"), m.get("grade"))
+        levels[level.removesuffix("（预估）")] += 1
+
+    def row(m: Entity) -> dict[str, Any]:
+        total, level = _member_points(
+            year, (m.get("points") or {}).get(year), (m.get("grades") or {}).get(year)
+        )
+        branch = branches.get(str(m.get("branch_id")))
+        return entity_row(
+            m,
+            name=m.get("name", ""),
+            branch_name=branch.get("branch_name", "") if branch else "",
+            membership=status_label(pt.MEMBER, m.status),
+            total=total,
+            level=level,
+            deductions=m.get("deductions", 0),
+        )
+
+    graded_count = sum(1 for m in members if m.get("grade"))
     unqualified = [m for m in members if m.status == "unqualified"]
     names = [name for _, name, _ in LEVELS] + [UNQUALIFIED[1]]
     view.cards += [
@@ -125,21 +150,21 @@ async def points(snap: Snapshot, ask: Ask) -> View:
             ],
         )
     )
+    members_table = Table(
+        "members",
+        "党员积分",
+        [
+            Column("name", "姓名"),
+            Column("branch_name", "党支部"),
+            Column("village", "村/社区"),
+            Column("membership", "身份"),
+            Column("total", "年度积分", "int"),
+            Column("level", "等次"),
+            Column("deductions", "扣分次数", "int"),
+        ],
+    )
     view.tables.append(
-        Table(
-            "members",
-            "党员积分",
-            [
-                Column("name", "姓名"),
-                Column("branch_name", "党支部"),
-                Column("village", "村/社区"),
-                Column("membership", "身份"),
-                Column("total", "年度积分", "int"),
-                Column("level", "等次"),
-                Column("deductions", "扣分次数", "int"),
-            ],
-            rows,
-        )
+        await entity_table(snap, ask, members_table, pt.MEMBER, MEMBER_SORTS, row, where=STAYING)
     )
     view.notes.append(
         f"年度积分 = 基础分 {BASE_POINTS} + 加分 − 扣分（积分规则 2016.1）；"
@@ -158,7 +183,16 @@ async def training(snap: Snapshot, ask: Ask) -> View:
     year = year_of(ask, {str(s.payload.get("held_on", ""))[:4] for s in sessions})
     view = View("party/training", f"党员教育培训（{year}年度）", ask.window, ask.village)
     sessions = [s for s in sessions if str(s.payload.get("held_on", ""))[:4] == str(year)]
-    members = {m.entity_id: m for m in await ask.entities(snap, pt.MEMBER) if m.status != "left"}
+    members = {
+        m.entity_id: m
+        for m in await snap.slim_entities(
+            pt.MEMBER,
+            {"degree_education": ("degree_education",), "joined_on": ("joined_on",)},
+            cutoff=ask.window.cutoff,
+            village=ask.village,
+        )
+        if m.status != "left"
+    }
     branches = await branches_of(snap, ask)
     if ask.village:
         sessions = [

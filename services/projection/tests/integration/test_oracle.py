@@ -23,6 +23,7 @@ from projection.adapters.reader import Snapshot
 from projection.adapters.reference import ReferenceSnapshot
 from projection.domain.catalogue import RULES
 from projection.domain.timeframe import Window, local_day
+from projection.views import members as member_views
 from projection.views import relief as relief_views
 from projection.views.audit import audit_trail
 from projection.views.common import Ask, PageAsk
@@ -91,7 +92,7 @@ def deliveries(envelopes: Sequence[Envelope], rng: random.Random) -> list[list[R
 SORT_KEYS = sorted(
     {
         key
-        for module in (relief_views,)
+        for module in (relief_views, member_views)
         for name, value in vars(module).items()
         if name.endswith("_SORTS")
         for key in value
