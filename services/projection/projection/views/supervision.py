@@ -7,13 +7,37 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from projection.adapters.reader import Snapshot
+from projection.adapters.queries import Sort
+from projection.adapters.reader import Entity, Snapshot
 from projection.domain import supervision as s
 from projection.domain.catalogue import status_label
-from projection.views.common import Ask, by_status, day_of, entity_row, overdue_days
+from projection.views.common import (
+    Ask,
+    by_status,
+    day_of,
+    entity_row,
+    entity_table,
+    overdue_days,
+)
 from projection.views.model import Card, Chart, Column, Series, Table, View, pct, tone_for
 
 LISTS = ("问题清单", "责任清单", "整改清单")
+#: The long lists' sortable columns (column key → order in SQL).
+ITEM_SORTS = {
+    "list_name": Sort("list_name"),
+    "measure": Sort("measure", numeric=True),
+    "lead_post": Sort("lead_post"),
+    "village": Sort("village"),
+    "deadline": Sort("deadline"),
+    "status": Sort("status"),
+}
+PETITION_SORTS = {
+    "petitioner_name": Sort("petitioner_name"),
+    "village": Sort("village"),
+    "focus_area": Sort("focus_area"),
+    "received_on": Sort("received_on"),
+    "status": Sort("status"),
+}
 FOCUS_AREAS = ("涉众型经济纠纷", "征地拆迁", "企业改制", "其他")
 
 
@@ -24,7 +48,13 @@ def is_done(kind: str, status: str | None) -> bool:
 async def items(snap: Snapshot, ask: Ask) -> View:
     """问题清单、责任清单、整改清单: status per list, overdue items by lead leader."""
     view = View("supervision/items", "三张清单 · 整改销号", ask.window, ask.village)
-    found = await ask.entities(snap, s.ITEM)
+    # a few fields of every item for the figures; the list itself a page at a time
+    found = await snap.slim_entities(
+        s.ITEM,
+        {k: (k,) for k in ("list_name", "lead_post", "deadline")},
+        cutoff=ask.window.cutoff,
+        village=ask.village,
+    )
     ref = ask.reference_day
     late = {
         e.stream_id: overdue_days(e.get("deadline"), ref, done=is_done(s.ITEM, e.status))
@@ -85,45 +115,49 @@ async def items(snap: Snapshot, ask: Ask) -> View:
             ],
         )
     )
-    view.tables.append(
-        Table(
-            "items",
-            "清单事项",
-            [
-                Column("list_name", "清单"),
-                Column("title", "事项", "note"),
-                Column("measure", "措施", "int"),
-                Column("source", "来源"),
-                Column("lead_post", "牵头领导"),
-                Column("lead_unit", "牵头单位"),
-                Column("village", "村/社区"),
-                Column("deadline", "时限", "date"),
-                Column("status", "状态", "status"),
-                Column("overdue_days", "逾期天数", "flag"),
-            ],
-            [
-                entity_row(
-                    e,
-                    list_name=e.get("list_name", ""),
-                    title=e.get("title", ""),
-                    measure=e.get("measure", ""),
-                    source=e.get("source", ""),
-                    lead_post=e.get("lead_post", ""),
-                    lead_unit=e.get("lead_unit", ""),
-                    deadline=e.get("deadline", ""),
-                    overdue_days=late[e.stream_id],
-                )
-                for e in found
-            ],
+
+    def item_row(e: Entity) -> dict[str, Any]:
+        return entity_row(
+            e,
+            list_name=e.get("list_name", ""),
+            title=e.get("title", ""),
+            measure=e.get("measure", ""),
+            source=e.get("source", ""),
+            lead_post=e.get("lead_post", ""),
+            lead_unit=e.get("lead_unit", ""),
+            deadline=e.get("deadline", ""),
+            overdue_days=overdue_days(e.get("deadline"), ref, done=is_done(s.ITEM, e.status)),
         )
+
+    items_table = Table(
+        "items",
+        "清单事项",
+        [
+            Column("list_name", "清单"),
+            Column("title", "事项", "note"),
+            Column("measure", "措施", "int"),
+            Column("source", "来源"),
+            Column("lead_post", "牵头领导"),
+            Column("lead_unit", "牵头单位"),
+            Column("village", "村/社区"),
+            Column("deadline", "时限", "date"),
+            Column("status", "状态", "status"),
+            Column("overdue_days", "逾期天数", "flag"),
+        ],
     )
+    view.tables.append(await entity_table(snap, ask, items_table, s.ITEM, ITEM_SORTS, item_row))
     return view
 
 
 async def petitions(snap: Snapshot, ask: Ask) -> View:
     """信访 (measure 7): the backlog by focus area, key cases and their leaders."""
     view = View("supervision/petitions", "信访积案化解", ask.window, ask.village)
-    found = await ask.entities(snap, s.PETITION)
+    found = await snap.slim_entities(
+        s.PETITION,
+        {k: (k,) for k in ("key_case", "leader", "focus_area")},
+        cutoff=ask.window.cutoff,
+        village=ask.village,
+    )
     backlog = [e for e in found if not is_done(s.PETITION, e.status)]
     key_cases = [e for e in found if e.get("key_case")]
     unled = [e for e in key_cases if not e.get("leader") and not is_done(s.PETITION, e.status)]
@@ -168,39 +202,40 @@ async def petitions(snap: Snapshot, ask: Ask) -> View:
             "件",
         )
     )
-    view.tables.append(
-        Table(
-            "petitions",
-            "信访件",
-            [
-                Column("subject", "事由", "note"),
-                Column("petitioner_name", "信访人"),
-                Column("village", "村/社区"),
-                Column("focus_area", "领域"),
-                Column("key_case", "重点案件", "bool"),
-                Column("leader", "包案领导"),
-                Column("team_name", "工作专班"),
-                Column("received_on", "受理日期", "date"),
-                Column("days_open", "在办天数", "int"),
-                Column("status", "状态", "status"),
-            ],
-            [
-                entity_row(
-                    e,
-                    subject=e.get("subject", ""),
-                    petitioner_name=e.get("petitioner_name", ""),
-                    focus_area=e.get("focus_area", ""),
-                    key_case=bool(e.get("key_case")),
-                    leader=e.get("leader", ""),
-                    team_name=e.get("team_name", ""),
-                    received_on=e.get("received_on", ""),
-                    days_open=_days_open(e.get("received_on"), ref)
-                    if not is_done(s.PETITION, e.status)
-                    else 0,
-                )
-                for e in found
-            ],
+
+    def petition_row(e: Entity) -> dict[str, Any]:
+        return entity_row(
+            e,
+            subject=e.get("subject", ""),
+            petitioner_name=e.get("petitioner_name", ""),
+            focus_area=e.get("focus_area", ""),
+            key_case=bool(e.get("key_case")),
+            leader=e.get("leader", ""),
+            team_name=e.get("team_name", ""),
+            received_on=e.get("received_on", ""),
+            days_open=_days_open(e.get("received_on"), ref)
+            if not is_done(s.PETITION, e.status)
+            else 0,
         )
+
+    petitions_table = Table(
+        "petitions",
+        "信访件",
+        [
+            Column("subject", "事由", "note"),
+            Column("petitioner_name", "信访人"),
+            Column("village", "村/社区"),
+            Column("focus_area", "领域"),
+            Column("key_case", "重点案件", "bool"),
+            Column("leader", "包案领导"),
+            Column("team_name", "工作专班"),
+            Column("received_on", "受理日期", "date"),
+            Column("days_open", "在办天数", "int"),
+            Column("status", "状态", "status"),
+        ],
+    )
+    view.tables.append(
+        await entity_table(snap, ask, petitions_table, s.PETITION, PETITION_SORTS, petition_row)
     )
     return view
 

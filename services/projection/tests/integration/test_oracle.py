@@ -25,6 +25,7 @@ from projection.domain.catalogue import RULES
 from projection.domain.timeframe import Window, local_day
 from projection.views import members as member_views
 from projection.views import relief as relief_views
+from projection.views import supervision as supervision_views
 from projection.views.audit import audit_trail
 from projection.views.common import Ask, PageAsk
 from projection.views.registry import SPECS
@@ -92,7 +93,7 @@ def deliveries(envelopes: Sequence[Envelope], rng: random.Random) -> list[list[R
 SORT_KEYS = sorted(
     {
         key
-        for module in (relief_views, member_views)
+        for module in (relief_views, member_views, supervision_views)
         for name, value in vars(module).items()
         if name.endswith("_SORTS")
         for key in value
