@@ -145,6 +145,9 @@ class EventConsumer:
             ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",
             listener=listener,
+            # the handler reads the raw records; FastStream's own decoding of every body
+            # (JSON, per message) would only be thrown away
+            decoder=_undecoded,
         )
         subscriber(self._on_batch)
         self._subscriber = subscriber
@@ -411,6 +414,11 @@ class _SeekToStoredOffsets(ConsumerRebalanceListener):  # type: ignore[misc]
             consumer=self.owner.name,
             partitions={f"{tp.topic}:{tp.partition}": stored.get(tp, 0) for tp in assigned},
         )
+
+
+async def _undecoded(message: Any) -> None:
+    """FastStream's decoder for a batch the handler reads as raw records."""
+    return None
 
 
 def _decode(value: bytes | None) -> Envelope:

@@ -43,6 +43,8 @@ from shared.db import checked_schema
 from shared.envelope import Envelope
 
 INFINITY = dt.datetime.max.replace(tzinfo=dt.UTC)
+#: The session's temporary table a batch's entity rows are copied into before the upsert.
+STAGING = "projection_state_rows"
 
 #: event_log's columns, in the order of the COPY records.
 LOG_COLUMNS = (
@@ -94,6 +96,7 @@ class Head:
     village: str | None
     status: str | None
     state: State
+    counted: list[tuple[str, str, str, str]] | None = None  # what it counts towards, once known
 
     def closed(self, valid_to: dt.datetime) -> Head:
         """This row, superseded from `valid_to` on (a copy: cached heads are never changed)."""
@@ -192,13 +195,21 @@ class Projector:
             f" village, status, state::text AS state FROM {s}.entity_state"
             " WHERE stream_id = ANY($1::text[]) AND valid_to = 'infinity'"
         )
-        arrays = ", ".join(f"${i}::{kind}[]" for i, (_, kind) in enumerate(STATE_COLUMNS, 1))
         names = ", ".join(name for name, _ in STATE_COLUMNS)
         updates = ", ".join(f"{name} = EXCLUDED.{name}" for name, _ in STATE_COLUMNS[2:])
-        self._upsert = (
-            f"INSERT INTO {s}.entity_state ({names}) SELECT * FROM unnest({arrays})"
-            f" ON CONFLICT (stream_id, valid_from) DO UPDATE SET {updates}"
+        # States go through a temporary table filled by COPY (binary, no per-element checks
+        # as array parameters have), then one upsert.
+        self._staging = (
+            "SET LOCAL client_min_messages = warning;"  # no notice when it exists already
+            f" CREATE TEMP TABLE IF NOT EXISTS {STAGING} (LIKE {s}.entity_state)"
+            " ON COMMIT DELETE ROWS"
         )
+        self._upsert = (
+            f"INSERT INTO {s}.entity_state ({names}) SELECT {names} FROM {STAGING}"
+            f" ON CONFLICT (stream_id, valid_from) DO UPDATE SET {updates};"
+            f" TRUNCATE {STAGING}"
+        )
+
         self._add_counts = (
             f"INSERT INTO {s}.entity_counts AS c (kind, village, status, facet, day, delta)"
             " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
@@ -261,7 +272,12 @@ class Projector:
             "event_log", schema_name=self.schema, columns=LOG_COLUMNS, records=log_rows
         )
         records = [head.record() for head in touched.values()]
-        await raw.execute(self._upsert, *(list(column) for column in zip(*records, strict=True)))
+        # every batch: a rolled-back transaction (or savepoint) takes its CREATE with it
+        await raw.execute(self._staging)
+        await raw.copy_records_to_table(
+            STAGING, columns=[name for name, _ in STATE_COLUMNS], records=records
+        )
+        await raw.execute(self._upsert)
         changed = [(*key, delta) for key, delta in counts.items() if delta]
         if changed:
             await raw.execute(self._add_counts, *(list(c) for c in zip(*changed, strict=True)))
@@ -295,8 +311,12 @@ class Projector:
 
     def _count(self, counts: Counter[CountKey], old: Head | None, new: Head) -> None:
         """What the entity counted towards before and after, on the new row's day."""
-        before = count_keys(old, self.facets) if old is not None else []
-        after = count_keys(new, self.facets)
+        before: list[tuple[str, str, str, str]] = []
+        if old is not None:
+            if old.counted is None:
+                old.counted = count_keys(old, self.facets)
+            before = old.counted
+        after = new.counted = count_keys(new, self.facets)
         if before == after:
             return
         day = new.valid_from
