@@ -190,7 +190,7 @@ async def compare(engine: AsyncEngine, live: str, rebuilt: str) -> Comparison:
             cols = ", ".join(f'"{c}"' for c in columns)
             if table == "event_log":
                 seen = f"event_id IN ({common})"
-            elif table == "entity_state":
+            elif table in ("entity_state", "entity_refs"):
                 seen = f"stream_id NOT IN ({apart})"
             elif counts.live_only or counts.new_only:
                 # Counts mix every stream: compared when both saw the same events.

@@ -37,7 +37,7 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projection.domain.catalogue import FACETS, SUMS
-from projection.domain.folds import Fact, Rule, State, SumFn, fold
+from projection.domain.folds import Fact, Rule, State, SumFn, fold, referenced_ids
 from projection.domain.timeframe import local_day, start_of_day
 from shared.db import checked_schema
 from shared.envelope import Envelope
@@ -222,6 +222,10 @@ class Projector:
             " $5::text[], $6::numeric[]) ON CONFLICT (event_type, day, village, key, figure)"
             " DO UPDATE SET value = c.value + EXCLUDED.value"
         )
+        self._add_refs = (
+            f"INSERT INTO {s}.entity_refs (value, stream_id, kind)"
+            " SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING"
+        )
         self._count_events = (
             f"INSERT INTO {s}.event_counts AS c (event_type, village, day, n)"
             " SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[])"
@@ -250,6 +254,7 @@ class Projector:
         counts: Counter[CountKey] = Counter()
         events: Counter[tuple[str, str, dt.datetime]] = Counter()
         sums: dict[tuple[str, str, dt.datetime, str, str], Decimal] = {}
+        refs: set[tuple[str, str, str]] = set()
         for env in fresh:
             head = heads.get(env.stream_id)
             if head is not None and env.stream_version <= head.version:
@@ -257,6 +262,10 @@ class Projector:
                 # enters the log and the audit trail, whose chain check shows it, not the state.
                 log_rows.append(self._log_row(env, head.kind, head.village))
                 self._flow(events, sums, env, head.village, head.state)
+                refs.update(
+                    (v, env.stream_id, head.kind)
+                    for v in referenced_ids(env.payload, head.entity_id)
+                )
                 continue
             new = self._fold(head, env)
             if head is not None and head.valid_from != new.valid_from:
@@ -268,6 +277,9 @@ class Projector:
             village = str(payload_village) if payload_village else new.village
             log_rows.append(self._log_row(env, new.kind, village))
             self._flow(events, sums, env, village, head.state if head else {})
+            refs.update(
+                (v, env.stream_id, new.kind) for v in referenced_ids(env.payload, new.entity_id)
+            )
         await raw.copy_records_to_table(
             "event_log", schema_name=self.schema, columns=LOG_COLUMNS, records=log_rows
         )
@@ -285,6 +297,9 @@ class Projector:
             self._count_events,
             *(list(c) for c in zip(*[(*k, n) for k, n in events.items()], strict=True)),
         )
+        if refs:
+            ordered = sorted(refs)
+            await raw.execute(self._add_refs, *(list(c) for c in zip(*ordered, strict=True)))
         if sums:
             rows = [(*k, v) for k, v in sums.items()]
             await raw.execute(self._add_sums, *(list(c) for c in zip(*rows, strict=True)))

@@ -39,7 +39,7 @@ from projection.adapters.projector import business_day_start
 from projection.adapters.queries import Condition, Page, Tally, at_path, ordered
 from projection.adapters.reader import Entity, LoggedEvent, logged_envelope
 from projection.domain.catalogue import RULES, SUMS
-from projection.domain.folds import Fact, Rule, State, fold
+from projection.domain.folds import Fact, Rule, State, fold, referenced_ids
 from shared.db import checked_schema
 from shared.envelope import Envelope
 from shared.settings import YISUHE_TOWN_CODE
@@ -407,13 +407,14 @@ class ReferenceSnapshot:
         return matches[0] if matches else None
 
     async def related_streams(self, stream_id: str, entity_id: str) -> list[tuple[str, str]]:
-        """Other streams whose events name this entity's id as a top-level payload value (or
-        an element of a top-level array, two levels deep: PostgreSQL's lax `$.* ? (@ == id)`)."""
+        """Other streams whose events name this entity's id (`folds.referenced_ids`)."""
+        tables = self._tables()
+        own = {sid: h[-1].entity_id for sid, h in tables.versions.items() if h}
         found = {
             (row.env.stream_id, row.kind)
-            for row in self._tables().log
+            for row in tables.log
             if row.env.stream_id != stream_id
-            and any(_names(value, entity_id, depth=2) for value in row.payload.values())
+            and entity_id in referenced_ids(row.payload, own.get(row.env.stream_id, ""))
         }
         return sorted(found)[:RELATED_LIMIT]
 
@@ -461,14 +462,4 @@ def _flow(
         and (start is None or at >= start)
         and (cutoff is None or at < cutoff)
         and (village is None or row.village == village)
-    )
-
-
-def _names(value: Any, target: str, *, depth: int) -> bool:
-    if value == target:
-        return True
-    return (
-        depth > 0
-        and isinstance(value, list)
-        and any(_names(item, target, depth=depth - 1) for item in value)
     )

@@ -14,7 +14,9 @@ A data schema (one per generation: `<home>_g<N>`) holds the read models:
   a sum over days and villages, never over entities;
 - `event_counts`: events per (type, village, business day): the flows of a period;
 - `flow_sums`: the numbers of money flows (`catalogue.SUMS`: payments, amounts, shortfalls)
-  per (type, village, business day, key such as a programme and its pay date).
+  per (type, village, business day, key such as a programme and its pay date);
+- `entity_refs`: which streams name which other entities by id (`folds.REFERENCE_KEYS`),
+  for the audit trail's related streams (an index lookup, not a scan of every payload).
 A replay compares the tables row by row on what both generations have seen (the log by event,
 the states by stream; the counts, whose nonzero rows must be equal, when both saw the same
 events).
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 from projection.adapters.queries import IsSet
 from projection.domain.catalogue import FACETS
+from projection.domain.folds import REFERENCE_KEYS
 from shared.db import Migration
 
 
@@ -48,6 +51,7 @@ READ_MODEL_TABLES = (
     "entity_counts",
     "event_counts",
     "flow_sums",
+    "entity_refs",
 )
 
 MIGRATIONS = [
@@ -183,6 +187,26 @@ MIGRATIONS = [
             figure text NOT NULL,
             value numeric NOT NULL,
             PRIMARY KEY (event_type, day, village, key, figure))""",
+        ],
+    ),
+    Migration(
+        5,
+        "which streams name which other entities (the audit trail's related streams)",
+        [
+            """CREATE TABLE IF NOT EXISTS {schema}.entity_refs (
+            value text NOT NULL,
+            stream_id text NOT NULL,
+            kind text NOT NULL,
+            PRIMARY KEY (value, stream_id))""",
+            # A schema written by the previous code (as `folds.referenced_ids` reads payloads).
+            f"""INSERT INTO {{schema}}.entity_refs
+            SELECT DISTINCT p.val #>> '{{}}', l.stream_id, l.kind FROM {{schema}}.event_log l
+            CROSS JOIN LATERAL jsonb_each(l.payload) AS p(key, val)
+            WHERE p.key IN ({", ".join(f"'{k}'" for k in sorted(REFERENCE_KEYS))})
+              AND jsonb_typeof(p.val) = 'string' AND p.val #>> '{{}}' <> ''
+              AND p.val #>> '{{}}' <> coalesce((SELECT s.entity_id
+                FROM {{schema}}.entity_state s WHERE s.stream_id = l.stream_id LIMIT 1), '')
+            ON CONFLICT DO NOTHING""",
         ],
     ),
 ]

@@ -164,3 +164,39 @@ def both(*fns: FoldFn) -> FoldFn:
             fn(state, fact)
 
     return apply
+
+
+#: Payload fields that name another entity by its id (the ids of a record inside an entity —
+#: a visit, a payment, a notice — are not references, and a session's attendee list is left
+#: out: thousands of rows for little use).
+REFERENCE_KEYS = frozenset(
+    {
+        "household_id",
+        "member_id",
+        "subject_member_id",
+        "programme_id",
+        "project_id",
+        "site_id",
+        "item_id",
+        "petition_id",
+        "directive_id",
+        "clue_id",
+        "flag_id",
+        "red_flag_id",
+        "branch_id",
+        "adjustment_id",
+    }
+)
+
+
+def referenced_ids(payload: Mapping[str, Any], own: str) -> set[str]:
+    """The ids of other entities an event names (`REFERENCE_KEYS`; e.g. a payment's
+    `household_id`), but not its own entity's id: the audit trail lists those entities'
+    streams as related."""
+    found = {
+        value
+        for key, value in payload.items()
+        if key in REFERENCE_KEYS and isinstance(value, str) and value
+    }
+    found.discard(own)
+    return found
