@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from projection.adapters.queries import Tally
 from projection.adapters.reader import Snapshot
 from projection.domain import relief as r
 from projection.domain.catalogue import status_label
@@ -99,12 +100,18 @@ async def projects(snap: Snapshot, ask: Ask) -> View:
 async def sites(snap: Snapshot, ask: Ask) -> View:
     """基层服务阵地 (measure 3): community sites ≥ 600 m² with the 五统一, village stations."""
     view = View("relief/sites", "基层服务阵地提质改造", ask.window, ask.village)
-    found = await ask.entities(snap, [r.SITE, r.STATION, r.AGENCY])
+    found = await ask.entities(snap, [r.SITE, r.STATION])
     site_list = [e for e in found if e.kind == r.SITE]
     stations = [e for e in found if e.kind == r.STATION]
-    agency = [e for e in found if e.kind == r.AGENCY]
+    # agency requests (代办) are many: counted by village and status, not read
+    agency = await snap.tally(
+        Tally(r.AGENCY, by=("village", "status")), cutoff=ask.window.cutoff, village=ask.village
+    )
+    agency_by_village: Counter[str | None] = Counter()
+    for group in agency:
+        agency_by_village[group["village"]] += group["n"]
     compliant = sum(1 for s in site_list if s.status == "compliant")
-    open_agency = sum(1 for a in agency if a.status == "received")
+    open_agency = sum(g["n"] for g in agency if g["status"] == "received")
     village_count = sum(1 for v in ask.town.villages if v.kind == "village")
     view.cards += [
         Card(
@@ -114,7 +121,7 @@ async def sites(snap: Snapshot, ask: Ask) -> View:
             tone_for(pct(compliant, len(site_list))),
         ),
         Card("村级便民服务站", ratio_text(len(stations), village_count), "个"),
-        Card("代办事项", str(len(agency)), f"未办结 {open_agency}"),
+        Card("代办事项", str(sum(agency_by_village.values())), f"未办结 {open_agency}"),
     ]
     view.tables.append(
         Table(
@@ -153,7 +160,7 @@ async def sites(snap: Snapshot, ask: Ask) -> View:
                     s,
                     station_name=s.get("name", ""),
                     rotas=s.get("rotas", 0),
-                    agency=sum(1 for a in agency if a.village == s.village),
+                    agency=agency_by_village[s.village],
                 )
                 for s in stations
             ],
