@@ -209,3 +209,14 @@ def medical_staff_key(name: str) -> str:
     """Who counts as one of the "10 名医务人员" of the free clinics: a person by name, across
     the town's clinics (one doctor at four clinics is one doctor)."""
     return name.strip()
+
+
+#: A petition case's status once struck off (销号, supervision's `PetitionClosed`).
+PETITION_CLOSED = "closed"
+
+
+def petition_in_backlog(status: str | None) -> bool:
+    """Whether a petition case is part of the backlog (积案) that measure 7 must clear (清零):
+    every case until it is struck off (销号) — a case resolved (化解) but not yet struck off
+    still counts, and a reopened case counts again."""
+    return status != PETITION_CLOSED

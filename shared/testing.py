@@ -24,6 +24,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -290,15 +291,21 @@ async def find_on_topic(
 async def caught_up(consumer: EventConsumer, bootstrap: str, *, timeout: float = 60.0) -> None:
     """Wait until `consumer` has applied (stored offsets for) everything on its topics now:
     records on other partitions are no proof of each other, so tests wait on this instead."""
+    # the partitions from the admin client: a bare consumer's `topics()` does not fill the
+    # metadata `partitions_for_topic` reads, so it found none and this waited for nothing
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(list(consumer.topics))
+    finally:
+        await admin.close()
+    partitions = [
+        TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]
+    ]
+    assert {tp.topic for tp in partitions} == set(consumer.topics), described
     probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await probe.start()
     try:
-        await probe.topics()  # fetches the cluster metadata that partitions_for_topic reads
-        partitions = [
-            TopicPartition(topic, p)
-            for topic in consumer.topics
-            for p in sorted(probe.partitions_for_topic(topic) or set())
-        ]
         ends = await probe.end_offsets(partitions)
     finally:
         await probe.stop()

@@ -35,6 +35,7 @@ STATUS_LABELS = {
     "zero": "无集体收入（清零村）",
     "cleared": "已清零销号",
     "has_income": "有集体收入",
+    "zero_reported": "申报无收入",
     "disclosing": "按期公开",
     "ledger": "三资台账",
 }

@@ -27,6 +27,7 @@ STATUS_LABELS = {
     "probationary": "预备党员",
     "full": "正式党员",
     "unqualified": "不合格党员处置中",
+    "left": "已出党",
     "held": "已举办",
     "open": "评分中",
     "concluded": "已完成",

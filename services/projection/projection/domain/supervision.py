@@ -90,8 +90,14 @@ def _petition_reopened(state: State, fact: Fact) -> None:
 
 
 def _directive_assigned(state: State, fact: Fact) -> None:
-    if fact.payload.get("due_on"):
-        state["due_on"] = fact.payload.get("due_on")
+    """Not merged: an assignment without a due date keeps the one the directive came with,
+    as supervision's `Directive` does (merging its `due_on: null` dropped it, and with it
+    the directive's lateness)."""
+    p = fact.payload
+    state["directive_id"] = p.get("directive_id")
+    state["lead_post"], state["lead_unit"] = p.get("lead_post"), p.get("lead_unit")
+    if p.get("due_on"):
+        state["due_on"] = p.get("due_on")
     state["assigned_on"] = fact.date("assigned_on")
 
 
@@ -164,7 +170,9 @@ RULES: dict[str, Rule] = {
         PETITION, "handling", _petition_reopened, merge=False, label="重新办理"
     ),
     "supervision.DirectiveReceived": Rule(DIRECTIVE, "received", label="收到批示交办件"),
-    "supervision.DirectiveAssigned": Rule(DIRECTIVE, "assigned", _directive_assigned, label="交办"),
+    "supervision.DirectiveAssigned": Rule(
+        DIRECTIVE, "assigned", _directive_assigned, merge=False, label="交办"
+    ),
     "supervision.DirectiveProgressReported": Rule(
         DIRECTIVE, fold=count("reports"), merge=False, label="办理进展报告"
     ),

@@ -20,6 +20,7 @@ from projection.views.common import (
     overdue_days,
 )
 from projection.views.model import Card, Chart, Column, Series, Table, View, pct, tone_for
+from shared.kernel import petition_in_backlog
 
 LISTS = ("问题清单", "责任清单", "整改清单")
 #: The long lists' sortable columns (column key → order in SQL).
@@ -158,18 +159,20 @@ async def petitions(snap: Snapshot, ask: Ask) -> View:
         cutoff=ask.window.cutoff,
         village=ask.village,
     )
-    backlog = [e for e in found if not is_done(s.PETITION, e.status)]
+    # 积案 is supervision's rule (until struck off, 销号), not "not yet resolved"
+    backlog = [e for e in found if petition_in_backlog(e.status)]
+    settled = sum(1 for e in found if is_done(s.PETITION, e.status))
     key_cases = [e for e in found if e.get("key_case")]
     unled = [e for e in key_cases if not e.get("leader") and not is_done(s.PETITION, e.status)]
     ref = ask.reference_day
     view.cards += [
         Card("信访件", str(len(found)), "件"),
-        Card("积案（未化解）", str(len(backlog)), "清零目标", "ok" if not backlog else "bad"),
+        Card("积案（未销号）", str(len(backlog)), "清零目标", "ok" if not backlog else "bad"),
         Card(
             "化解率",
-            f"{pct(len(found) - len(backlog), len(found))}%",
+            f"{pct(settled, len(found))}%",
             "",
-            tone_for(pct(len(found) - len(backlog), len(found))),
+            tone_for(pct(settled, len(found))),
         ),
         Card(
             "重点案件未包案",
@@ -213,9 +216,7 @@ async def petitions(snap: Snapshot, ask: Ask) -> View:
             leader=e.get("leader", ""),
             team_name=e.get("team_name", ""),
             received_on=e.get("received_on", ""),
-            days_open=_days_open(e.get("received_on"), ref)
-            if not is_done(s.PETITION, e.status)
-            else 0,
+            days_open=_days_open(e.get("received_on"), ref) if petition_in_backlog(e.status) else 0,
         )
 
     petitions_table = Table(

@@ -7,13 +7,16 @@ import datetime as dt
 from typing import Any
 
 from projection.adapters.reference import ReferenceSnapshot
+from projection.domain.catalogue import status_label
 from projection.domain.timeframe import Window
 from projection.synthetic import EnvelopeFactory
+from projection.views.casework import directives
 from projection.views.collective import assets, zero_villages
 from projection.views.common import Ask
 from projection.views.overview import indicators
 from projection.views.relief import activities
 from projection.views.sites import sites
+from projection.views.supervision import petitions
 
 from shared.envelope import Envelope
 from shared.kernel import student_key
@@ -209,3 +212,76 @@ def test_a_village_with_a_disposal_is_one_ledger_row_with_its_proceeds_booked() 
 
     economies = {r["village"] for r in rows(view(zero_villages, snap), "villages")}
     assert economies == {"金霞村"}  # booked proceeds are not collective income
+
+
+# -- 积案: supervision's rule, until struck off ------------------------------------------------
+
+
+def _petition(snap: Memory, pid: str, *steps: tuple[str, dt.date]) -> None:
+    snap.given(
+        pid,
+        "supervision.PetitionReceived",
+        dt.date(2016, 3, 1),
+        petition_id=pid,
+        channel="来访",
+        petitioner_name="王某某",
+        petitioner_count=1,
+        village="金霞村",
+        subject="集资款未退",
+        received_on="2016-03-01",
+        repeat_of=None,
+    )
+    for event_type, on in steps:
+        snap.given(pid, event_type, on, petition_id=pid)
+
+
+def test_a_resolved_petition_stays_in_the_backlog_until_struck_off() -> None:
+    snap = Memory()
+    _petition(
+        snap,
+        "petition-a",
+        ("supervision.PetitionResolved", dt.date(2016, 9, 30)),
+        ("supervision.PetitionClosed", dt.date(2016, 10, 15)),
+    )
+    _petition(snap, "petition-b")
+
+    def backlog(day: dt.date) -> str:
+        return card(view(petitions, snap, as_of=day), "积案（未销号）")
+
+    assert backlog(dt.date(2016, 10, 10)) == "2"  # resolved, not yet struck off (销号)
+    assert backlog(dt.date(2016, 10, 31)) == "1"
+
+
+def test_an_assignment_without_a_due_date_keeps_the_directive_s_own() -> None:
+    snap = Memory()
+    snap.given(
+        "directive-d",
+        "supervision.DirectiveReceived",
+        dt.date(2016, 5, 1),
+        directive_id="d",
+        kind="交办事项",
+        level="市",
+        issued_by="市长",
+        reference="",
+        subject="城乡环境综合整治",
+        received_on="2016-05-01",
+        due_on="2016-08-31",
+    )
+    snap.given(
+        "directive-d",
+        "supervision.DirectiveAssigned",
+        dt.date(2016, 5, 3),
+        directive_id="d",
+        lead_post="分管城建的负责人",
+        lead_unit="城建办",
+        assigned_on="2016-05-03",
+        due_on=None,
+    )
+
+    assert card(view(directives, snap, as_of=dt.date(2016, 9, 30)), "逾期未办结") == "1"
+    assert card(view(directives, snap, as_of=dt.date(2016, 8, 31)), "逾期未办结") == "0"
+
+
+def test_statuses_once_shown_in_english_have_zh_cn_labels() -> None:
+    assert status_label("collective", "zero_reported") == "申报无收入"
+    assert status_label("member", "left") == "已出党"

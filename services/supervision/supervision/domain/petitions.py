@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from shared.kernel import Event, Refused
+from shared.kernel import PETITION_CLOSED, Event, Refused, petition_in_backlog
 
 from .casework import Casework, required
 from .events import (
@@ -27,7 +27,7 @@ RECEIVED, CLASSIFIED, HANDLING, RESOLVED, CLOSED = (
     "classified",
     "handling",
     "resolved",
-    "closed",
+    PETITION_CLOSED,
 )
 STATUSES = (RECEIVED, CLASSIFIED, HANDLING, RESOLVED, CLOSED)
 
@@ -184,8 +184,8 @@ class Petition(Casework):
 
     @property
     def backlog(self) -> bool:
-        """Still open (积案 until struck off)."""
-        return self.status != CLOSED
+        """Still open (积案 until struck off): the one rule, `shared.kernel.petition_in_backlog`."""
+        return petition_in_backlog(self.status)
 
     def _must_exist(self) -> None:
         if not self.exists:
