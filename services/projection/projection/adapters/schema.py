@@ -209,6 +209,16 @@ MIGRATIONS = [
             ON CONFLICT DO NOTHING""",
         ],
     ),
+    Migration(
+        6,
+        "entities valid on a day, by kind",
+        [
+            # "as of D" over a kind with many versions (members, cases): the rows still valid at
+            # D's end are a range of valid_to, where a walk of every version would be a scan
+            "CREATE INDEX IF NOT EXISTS entity_state_valid"
+            " ON {schema}.entity_state (kind, valid_to, valid_from)",
+        ],
+    ),
 ]
 
 META_MIGRATIONS = [
