@@ -143,3 +143,24 @@ async def entity_table(
         sortable=list(sorts),
     )
     return table
+
+
+def page_of(ask: Ask, rows: list[Any]) -> list[Any]:
+    """The asked page of a list already read for the view's figures (in its own order)."""
+    asked = ask.page
+    if asked.size is None:
+        return rows
+    start = (asked.number - 1) * asked.size
+    return rows[start : start + asked.size]
+
+
+def page_info(ask: Ask, total: int) -> PageInfo:
+    """The page a list paged by `page_of` holds (it has no other order to sort by)."""
+    return PageInfo(
+        number=ask.page.number,
+        size=ask.page.size,
+        total=total,
+        sort=None,
+        desc=False,
+        sortable=[],
+    )

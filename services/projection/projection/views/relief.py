@@ -9,7 +9,7 @@ from typing import Any
 from projection.adapters.queries import IsSet, Sort, Tally
 from projection.adapters.reader import Entity, Snapshot
 from projection.domain import relief as r
-from projection.views.common import Ask, entity_row, entity_table
+from projection.views.common import Ask, entity_row, entity_table, page_info, page_of
 from projection.views.model import (
     Card,
     Chart,
@@ -315,8 +315,9 @@ async def activities(snap: Snapshot, ask: Ask) -> View:
                     "detail": _activity_detail(f.payload),
                     "student_name": f.payload.get("student_name", ""),
                 }
-                for f in fig["facts"]
+                for f in page_of(ask, fig["facts"])
             ],
+            page=page_info(ask, len(fig["facts"])),
         )
     )
     return view
