@@ -140,12 +140,22 @@ def json_text(value: Any) -> str:
 _DAY_STARTS: dict[dt.date, dt.datetime] = {}
 
 
+_INSTANT_DAYS: dict[dt.datetime, dt.datetime] = {}
+
+
 def business_day_start(instant: dt.datetime) -> dt.datetime:
-    """The first instant of the China day an instant falls on (a row's `valid_from`)."""
+    """The first instant of the China day an instant falls on (a row's `valid_from`).
+    Business times repeat (a day's facts are stamped at its noon), so answers are memoised."""
+    start = _INSTANT_DAYS.get(instant)
+    if start is not None:
+        return start
     day = local_day(instant)
     start = _DAY_STARTS.get(day)
     if start is None:
         start = _DAY_STARTS[day] = start_of_day(day)
+    if len(_INSTANT_DAYS) > 100_000:
+        _INSTANT_DAYS.clear()
+    _INSTANT_DAYS[instant] = start
     return start
 
 
@@ -331,6 +341,15 @@ class Projector:
             if old.counted is None:
                 old.counted = count_keys(old, self.facets)
             before = old.counted
+            facets = self.facets.get(new.kind, ())
+            if (
+                old.kind == new.kind
+                and old.village == new.village
+                and old.status == new.status
+                and all(bool(old.state.get(f)) == bool(new.state.get(f)) for f in facets)
+            ):
+                new.counted = before  # most events change none of what is counted
+                return
         after = new.counted = count_keys(new, self.facets)
         if before == after:
             return
