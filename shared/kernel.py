@@ -5,6 +5,7 @@ Standard library only; no I/O. A domain module imports this and nothing else of 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -220,3 +221,36 @@ def petition_in_backlog(status: str | None) -> bool:
     every case until it is struck off (销号) — a case resolved (化解) but not yet struck off
     still counts, and a reopened case counts again."""
     return status != PETITION_CLOSED
+
+
+# -- party's training targets (measure 8) -------------------------------------------------
+# Party decides these; the projection's `party/training` counts with the same definitions.
+
+
+def training_months_required(year: int, member_since: dt.date, as_of: dt.date) -> tuple[int, ...]:
+    """The months of `year` in which a member had to attend a branch session (党员每月参加支部
+    集中培训), as of a day: the months over by `as_of` (a month is over on its last day) in
+    which the person was a member (the first month only when registered on its first day)."""
+    if as_of.year < year or member_since.year > year:
+        return ()
+    last = 12
+    if as_of.year == year:
+        month_over = as_of.day == calendar.monthrange(year, as_of.month)[1]
+        last = as_of.month if month_over else as_of.month - 1
+    first = 1
+    if member_since.year == year:
+        first = member_since.month if member_since.day == 1 else member_since.month + 1
+    return tuple(range(first, last + 1))
+
+
+def degree_enrolment_counts(enrolled_on: dt.date | None, year: int, as_of: dt.date) -> bool:
+    """Whether a member's enrolment in degree education (大专以上学历教育) counts towards the
+    year's "选派 16 名": enrolled in that year, by `as_of` — a member who has since left the
+    party still counts (the enrolment happened)."""
+    return enrolled_on is not None and enrolled_on.year == year and enrolled_on <= as_of
+
+
+def member_on(joined_on: dt.date, left_on: dt.date | None, day: dt.date) -> bool:
+    """Whether a person was a party member of the register on `day`: registered by then and
+    not left (出党) by then."""
+    return joined_on <= day and (left_on is None or left_on > day)

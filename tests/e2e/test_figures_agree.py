@@ -3,11 +3,14 @@ the same figure in both, for the same filters and "as of" day (issue 10): the fi
 progress (relief `GET /api/v1/activities/progress`: the poor village's enterprise pairing,
 households paired and visited, posts, students, clinics, medical staff) and each village's
 三资 ledger, development fund and the 清零 list (funds `GET /api/v1/villages/{v}/assets`,
-`/collective-economy`, `/collective-economy/zero-income-villages`); supervision's ledger of the
-three lists (count and overdue, by village), the petition backlog (积案), the directives' report
-and the clues by status (`/items`, `/petitions`, `/directives/report`, `/clues`).
+`/collective-economy`, `/collective-economy/zero-income-villages`) and the red flags by code
+and status (`/red-flags`); supervision's ledger of the three lists (count and overdue, by
+village), the petition backlog (积案), the directives' report and the clues by status
+(`/items`, `/petitions`, `/directives/report`, `/clues`); party's training against the plan's
+targets, the weak branches and the assessment's ranking (`/training/targets`,
+`/branches/{b}/training`, `/weak-branches`, `/assessments/{period}`).
 
-Officials record the work over HTTP in relief, funds and supervision (fresh schemas). The
+Officials record the work over HTTP in relief, funds, supervision and party (fresh schemas). The
 projection is fed exactly those services' events: each service's own store is published, as
 its relay does, to scratch topics of this run. (On the real topics a fresh projection would
 also count every earlier run's events, while a fresh service only knows its own; the relay
@@ -27,6 +30,7 @@ import pytest
 import pytest_asyncio
 from fastapi import FastAPI
 from funds.bootstrap import build_app as build_funds
+from party.bootstrap import build_app as build_party
 from projection.bootstrap import build_app as build_projection
 from projection.settings import ProjectionSettings
 from relief.bootstrap import build_app as build_relief
@@ -46,8 +50,10 @@ from shared.testing import (
 )
 from shared.topics import ensure_topics
 
-from . import casework
+from . import casework, flagwork, partywork
 from .casework import supervision_work
+from .flagwork import flag_work
+from .partywork import party_work
 from .support import AGRICULTURE, ECONOMIC, ok, resident_id
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
@@ -63,6 +69,7 @@ class Sides:
     relief: httpx.AsyncClient
     funds: httpx.AsyncClient
     supervision: httpx.AsyncClient
+    party: httpx.AsyncClient
     views: httpx.AsyncClient
 
     async def view(self, name: str, **params: Any) -> Any:
@@ -190,18 +197,23 @@ async def sides(infra: Infra) -> AsyncIterator[Sides]:
     relief_app = build_relief(service_settings(infra))
     funds_app = build_funds(service_settings(infra))
     supervision_app = build_supervision(service_settings(infra))
+    party_app = build_party(service_settings(infra))
     async with (
         app_client(relief_app) as relief,
         app_client(funds_app) as funds,
         app_client(supervision_app) as supervision,
+        app_client(party_app) as party,
     ):
         await _relief_work(relief)
         await _funds_work(funds)
+        await flag_work(funds)
         await supervision_work(supervision)
-        # supervision also reacts to the real topics (every earlier run's red flags and weak
-        # branches): its store is what it is once it has read them all
-        for consumer in supervision_app.state.runtime.consumers:
-            await caught_up(consumer, infra.kafka_bootstrap_servers)
+        await party_work(party)
+        # supervision and party also react to the real topics (every earlier run's red flags,
+        # weak branches and accountability decisions): a store is what it is once they are read
+        for app in (supervision_app, party_app):
+            for consumer in app.state.runtime.consumers:
+                await caught_up(consumer, infra.kafka_bootstrap_servers)
         suffix = "." + unique("xc")
         topics = {
             name: f"{name}.events{suffix}" for name in ("relief", "funds", "supervision", "party")
@@ -212,6 +224,7 @@ async def sides(infra: Infra) -> AsyncIterator[Sides]:
             ("relief", relief_app),
             ("funds", funds_app),
             ("supervision", supervision_app),
+            ("party", party_app),
         ):
             envelopes = await _stored(app)
             await testing.publish(infra.kafka_bootstrap_servers, topics[name], *envelopes)
@@ -230,7 +243,7 @@ async def sides(infra: Infra) -> AsyncIterator[Sides]:
             await eventually(
                 all_logged, timeout=60, what="every event of the run in the projection"
             )
-            yield Sides(relief, funds, supervision, views)
+            yield Sides(relief, funds, supervision, party, views)
 
 
 def _done(card_value: str) -> int:
@@ -331,6 +344,16 @@ async def test_village_ledgers_and_the_zero_list_are_funds_own(
         assert (with_ledger, zero["count"]) == (3, 1)
 
 
+@pytest.mark.parametrize("day", flagwork.DAYS, ids=str)
+async def test_red_flags_by_code_and_status_are_funds_own(
+    sides: Sides, day: dt.date | None
+) -> None:
+    own, projected = await flagwork.red_flag_figures(sides, day)
+    assert projected == own
+    if day is None:  # the planted problems are there, some handled
+        assert own["count"] >= 5 and own["confirmed"] == 1 and own["settled"] == 1
+
+
 # -- supervision: the lists, the petition backlog, directives, clues --------------------------
 
 
@@ -367,3 +390,28 @@ async def test_clues_by_category_and_status_are_supervision_s_own(
 ) -> None:
     own, projected = await casework.clue_figures(sides, day)
     assert projected == own
+
+
+# -- party: training against the targets, the weak branches, the assessment -----------------
+
+
+@pytest.mark.parametrize("day", partywork.DAYS, ids=str)
+async def test_training_against_the_targets_is_party_s_own(
+    sides: Sides, day: dt.date | None
+) -> None:
+    own, projected = await partywork.training_figures(sides, day)
+    assert projected == own
+    if day == dt.date(2016, 12, 31):  # the demo's year is there (not a vacuous 0 == 0)
+        assert own["degree"] == 17 and own["entrepreneurs"] >= 50 and own["county"] >= 1
+
+
+async def test_the_weak_branches_are_party_s_own(sides: Sides) -> None:
+    own, projected = await partywork.weak_branch_figures(sides)
+    assert projected == own
+    assert own["count"] == 3
+
+
+async def test_the_assessment_ranking_is_party_s_own(sides: Sides) -> None:
+    own, projected = await partywork.assessment_figures(sides, "2016")
+    assert projected == own
+    assert len(own["designated"]) == 3

@@ -23,7 +23,7 @@ from party.domain.training import (
     person_training,
 )
 from shared.eventstore import CommandContext
-from shared.kernel import NotFound
+from shared.kernel import NotFound, degree_enrolment_counts, member_on
 from shared.unit_of_work import UnitOfWork
 
 
@@ -172,18 +172,13 @@ async def branch_training(
 
 
 async def town_training(deps: Deps, year: int, as_of: dt.date) -> dict[str, Any]:
-    members = await deps.views.members()
+    all_rows = await deps.views.members(active=False)
+    # the members of the register on the day asked, not today's
+    members = [m for m in all_rows if member_on(m["joined_on"], m["left_on"], as_of)]
     people = await _people(deps, members, year, as_of)
     branches = await deps.views.branches()
     secretaries = [r for _, r in people if r.secretary]
-    all_rows = await deps.views.members(active=False)
-    degree = [
-        m
-        for m in all_rows
-        if m["degree_enrolled_on"]
-        and m["degree_enrolled_on"].year == year
-        and m["degree_enrolled_on"] <= as_of
-    ]
+    degree = [m for m in all_rows if degree_enrolment_counts(m["degree_enrolled_on"], year, as_of)]
     entrepreneurs = {
         row["member_id"]
         for row in await deps.views.attendance(year, as_of)

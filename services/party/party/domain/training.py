@@ -11,13 +11,18 @@ the member was registered on its first day."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from party.domain.events import TrainingSessionHeld
-from shared.kernel import Aggregate, AlreadyExists, Event, Refused
+from shared.kernel import (
+    Aggregate,
+    AlreadyExists,
+    Event,
+    Refused,
+    training_months_required,
+)
 
 LEVELS = {"county": "县级", "town": "镇党委", "branch": "党支部"}
 PROGRAMMES = {
@@ -138,18 +143,9 @@ class PersonTraining:
         )
 
 
-def months_required(year: int, member_since: dt.date, as_of: dt.date) -> tuple[int, ...]:
-    """The months of `year` that are over by `as_of` and in which the person was a member."""
-    if as_of.year < year or member_since.year > year:
-        return ()
-    last = 12
-    if as_of.year == year:
-        month_over = as_of.day == calendar.monthrange(year, as_of.month)[1]
-        last = as_of.month if month_over else as_of.month - 1
-    first = 1
-    if member_since.year == year:
-        first = member_since.month if member_since.day == 1 else member_since.month + 1
-    return tuple(range(first, last + 1))
+#: The months a member had to attend a branch session: the shared kernel's definition, which
+#: the projection's `party/training` counts with too.
+months_required = training_months_required
 
 
 def person_training(

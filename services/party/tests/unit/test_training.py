@@ -13,7 +13,7 @@ from party.domain.training import (
     person_training,
 )
 
-from shared.kernel import AlreadyExists
+from shared.kernel import AlreadyExists, degree_enrolment_counts, member_on
 
 from .given import BOOK, day, then, then_refused
 
@@ -87,6 +87,22 @@ def test_months_required_are_the_months_over_since_membership() -> None:
     assert months_required(2016, dt.date(2016, 3, 10), dt.date(2016, 6, 30)) == (4, 5, 6)
     assert months_required(2016, dt.date(2016, 3, 1), dt.date(2016, 6, 30)) == (3, 4, 5, 6)
     assert months_required(2016, since, dt.date(2015, 12, 31)) == ()
+
+
+def test_degree_education_counts_in_its_year_by_the_day() -> None:
+    enrolled = dt.date(2016, 9, 1)
+    assert degree_enrolment_counts(enrolled, 2016, dt.date(2016, 9, 1))
+    assert not degree_enrolment_counts(enrolled, 2016, dt.date(2016, 8, 31))
+    assert not degree_enrolment_counts(enrolled, 2017, dt.date(2017, 3, 31))  # another year
+    assert not degree_enrolment_counts(None, 2016, dt.date(2016, 12, 31))
+
+
+def test_a_member_on_a_day_is_registered_and_not_yet_left() -> None:
+    joined, left = dt.date(2016, 9, 10), dt.date(2017, 2, 10)
+    assert not member_on(joined, None, dt.date(2016, 8, 31))
+    assert member_on(joined, None, dt.date(2016, 9, 10))
+    assert member_on(joined, left, dt.date(2017, 2, 9))
+    assert not member_on(joined, left, dt.date(2017, 2, 10))
 
 
 def sessions(level: str, *days: str) -> list[Attendance]:

@@ -3,6 +3,7 @@ against the plan's targets."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -23,6 +24,7 @@ from projection.views.model import (
     tone_for,
 )
 from projection.views.party import branches_of
+from shared.kernel import degree_enrolment_counts, training_months_required
 
 #: The points rule book 2016.1 (party/rules/points-2016.yaml): base points and level minimums.
 BASE_POINTS = 60
@@ -183,16 +185,13 @@ async def training(snap: Snapshot, ask: Ask) -> View:
     year = year_of(ask, {str(s.payload.get("held_on", ""))[:4] for s in sessions})
     view = View("party/training", f"党员教育培训（{year}年度）", ask.window, ask.village)
     sessions = [s for s in sessions if str(s.payload.get("held_on", ""))[:4] == str(year)]
-    members = {
-        m.entity_id: m
-        for m in await snap.slim_entities(
-            pt.MEMBER,
-            {"degree_education": ("degree_education",), "joined_on": ("joined_on",)},
-            cutoff=ask.window.cutoff,
-            village=ask.village,
-        )
-        if m.status != "left"
-    }
+    registered = await snap.slim_entities(
+        pt.MEMBER,
+        {"degree_enrolled_on": ("degree_enrolled_on",), "joined_on": ("joined_on",)},
+        cutoff=ask.window.cutoff,
+        village=ask.village,
+    )
+    members = {m.entity_id: m for m in registered if m.status != "left"}
     branches = await branches_of(snap, ask)
     if ask.village:
         sessions = [
@@ -202,7 +201,7 @@ async def training(snap: Snapshot, ask: Ask) -> View:
             or str(s.payload.get("branch_id")) in branches
         ]
     attended: dict[str, Counter[str]] = defaultdict(Counter)
-    months: dict[str, set[str]] = defaultdict(set)
+    months: dict[str, set[int]] = defaultdict(set)
     entrepreneurs: set[str] = set()
     for s in sessions:
         level = str(s.payload.get("level"))
@@ -211,7 +210,7 @@ async def training(snap: Snapshot, ask: Ask) -> View:
                 continue
             attended[mid][level] += 1
             if level == "branch":
-                months[mid].add(str(s.payload.get("held_on", ""))[:7])
+                months[mid].add(int(str(s.payload.get("held_on", ""))[5:7]))
             if s.payload.get("programme") == "entrepreneurship":
                 entrepreneurs.add(mid)
     secretaries = [
@@ -219,10 +218,19 @@ async def training(snap: Snapshot, ask: Ask) -> View:
     ]
     county_ok = sum(1 for sid in secretaries if attended[sid]["county"] >= SECRETARY_COUNTY)
     town_ok = sum(1 for sid in secretaries if attended[sid]["town"] >= SECRETARY_TOWN)
-    degree = sum(1 for m in members.values() if m.get("degree_education"))
-    months_due = _months_elapsed(ask, year)
+    # party's rules (shared kernel): each month over in which one was a member, attended;
+    # degree education enrolled in the year by the day (a member since left counts too)
+    day = ask.window.state_day or ask.today
+    degree = sum(
+        1
+        for m in registered
+        if degree_enrolment_counts(_date(m.get("degree_enrolled_on")), year, day)
+    )
+    months_due = len(training_months_required(year, dt.date(year, 1, 1), day))
     monthly_ok = sum(
-        1 for mid, m in members.items() if len(months[mid]) >= _months_due(m, year, months_due)
+        1
+        for mid, m in members.items()
+        if set(training_months_required(year, _date(m.get("joined_on")) or day, day)) <= months[mid]
     )
     rows = [
         ("支部书记参加县级培训≥1次", county_ok, len(secretaries), "名"),
@@ -290,22 +298,5 @@ _PROGRAMMES = {
 }
 
 
-def _months_due(member: Entity, year: int, elapsed: int) -> int:
-    """The months of `elapsed` a member had to attend: from the first full month in the party
-    register (a member registered on the 1st counts that month)."""
-    joined = str(member.get("joined_on", ""))
-    if joined[:4] != str(year):
-        return elapsed if joined[:4] < str(year) else 0
-    month, day = int(joined[5:7]), int(joined[8:10])
-    first = month if day == 1 else month + 1
-    return max(0, elapsed - (first - 1))
-
-
-def _months_elapsed(ask: Ask, year: int) -> int:
-    """Months of `year` that are over by the state day (a month counts once it has ended)."""
-    day = ask.window.state_day or ask.today
-    if day.year > year:
-        return 12
-    if day.year < year:
-        return 0
-    return day.month - 1
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(str(value)[:10]) if value else None
