@@ -77,12 +77,7 @@ class Snapshot:
         """Every entity of these kinds as it was before `cutoff` (None: as it is now): one row
         per entity from `entity_state`, by its temporal validity."""
         kind_list = [kinds] if isinstance(kinds, str) else list(kinds)
-        where, params = _valid_at(cutoff)
-        where += " AND kind = ANY(:kinds)"
-        params["kinds"] = kind_list
-        if village is not None:
-            where += " AND village = :village"
-            params["village"] = village
+        where, params = _entities_where(kind_list, cutoff, village)
         rows = await self.conn.execute(
             text(f"{_ENTITY_SELECT} {self._s}.entity_state WHERE {where} {_ENTITY_ORDER}"),
             params,
@@ -113,14 +108,7 @@ class Snapshot:
         """How many entities of these kinds there were before `cutoff` (meeting `where`), and
         the page of them `page` asks for, in its order (default: by day, then stream)."""
         kind_list = [kinds] if isinstance(kinds, str) else list(kinds)
-        clause, params = _valid_at(cutoff)
-        clause += " AND kind = ANY(:kinds)"
-        params["kinds"] = kind_list
-        if village is not None:
-            clause += " AND village = :village"
-            params["village"] = village
-        if where is not None:
-            clause += f" AND {where.sql()}"
+        clause, params = _entities_where(kind_list, cutoff, village, where)
         table = f"{self._s}.entity_state"
         if where is None:
             total = await self._count_of(kind_list, cutoff=cutoff, village=village)
@@ -175,12 +163,7 @@ class Snapshot:
         """Every entity of a kind as it was before `cutoff`, its state cut down to the named
         values (name → path into the state, e.g. `("points", "2016")`; None where absent):
         for figures over many entities that need a few fields of each."""
-        clause, params = _valid_at(cutoff)
-        clause += " AND kind = :kind"
-        params["kind"] = kind
-        if village is not None:
-            clause += " AND village = :village"
-            params["village"] = village
+        clause, params = _entities_where([kind], cutoff, village)
         built = ", ".join(
             f"'{checked_key(name)}', state #> '{{{','.join(checked_path(path))}}}'"
             for name, path in paths.items()
@@ -206,14 +189,7 @@ class Snapshot:
     ) -> set[str]:
         """Every key found in these object fields of one kind's entities (e.g. the years of
         members' points and grades) as they were before `cutoff`."""
-        clause, params = _valid_at(cutoff)
-        clause += " AND kind = :kind"
-        params["kind"] = kind
-        if village is not None:
-            clause += " AND village = :village"
-            params["village"] = village
-        if where is not None:
-            clause += f" AND {where.sql()}"
+        clause, params = _entities_where([kind], cutoff, village, where)
         found: set[str] = set()
         for key in keys:
             field = f"state->'{checked_key(key)}'"
@@ -240,12 +216,8 @@ class Snapshot:
         in [start, cutoff): one aggregate query, no entity leaves the database."""
         if tally.counted(FACETS):
             return await self._counted(tally, cutoff=cutoff, village=village)
-        clause, params = _valid_at(cutoff)
-        clause = clause.replace("valid_", "e.valid_") + " AND e.kind = :kind"
-        params["kind"] = tally.kind
-        if village is not None:
-            clause += " AND e.village = :village"
-            params["village"] = village
+        # unqualified columns are entity_state's: the joins below bring stream ids only
+        clause, params = _entities_where([tally.kind], cutoff, village)
         groups = tally.group_sql()
         columns = [f"{g} AS g{i}" for i, g in enumerate(groups)] + ["count(*) AS n"]
         joins = ""
@@ -488,6 +460,24 @@ def _flows(
         where.append("village = :village")
         params["village"] = village
     return " AND ".join(where), params
+
+
+def _entities_where(
+    kinds: list[str],
+    cutoff: dt.datetime | None,
+    village: str | None,
+    where: Condition | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """The entity rows of these kinds valid before `cutoff` (in a village, meeting `where`)."""
+    clause, params = _valid_at(cutoff)
+    clause += " AND kind = ANY(:kinds)"
+    params["kinds"] = kinds
+    if village is not None:
+        clause += " AND village = :village"
+        params["village"] = village
+    if where is not None:
+        clause += f" AND {where.sql()}"
+    return clause, params
 
 
 def _valid_at(cutoff: dt.datetime | None) -> tuple[str, dict[str, Any]]:
