@@ -67,6 +67,11 @@ def resident_id(first_year: int = 1960, last_year: int = 1985) -> str:
             return number
 
 
+def on(day: str, **body: Any) -> dict[str, Any]:
+    """A command's body, as of the business day it happened."""
+    return {"occurred_on": day, **body}
+
+
 async def ok(response: httpx.Response | Awaitable[httpx.Response], status: int = 200) -> Any:
     """The JSON body of a response that must have `status` (the body explains a failure)."""
     if not isinstance(response, httpx.Response):
