@@ -20,7 +20,14 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from projection.adapters.generations import Generations
-from projection.adapters.queries import Condition, Page, Tally, checked_key, checked_path
+from projection.adapters.queries import (
+    Condition,
+    Page,
+    Sort,
+    Tally,
+    checked_key,
+    checked_path,
+)
 from projection.domain.catalogue import FACETS
 from shared.envelope import Actor, Envelope
 
@@ -128,6 +135,26 @@ class Snapshot:
             params["offset"] = page.offset
         rows = await self.conn.execute(text(sql), params)
         return int(total), [_entity(r) for r in rows]
+
+    async def entity_chunks(
+        self,
+        kinds: str | Sequence[str],
+        *,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+        sort: Sort | None = None,
+        where: Condition | None = None,
+        chunk: int = 1000,
+    ) -> AsyncIterator[list[Entity]]:
+        """Every entity `entity_page` would list, in its order, `chunk` rows at a time through a
+        server-side cursor (exports: memory stays flat whatever the list's length)."""
+        kind_list = [kinds] if isinstance(kinds, str) else list(kinds)
+        clause, params = _entities_where(kind_list, cutoff, village, where)
+        order = f"ORDER BY {sort.sql()}" if sort else _PAGE_ORDER
+        sql = f"{_ENTITY_SELECT} {self._s}.entity_state WHERE {clause} {order}"
+        result = await self.conn.stream(text(sql), params)
+        async for rows in result.partitions(chunk):
+            yield [_entity(r) for r in rows]
 
     async def _count_of(
         self, kinds: list[str], *, cutoff: dt.datetime | None, village: str | None

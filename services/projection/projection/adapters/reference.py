@@ -27,7 +27,7 @@ import datetime as dt
 import json
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -36,7 +36,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projection.adapters.projector import business_day_start
-from projection.adapters.queries import Condition, Page, Tally, at_path, ordered
+from projection.adapters.queries import Condition, Page, Sort, Tally, at_path, ordered
 from projection.adapters.reader import Entity, LoggedEvent, logged_envelope
 from projection.domain.catalogue import RULES, SUMS
 from projection.domain.folds import Fact, Rule, State, fold, referenced_ids
@@ -257,6 +257,23 @@ class ReferenceSnapshot:
             )
         end = None if page.limit is None else page.offset + page.limit
         return len(found), found[page.offset : end]
+
+    async def entity_chunks(
+        self,
+        kinds: str | Sequence[str],
+        *,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+        sort: Sort | None = None,
+        where: Condition | None = None,
+        chunk: int = 1000,
+    ) -> AsyncIterator[list[Entity]]:
+        """Every entity `entity_page` would list, in its order, `chunk` at a time."""
+        _, found = await self.entity_page(
+            kinds, cutoff=cutoff, village=village, page=Page(limit=None, sort=sort), where=where
+        )
+        for start in range(0, len(found), chunk):
+            yield found[start : start + chunk]
 
     async def slim_entities(
         self,

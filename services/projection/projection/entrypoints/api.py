@@ -4,11 +4,14 @@ the public notices, replay reports and the projection's status."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from typing import IO, Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from projection.adapters.reader import ReadModels
@@ -22,11 +25,11 @@ from projection.domain.access import (
 from projection.domain.catalogue import CONFIDENTIAL_KINDS
 from projection.domain.masking import redact
 from projection.domain.timeframe import Window, after_day
-from projection.entrypoints.export import XLSX, to_csv, to_xlsx
+from projection.entrypoints.export import XLSX, write_csv, write_xlsx
 from projection.entrypoints.params import ViewQuery
 from projection.views.audit import audit_trail
 from projection.views.common import Ask
-from projection.views.model import View
+from projection.views.model import RowChunks, View
 from projection.views.public import public_notices
 from projection.views.registry import SPECS, VIEWS
 from shared.auth import Principal
@@ -35,31 +38,69 @@ from shared.web import require
 
 router = APIRouter(prefix="/api/v1", tags=["views"])
 Reader = Annotated[Principal, Depends(require(*VIEW_READERS))]
+#: Bytes of an export kept in memory before its file spills to disk.
+EXPORT_IN_MEMORY = 1 << 20
 
 
 def audit_url(stream_id: str) -> str:
     return f"/api/v1/audit/{quote(stream_id, safe='')}"
 
 
-async def build_view(request: Request, name: str, ask: Ask, principal: Principal) -> View:
-    """A view built from the live schema, with personal data masked for the caller's role."""
+@asynccontextmanager
+async def opened_view(
+    request: Request, name: str, ask: Ask, principal: Principal
+) -> AsyncIterator[View]:
+    """A view built from the live schema, with personal data masked for the caller's role;
+    its snapshot stays open inside the block (an export reads its long lists there)."""
     spec = VIEWS.get(name)
     if spec is None:
         raise StarletteHTTPException(404, f"没有这个视图 (no view named {name})")
     reader: ReadModels = request.app.state.reader
     async with reader.snapshot() as snap:
         view = await spec.build(snap, ask)
-    sort = ask.page.sort
-    if sort and not any(t.page and sort in t.page.sortable for t in view.tables):
-        raise StarletteHTTPException(422, f"该视图的列表不能按 {sort} 排序 (cannot sort by {sort})")
-    full = sees_full_detail(principal)
-    for table in view.tables:
-        table.rows = [
-            redact(row, full=full)
-            | ({"audit_url": audit_url(row["stream_id"])} if row.get("stream_id") else {})
-            for row in table.rows
-        ]
-    return view
+        sort = ask.page.sort
+        if sort and not any(t.page and sort in t.page.sortable for t in view.tables):
+            raise StarletteHTTPException(
+                422, f"该视图的列表不能按 {sort} 排序 (cannot sort by {sort})"
+            )
+        full = sees_full_detail(principal)
+        for table in view.tables:
+            table.rows = _shown(table.rows, full)
+            if table.more is not None:
+                table.more = _shown_chunks(table.more, full)
+        yield view
+
+
+def _shown(rows: list[dict[str, Any]], full: bool) -> list[dict[str, Any]]:
+    return [
+        redact(row, full=full)
+        | ({"audit_url": audit_url(row["stream_id"])} if row.get("stream_id") else {})
+        for row in rows
+    ]
+
+
+def _shown_chunks(more: RowChunks, full: bool) -> RowChunks:
+    async def shown() -> AsyncIterator[list[dict[str, Any]]]:
+        async for chunk in more():
+            yield _shown(chunk, full)
+
+    return shown
+
+
+async def build_view(request: Request, name: str, ask: Ask, principal: Principal) -> View:
+    """A view as `opened_view` builds it, for a page (no rows left to read)."""
+    async with opened_view(request, name, ask, principal) as view:
+        return view
+
+
+def _file_chunks(spool: IO[bytes]) -> Iterator[bytes]:
+    """A written export, read back in 64 KiB pieces and closed at the end."""
+    try:
+        spool.seek(0)
+        while piece := spool.read(1 << 16):
+            yield piece
+    finally:
+        spool.close()
 
 
 @router.get("/views", summary="列出全部视图")
@@ -82,29 +123,32 @@ async def get_view(
     table: Annotated[str | None, Query(description="CSV 导出哪张表（默认第一张）")] = None,
 ) -> dict[str, Any] | Response:
     ask = query.ask(request, principal, every_row=format != "json")
-    view = await build_view(request, name, ask, principal)
     if format == "json":
-        return view.to_json()
-    stem = f"{name.replace('/', '-')}-{view.window.as_of or china_today()}"
-    if format == "csv":
-        try:
-            chosen = view.table(table)
-        except KeyError as exc:
-            raise StarletteHTTPException(404, f"视图中没有这张表 (no table {table})") from exc
-        return Response(
-            to_csv(chosen),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{stem}-{chosen.name}.csv"'},
-        )
-    body = to_xlsx(
-        view,
-        user=f"{principal.name} ({principal.role.value})",
-        masked=not sees_full_detail(principal),
-    )
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
+        return (await build_view(request, name, ask, principal)).to_json()
+    spool = tempfile.SpooledTemporaryFile(max_size=EXPORT_IN_MEMORY)  # noqa: SIM115 (streamed)
+    try:
+        async with opened_view(request, name, ask, principal) as view:
+            stem = f"{name.replace('/', '-')}-{view.window.as_of or china_today()}"
+            if format == "csv":
+                try:
+                    chosen = view.table(table)
+                except KeyError as exc:
+                    raise StarletteHTTPException(
+                        404, f"视图中没有这张表 (no table {table})"
+                    ) from exc
+                await write_csv(chosen, spool)
+                media, filename = "text/csv; charset=utf-8", f"{stem}-{chosen.name}.csv"
+            else:
+                user = f"{principal.name} ({principal.role.value})"
+                await write_xlsx(view, spool, user=user, masked=not sees_full_detail(principal))
+                media, filename = XLSX, f"{stem}.xlsx"
+    except BaseException:
+        spool.close()
+        raise
+    return StreamingResponse(
+        _file_chunks(spool),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

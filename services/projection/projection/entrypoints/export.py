@@ -1,15 +1,20 @@
 """Exports of a view: CSV (one table, UTF-8 with BOM so that spreadsheet programs read the
-Chinese) and XLSX (openpyxl: a sheet describing the query, then one sheet per table)."""
+Chinese) and XLSX (openpyxl: a sheet describing the query, then one sheet per table).
+
+A long list is written as it is read (`Table.chunks`), into a file the response then streams;
+neither the rows nor the document are held in memory whole."""
 
 from __future__ import annotations
 
 import csv
 import io
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from projection.domain.timeframe import local_text
 from projection.views.model import Table, View
@@ -44,23 +49,27 @@ def _row(table: Table, row: dict[str, Any]) -> list[Any]:
     return [cell(row.get(c.key), c.kind) for c in table.columns] + [row.get("stream_id", "")]
 
 
-def to_csv(table: Table) -> bytes:
-    """One table as CSV (UTF-8 with BOM)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+async def write_csv(table: Table, out: IO[bytes]) -> None:
+    """One table as CSV (UTF-8 with BOM) into `out`, chunk by chunk as its rows are read."""
+    text = io.StringIO()
+    writer = csv.writer(text)
     writer.writerow(_header(table))
-    for row in table.rows:
-        writer.writerow(_row(table, row))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    out.write(("\ufeff" + text.getvalue()).encode("utf-8"))
+    async for chunk in table.chunks():
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerows(_row(table, row) for row in chunk)
+        out.write(text.getvalue().encode("utf-8"))
 
 
-def to_xlsx(view: View, *, user: str, masked: bool) -> bytes:
-    """The whole view as a workbook."""
-    book = Workbook()
-    about = book.active
-    about.title = "说明"
+async def write_xlsx(view: View, out: IO[bytes], *, user: str, masked: bool) -> None:
+    """The whole view as a workbook into `out`: a sheet describing the query, then one sheet per
+    table. Write-only sheets: rows go to the file as they are read, not kept in memory."""
+    book = Workbook(write_only=True)
+    about = book.create_sheet("说明")
     bold = Font(bold=True)
-    now = local_text(utc_now())
+    about.column_dimensions["A"].width = 24
+    about.column_dimensions["B"].width = 48
     lines = [
         ("视图", view.title),
         ("村/社区", view.village or "全镇"),
@@ -68,31 +77,32 @@ def to_xlsx(view: View, *, user: str, masked: bool) -> bytes:
         ("期间起", view.window.start.isoformat() if view.window.start else ""),
         ("期间止", view.window.end.isoformat() if view.window.end else ""),
         ("导出人", user),
-        ("导出时间", now),
+        ("导出时间", local_text(utc_now())),
         ("个人信息", "已脱敏" if masked else "完整（有权限）"),
     ]
     lines += [(card.label, f"{card.value} {card.hint}".strip()) for card in view.cards]
     for key, value in lines:
-        about.append([key, value])
-        about.cell(row=about.max_row, column=1).font = bold
-    about.column_dimensions["A"].width = 24
-    about.column_dimensions["B"].width = 48
+        about.append([_styled(about, key, bold), value])
     fill = PatternFill("solid", fgColor="DCE6F1")
     for table in view.tables:
         sheet = book.create_sheet(_sheet_title(table.title))
-        sheet.append(_header(table))
-        for col in range(1, len(table.columns) + 2):
-            sheet.cell(row=1, column=col).font = bold
-            sheet.cell(row=1, column=col).fill = fill
-        for row in table.rows:
-            sheet.append(_row(table, row))
         for index, column in enumerate(table.columns, start=1):
-            letter = sheet.cell(row=1, column=index).column_letter
-            sheet.column_dimensions[letter].width = max(10, min(40, len(column.title) * 2 + 4))
+            width = max(10, min(40, len(column.title) * 2 + 4))
+            sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A2"
-    out = io.BytesIO()
+        sheet.append([_styled(sheet, title, bold, fill) for title in _header(table)])
+        async for chunk in table.chunks():
+            for row in chunk:
+                sheet.append(_row(table, row))
     book.save(out)
-    return out.getvalue()
+
+
+def _styled(sheet: Any, value: Any, font: Font, fill: PatternFill | None = None) -> WriteOnlyCell:
+    out = WriteOnlyCell(sheet, value=value)
+    out.font = font
+    if fill is not None:
+        out.fill = fill
+    return out
 
 
 def _sheet_title(title: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,10 +130,19 @@ async def entity_table(
         kinds,
         cutoff=ask.window.cutoff,
         village=ask.village,
-        page=Page(offset=offset, limit=asked.size, sort=sort),
+        page=Page(offset=offset, limit=asked.size if asked.size else 0, sort=sort),
         where=where,
     )
     table.rows = [row(e) for e in found]
+    if asked.size is None:  # an export: every row, read in chunks as it is written
+
+        async def more() -> AsyncIterator[list[dict[str, Any]]]:
+            async for chunk in snap.entity_chunks(
+                kinds, cutoff=ask.window.cutoff, village=ask.village, sort=sort, where=where
+            ):
+                yield [row(e) for e in chunk]
+
+        table.more = more
     table.page = PageInfo(
         number=asked.number,
         size=asked.size,

@@ -5,10 +5,14 @@ Every table row may carry `stream_id`: the dashboard links it to the entity's au
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from projection.domain.timeframe import Window
+
+#: A long list's rows, read in chunks (for an export).
+RowChunks = Callable[[], AsyncIterator[list[dict[str, Any]]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +57,8 @@ class PageInfo:
 @dataclass(slots=True)
 class Table:
     """Rows of one kind (a village, a programme, a petition ...); a long list holds one page
-    of its rows (`page`), read and sorted in SQL."""
+    of its rows (`page`), read and sorted in SQL. For an export a long list holds no rows but
+    `more`: its rows in chunks, read from the snapshot while the export is written."""
 
     name: str
     title: str
@@ -61,6 +66,15 @@ class Table:
     rows: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
     page: PageInfo | None = None
+    more: RowChunks | None = field(default=None, repr=False)
+
+    async def chunks(self) -> AsyncIterator[list[dict[str, Any]]]:
+        """Every row: those held, then those `more` reads."""
+        if self.rows:
+            yield self.rows
+        if self.more is not None:
+            async for chunk in self.more():
+                yield chunk
 
     def to_json(self) -> dict[str, Any]:
         return {
