@@ -363,9 +363,14 @@ class Snapshot:
         start: dt.datetime | None,
         cutoff: dt.datetime | None,
         village: str | None = None,
+        prefix: tuple[str, str] | None = None,
     ) -> list[LoggedEvent]:
-        """Events of these types that occurred in [start, cutoff), oldest first."""
+        """Events of these types that occurred in [start, cutoff), oldest first; with `prefix`
+        (key, text), only those whose payload's `key` starts with `text` (a year of a date)."""
         where, params = _flows(event_types, start, cutoff, village)
+        if prefix is not None:
+            where += " AND starts_with(payload->>:prefix_key, :prefix)"
+            params["prefix_key"], params["prefix"] = checked_key(prefix[0]), prefix[1]
         rows = await self.conn.execute(
             text(
                 "SELECT event_type, stream_id, kind, village, occurred_at, payload"
@@ -380,6 +385,29 @@ class Snapshot:
             )
             for r in rows
         ]
+
+    async def fact_prefixes(
+        self,
+        event_types: Sequence[str],
+        key: str,
+        length: int,
+        *,
+        start: dt.datetime | None,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+    ) -> set[str]:
+        """The distinct first `length` characters of `key` in the payloads of these events in
+        [start, cutoff) (the years a date names), without reading the payloads out."""
+        where, params = _flows(event_types, start, cutoff, village)
+        params["prefix_key"], params["length"] = checked_key(key), length
+        rows = await self.conn.execute(
+            text(
+                f"SELECT DISTINCT left(payload->>:prefix_key, :length) FROM {self._s}.event_log"
+                f" WHERE {where} AND payload ? :prefix_key"
+            ),
+            params,
+        )
+        return {r[0] for r in rows if r[0] is not None}
 
     async def stream(self, stream_id: str) -> list[tuple[Envelope, str, str | None]]:
         """A stream's logged events in version order, as envelopes (with kind and village)."""

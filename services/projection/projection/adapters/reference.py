@@ -36,7 +36,15 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projection.adapters.projector import business_day_start
-from projection.adapters.queries import Condition, Page, Sort, Tally, at_path, ordered
+from projection.adapters.queries import (
+    Condition,
+    Page,
+    Sort,
+    Tally,
+    at_path,
+    json_text,
+    ordered,
+)
 from projection.adapters.reader import Entity, LoggedEvent, logged_envelope
 from projection.domain.catalogue import RULES, SUMS
 from projection.domain.folds import Fact, Rule, State, fold, referenced_ids
@@ -392,12 +400,15 @@ class ReferenceSnapshot:
         start: dt.datetime | None,
         cutoff: dt.datetime | None,
         village: str | None = None,
+        prefix: tuple[str, str] | None = None,
     ) -> list[LoggedEvent]:
-        """Events of these types that occurred in [start, cutoff), oldest first."""
+        """Events of these types that occurred in [start, cutoff), oldest first (whose payload's
+        `key` starts with `text`, with `prefix`)."""
         rows = [
             row
             for row in self._tables().log
             if _flow(row, event_types, start=start, cutoff=cutoff, village=village)
+            and (prefix is None or _starts(row.payload.get(prefix[0]), prefix[1]))
         ]
         rows.sort(key=lambda r: (r.env.occurred_at, r.env.stream_id, r.env.stream_version))
         return [
@@ -406,6 +417,25 @@ class ReferenceSnapshot:
             )
             for r in rows
         ]
+
+    async def fact_prefixes(
+        self,
+        event_types: Sequence[str],
+        key: str,
+        length: int,
+        *,
+        start: dt.datetime | None,
+        cutoff: dt.datetime | None,
+        village: str | None = None,
+    ) -> set[str]:
+        """The distinct first `length` characters of `key` in these events' payloads."""
+        return {
+            text_[:length]
+            for row in self._tables().log
+            if _flow(row, event_types, start=start, cutoff=cutoff, village=village)
+            and key in row.payload
+            and (text_ := json_text(row.payload[key])) is not None
+        }
 
     async def stream(self, stream_id: str) -> list[tuple[Envelope, str, str | None]]:
         """A stream's logged events in version order, as envelopes (with kind and village)."""
@@ -480,3 +510,9 @@ def _flow(
         and (cutoff is None or at < cutoff)
         and (village is None or row.village == village)
     )
+
+
+def _starts(value: Any, text_: str) -> bool:
+    """What `starts_with(payload->>key, text)` says (an absent key never starts with anything)."""
+    shown = json_text(value)
+    return shown is not None and shown.startswith(text_)

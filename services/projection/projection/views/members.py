@@ -179,12 +179,15 @@ async def training(snap: Snapshot, ask: Ask) -> View:
     """党员教育培训 (measure 8) against the plan's targets."""
     # Sessions are the town's (a county or town session has no village); with a village
     # asked, attendance counts for that village's members and branches only.
-    sessions = await snap.facts(
-        ["party.TrainingSessionHeld"], start=ask.window.flow_start, cutoff=ask.window.cutoff
-    )
-    year = year_of(ask, {str(s.payload.get("held_on", ""))[:4] for s in sessions})
+    # only the judged year's sessions are read (the log holds every year's)
+    held = ["party.TrainingSessionHeld"]
+    w = ask.window
+    years = await snap.fact_prefixes(held, "held_on", 4, start=w.flow_start, cutoff=w.cutoff)
+    year = year_of(ask, years)
     view = View("party/training", f"党员教育培训（{year}年度）", ask.window, ask.village)
-    sessions = [s for s in sessions if str(s.payload.get("held_on", ""))[:4] == str(year)]
+    sessions = await snap.facts(
+        held, start=w.flow_start, cutoff=w.cutoff, prefix=("held_on", str(year))
+    )
     registered = await snap.slim_entities(
         pt.MEMBER,
         {"degree_enrolled_on": ("degree_enrolled_on",), "joined_on": ("joined_on",)},
