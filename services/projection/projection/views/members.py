@@ -182,8 +182,13 @@ async def training(snap: Snapshot, ask: Ask) -> View:
     # only the judged year's sessions are read (the log holds every year's)
     held = ["party.TrainingSessionHeld"]
     w = ask.window
-    years = await snap.fact_prefixes(held, "held_on", 4, start=w.flow_start, cutoff=w.cutoff)
-    year = year_of(ask, years)
+    asked = w.state_day or w.start  # a day asked names the year; else the newest with data
+    year = year_of(
+        ask,
+        set()
+        if asked
+        else await snap.fact_prefixes(held, "held_on", 4, start=w.flow_start, cutoff=w.cutoff),
+    )
     view = View("party/training", f"党员教育培训（{year}年度）", ask.window, ask.village)
     sessions = await snap.facts(
         held, start=w.flow_start, cutoff=w.cutoff, prefix=("held_on", str(year))
