@@ -127,7 +127,12 @@ async def indicators(snap: Snapshot, ask: Ask) -> dict[int, list[Indicator]]:
             100 * len(weak),
         ),
     ]
-    disclosed = {e.village for e in await ask.facts(snap, ["funds.FinanceDisclosed"])}
+    disclosed = {
+        v
+        for _, v, _ in await snap.flow_counts(
+            ["funds.FinanceDisclosed"], start=ask.window.flow_start, cutoff=cut, village=village
+        )
+    }
     out[6] = [("村级财务公开", len(disclosed), 1 if ask.village else len(ask.town.villages))]
     out[7] = [_done("信访件化解", await by_status(s.PETITION), set(s.DONE[s.PETITION]))]
     trained = await training(snap, ask)
