@@ -11,7 +11,7 @@ from projection.adapters.queries import Not, Sort, StatusIn
 from projection.adapters.reader import Entity, Snapshot
 from projection.domain import party as pt
 from projection.domain.catalogue import status_label
-from projection.views.common import Ask, entity_row, entity_table
+from projection.views.common import Ask, entity_row, entity_table, page_info, page_of
 from projection.views.model import (
     Card,
     Chart,
@@ -286,8 +286,9 @@ async def training(snap: Snapshot, ask: Ask) -> View:
                     else "",
                     "attendees": len(s.payload.get("attendee_ids") or []),
                 }
-                for s in sessions
+                for s in page_of(ask, sessions)
             ],
+            page=page_info(ask, len(sessions)),
             note=(
                 f"县级 {by_level['county']} 场，镇党委 {by_level['town']} 场，"
                 f"党支部 {by_level['branch']} 场"
