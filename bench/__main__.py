@@ -76,6 +76,7 @@ async def core(
     figures["eventstore_append_batch100"] = await eventstore_append(url, n_batch, batch=100)
     figures["relay_outbox_to_kafka"] = await relay_throughput(url, bootstrap, n_batch)
     figures["consumer_apply"] = await consumer_apply(url, bootstrap, n_batch)
+    figures["consumer_apply_batch"] = await consumer_apply(url, bootstrap, n_batch, batch=True)
     ratio = lambda a, b: round(figures[a]["per_second"] / figures[b]["per_second"], 3)  # noqa: E731
     figures["eventstore_append_single"]["ratio_to_raw"] = ratio(
         "eventstore_append_single", "raw_asyncpg_insert_single"
@@ -87,6 +88,9 @@ async def core(
         "relay_outbox_to_kafka", "raw_aiokafka_produce"
     )
     figures["consumer_apply"]["ratio_to_raw"] = ratio("consumer_apply", "raw_aiokafka_consume")
+    figures["consumer_apply_batch"]["ratio_to_raw"] = ratio(
+        "consumer_apply_batch", "raw_aiokafka_consume"
+    )
     return figures
 
 

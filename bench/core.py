@@ -188,7 +188,12 @@ async def relay_throughput(url: str, bootstrap: str, n: int) -> dict[str, Any]:
     return _rate(n, seconds, note="outbox rows to acknowledged Kafka records, marked published")
 
 
-async def consumer_apply(url: str, bootstrap: str, n: int) -> dict[str, Any]:
+async def consumer_apply(
+    url: str, bootstrap: str, n: int, *, batch: bool = False
+) -> dict[str, Any]:
+    """The consumer base applying `n` events, each an INSERT: one statement per event through a
+    per-event `handler`, or one statement per batch through a `batch_handler` (the path the
+    projection takes)."""
     topic = f"{unique('bench')}.events"
     await ensure_topics(bootstrap, [topic], partitions=3)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
@@ -217,8 +222,20 @@ async def consumer_apply(url: str, bootstrap: str, n: int) -> dict[str, Any]:
             text(f"INSERT INTO {schema}.counts VALUES (:s, 1)"), {"s": env.stream_id}
         )
 
+    async def apply_all(conn: AsyncConnection, envs: list[Envelope]) -> None:
+        await conn.execute(
+            text(f"INSERT INTO {schema}.counts SELECT unnest(CAST(:s AS text[])), 1"),
+            {"s": [env.stream_id for env in envs]},
+        )
+
     consumer = EventConsumer(
-        engine, schema=schema, name=unique("g"), topics=[topic], handler=apply, max_records=1000
+        engine,
+        schema=schema,
+        name=unique("g"),
+        topics=[topic],
+        handler=None if batch else apply,
+        batch_handler=apply_all if batch else None,
+        max_records=1000,
     )
     await consumer.migrate()
     broker = KafkaBroker(bootstrap, logger=None)
@@ -229,7 +246,8 @@ async def consumer_apply(url: str, bootstrap: str, n: int) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     await broker.stop()
     await engine.dispose()
-    return _rate(n, seconds, note="decode + hash check + dedupe + one INSERT per event + offsets")
+    how = "one INSERT per batch (batch_handler)" if batch else "one INSERT per event (handler)"
+    return _rate(n, seconds, note=f"decode + hash check + dedupe + {how} + offsets")
 
 
 def _fields(env: Envelope) -> dict[str, Any]:
