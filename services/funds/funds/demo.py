@@ -31,6 +31,7 @@ from funds.demo_steps import (
 from funds.domain.codes import CODES
 from shared.cli import run_cli
 from shared.demo_client import DemoError, demo_secret
+from shared.progress import Progressing, counting
 from shared.settings import Settings
 from shared.town import load_town
 
@@ -80,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     secret = demo_secret(settings)
     started = time.monotonic()
     town = load_town(settings.town_code)
-    with httpx.Client(base_url=args.base_url, timeout=30) as http:
+    with (
+        Progressing("资金监管演示数据 (funds demo)", None) as progress,
+        httpx.Client(base_url=args.base_url, timeout=30, event_hooks=counting(progress)) as http,
+    ):
         wait_ready(http, 30)
         loader = Loader(http, town.code, secret)
         households = registered_households(loader, args.wait_relief)

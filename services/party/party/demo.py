@@ -49,6 +49,7 @@ from party import demo_data as data
 from party.domain.periods import add_months
 from shared.cli import run_cli
 from shared.demo_client import DemoError, answer, demo_headers, demo_secret
+from shared.progress import Progressing, counting_async
 
 UNQUALIFIED_STEPS: dict[str, list[tuple[str, dict[str, str]]]] = {
     "member-0037": [
@@ -316,10 +317,16 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
 
     async def run() -> Api:
-        async with httpx.AsyncClient(base_url=args.base_url, headers=headers, timeout=60) as client:
-            api = Api(client)
-            await load(api)
-            return api
+        with Progressing("党建演示数据 (party demo)", None) as progress:
+            async with httpx.AsyncClient(
+                base_url=args.base_url,
+                headers=headers,
+                timeout=60,
+                event_hooks=counting_async(progress),
+            ) as client:
+                api = Api(client)
+                await load(api)
+                return api
 
     try:
         api = asyncio.run(run())

@@ -21,6 +21,7 @@ from relief import demo_data, demo_records
 from relief.demo_data import DemoHousehold
 from shared.cli import run_cli
 from shared.demo_client import DemoError, demo_headers, demo_secret, written
+from shared.progress import Progressing, counting_async
 from shared.settings import Settings
 from shared.town import Town, load_town
 
@@ -103,11 +104,17 @@ async def party_members(client: httpx.AsyncClient, headers: dict[str, str]) -> d
 
 
 async def load(
-    base_url: str, tokens: dict[str, dict[str, str]], town: Town, concurrency: int
+    base_url: str,
+    tokens: dict[str, dict[str, str]],
+    town: Town,
+    concurrency: int,
+    progress: Progressing,
 ) -> Tally:
     tally = Tally()
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
+    async with httpx.AsyncClient(
+        base_url=base_url, limits=limits, timeout=60, event_hooks=counting_async(progress)
+    ) as client:
         loader = Loader(client, tokens, tally)
         members = await party_members(client, loader.headers(None))
         limit = asyncio.Semaphore(concurrency)
@@ -159,9 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     tokens = demo_headers(demo_secret(settings), ("agriculture", "clerk-shibi"))
     started = time.monotonic()
-    tally = asyncio.run(
-        load(args.base_url, tokens, load_town(settings.town_code), args.concurrency)
-    )
+    with Progressing("扶贫演示数据 (relief demo)", None) as progress:
+        tally = asyncio.run(
+            load(args.base_url, tokens, load_town(settings.town_code), args.concurrency, progress)
+        )
     seconds = time.monotonic() - started
     done = ", ".join(f"{k} {v}" for k, v in sorted(tally.counts.items()))
     print(f"relief demo: {done or 'nothing to do'} ({seconds:.1f} s)")

@@ -41,6 +41,7 @@ import yaml
 
 from shared.cli import run_cli
 from shared.demo_client import DemoError, answer, demo_headers, demo_secret
+from shared.progress import Progressing, counting
 
 DEMO_NAMESPACE = uuid.UUID("9b0d3c55-1f7e-4f3e-8d7e-3b1f5c2a6e01")
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data.yaml"
@@ -152,7 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     headers = demo_headers(demo_secret(), users)
     started = time.monotonic()
-    with httpx.Client(base_url=args.base_url, timeout=30) as client:
+    requests = 1 + sum(1 + len(c.steps) for c in cases)
+    with (
+        Progressing("督查演示数据 (supervision demo)", requests) as progress,
+        httpx.Client(base_url=args.base_url, timeout=30, event_hooks=counting(progress)) as client,
+    ):
         loader = Loader(client, headers)
         try:
             plan = loader.post(
