@@ -73,11 +73,13 @@ class Progressing:
         """`n` more items done."""
         self.update(self.done + n)
 
-    def update(self, done: int) -> None:
-        """`done` items done so far."""
+    def update(self, done: int, total: int | None = None) -> None:
+        """`done` items done so far (of `total`, when it is known only now)."""
         self.done = done
+        if total is not None:
+            self.total = total
         if self._bar is not None and self._task is not None:
-            self._bar.update(self._task, completed=done)
+            self._bar.update(self._task, completed=done, total=self.total)
             return
         now = time.monotonic()
         if now - self._last_line >= PLAIN_EVERY:

@@ -43,6 +43,7 @@ from projection.views.registry import SPECS
 from shared.auth import Principal, Role, issue_token
 from shared.db import make_engine
 from shared.eventstore import EventStore
+from shared.progress import Progressing
 from shared.relay import OutboxRelay, idempotent_producer
 from shared.topics import ensure_topics
 
@@ -213,27 +214,34 @@ class County:
         by_service: dict[str, int] = dict.fromkeys(SERVICES, 0)
         async with rss.watching(hwm=True):
             started = time.perf_counter()
-            try:
-                pending = []
-                for env in county_events(self.n):
-                    service = env.event_type.partition(".")[0]
-                    by_service[service] += 1
-                    topic = self.topics[service]
-                    pending.append(
-                        await producer.send(topic, env.to_json(), key=env.stream_id.encode())
-                    )
-                    if len(pending) >= 5_000:
-                        await asyncio.gather(*pending)
-                        pending.clear()
-                await asyncio.gather(*pending)
-            finally:
-                await producer.stop()
+            with Progressing("基准：写入 Kafka (county: produced)", self.n) as sent:
+                try:
+                    pending = []
+                    for env in county_events(self.n):
+                        service = env.event_type.partition(".")[0]
+                        by_service[service] += 1
+                        topic = self.topics[service]
+                        pending.append(
+                            await producer.send(topic, env.to_json(), key=env.stream_id.encode())
+                        )
+                        if len(pending) >= 5_000:
+                            await asyncio.gather(*pending)
+                            sent.advance(len(pending))
+                            pending.clear()
+                    await asyncio.gather(*pending)
+                    sent.advance(len(pending))
+                finally:
+                    await producer.stop()
             produced = time.perf_counter() - started
 
-            async def caught_up() -> bool:
-                return int((await self.status())["events"]) >= self.n
+            with Progressing("基准：投影消费 (county: consumed)", self.n) as consumed:
 
-            await until(caught_up, max(600.0, self.n / 300), "live consume caught up", 1.0)
+                async def caught_up() -> bool:
+                    events = int((await self.status())["events"])
+                    consumed.update(events)
+                    return events >= self.n
+
+                await until(caught_up, max(600.0, self.n / 300), "live consume caught up", 1.0)
             seconds = time.perf_counter() - started
         return {
             "count": self.n,

@@ -38,6 +38,7 @@ from shared.cli import run_cli
 from shared.clock import utc_now
 from shared.db import checked_schema, make_engine
 from shared.logs import configure_logging
+from shared.progress import Progressing
 from shared.topics import ensure_topics
 
 
@@ -120,8 +121,10 @@ async def rebuild(
     topics: Sequence[str] | None = None,
     timeout: float = 3600.0,
     max_records: int = 2000,
+    progress: Progressing | None = None,
 ) -> Rebuild:
-    """Consume `topics` from offset zero into `schema` until the end offsets taken at start."""
+    """Consume `topics` from offset zero into `schema` until the end offsets taken at start
+    (records read so far shown on `progress`)."""
     topics = list(topics or settings.topic_list)
     ends = await end_offsets(settings.kafka_bootstrap_servers, topics)
     runtime, consumer = projection_runtime(
@@ -131,7 +134,10 @@ async def rebuild(
     first: tuple[float, int] | None = None
     await runtime.start()
     try:
-        while not reached(await stored_offsets(engine, schema), ends):
+        while not reached(stored := await stored_offsets(engine, schema), ends):
+            if progress is not None:
+                read = sum(min(stored.get(tp, 0), end) for tp, end in ends.items())
+                progress.update(read, total=sum(ends.values()))
             if first is None and consumer.applied:
                 first = (time.perf_counter(), consumer.applied)
             if time.perf_counter() - started > timeout:
@@ -247,6 +253,7 @@ async def replay(
     drop_old: bool = False,
     timeout: float = 3600.0,
     live_wait: float = 60.0,
+    progress: Progressing | None = None,
 ) -> dict[str, Any]:
     """Rebuild, compare, swap; returns the report (also kept in `projection_replays`)."""
     engine = make_engine(settings.database_url)
@@ -256,7 +263,7 @@ async def replay(
         await generations.migrate()
         live = await generations.current()
         schema = await generations.next_schema()
-        result = await rebuild(settings, engine, schema, timeout=timeout)
+        result = await rebuild(settings, engine, schema, timeout=timeout, progress=progress)
         ends = {
             TopicPartition(k.rsplit(":", 1)[0], int(k.rsplit(":", 1)[1])): v
             for k, v in result.end_offsets.items()
@@ -326,15 +333,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = ProjectionSettings()
     configure_logging("projection-replay", "WARNING")
-    report = asyncio.run(
-        replay(
-            settings,
-            swap=not args.no_swap,
-            force=args.force,
-            drop_old=args.drop_old,
-            timeout=args.timeout,
+    with Progressing("重建读模型 (replay, records read)", None) as progress:
+        report = asyncio.run(
+            replay(
+                settings,
+                swap=not args.no_swap,
+                force=args.force,
+                drop_old=args.drop_old,
+                timeout=args.timeout,
+                progress=progress,
+            )
         )
-    )
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
