@@ -13,6 +13,10 @@ INFRA := deploy/local/infra.sh
 SERVICES := deploy/local/services.sh
 # The infrastructure's addresses, as the local scripts print them (overridable from the env).
 WITH_INFRA = set -a; eval "$$($(INFRA) env)"; set +a;
+# The services' ports, read by deploy/local/services.sh (defaults 8100–8104) for run, stop and
+# status: `make run LIANXIN_RELIEF_PORT=9101`, or set in the environment.
+export LIANXIN_PROJECTION_PORT LIANXIN_RELIEF_PORT LIANXIN_FUNDS_PORT LIANXIN_SUPERVISION_PORT \
+	LIANXIN_PARTY_PORT
 # Tests run on a Kafka and PostgreSQL of their own (state and ports apart from `make run`'s), so
 # that test events never reach the running system's topics. Where KAFKA_BOOTSTRAP_SERVERS and
 # DATABASE_URL are set, the tests use those instead.
@@ -27,12 +31,13 @@ WITH_TEST_INFRA = if [ -z "$${KAFKA_BOOTSTRAP_SERVERS:-}" ] || [ -z "$${DATABASE
 	$(TEST_INFRA) $(INFRA) up >/dev/null; set -a; eval "$$($(TEST_INFRA) $(INFRA) env)"; set +a; fi;
 
 .PHONY: help venv infra-up infra-down infra-status infra-clean lint contracts test test-unit \
-        assets browser run stop status bench replay clean
+        assets browser run stop status bench replay clean fuzz
 
 help:
 	@echo "make run    — infrastructure, all services, demo data; prints the dashboard URL"
 	@echo "make test   — venv, infrastructure, lint (ruff, mypy, contracts) and all tests"
 	@echo "make bench  — benchmarks; writes bench/results/<date>.json"
+	@echo "make fuzz   — schemathesis against every service (FUZZ_SECONDS per run); 0 server errors"
 	@echo "make stop   — stop services and infrastructure;  make status — what runs"
 
 $(UV):
@@ -103,6 +108,12 @@ replay: venv infra-up
 
 bench: venv infra-up
 	$(WITH_INFRA) $(PY) -m bench
+
+# schemathesis against every service (owner's and a read-only role's token; examples, coverage,
+# fuzzing, stateful), each on a fresh schema of the test infrastructure; FUZZ_SECONDS per run.
+FUZZ_SECONDS ?= 120
+fuzz: venv
+	$(WITH_TEST_INFRA) $(PY) -m tests.fuzz.driver --max-time $(FUZZ_SECONDS)
 
 clean: stop
 	$(INFRA) clean

@@ -80,6 +80,11 @@ class Aggregate:
     Subclasses implement `_apply(event)` to change state; commands call `_record(event)`.
     """
 
+    #: False (an entity): the stream's first event creates it, so "as of" a day before that
+    #: event it does not exist, even if a later event is dated earlier. True (a ledger of
+    #: records that stand alone): it holds whatever records are dated by that day.
+    LEDGER: ClassVar[bool] = False
+
     def __init__(self, stream_id: str) -> None:
         self.stream_id = stream_id
         self.version = 0

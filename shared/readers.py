@@ -45,9 +45,12 @@ class AggregateReader:
         conn: AsyncConnection | None = None,
     ) -> A:
         """The aggregate as its events say (by `as_of`); new and empty (not `exists`) if it
-        had none by then."""
+        did not exist by then: no events by then, or (an entity, not a `LEDGER`) its first
+        event, which created it, came later."""
         envelopes = await self.store.read_stream(stream_id, as_of=as_of_instant(as_of), conn=conn)
         aggregate = cls(stream_id)
+        if envelopes and envelopes[0].stream_version != 1 and not cls.LEDGER:
+            return aggregate  # only later facts dated earlier: it was not created yet
         aggregate.replay([decode(e.event_type, e.schema_version, e.payload) for e in envelopes])
         return aggregate
 
@@ -80,7 +83,8 @@ class AggregateReader:
     ) -> list[A]:
         """Every aggregate whose stream id starts with `prefix` and which has an event (by
         `as_of`) of type `with_event` (any type if None) whose payload has the `where` values
-        (a None value matches a JSON null or a missing field), replayed by `as_of`.
+        (a None value matches a JSON null or a missing field), replayed by `as_of`. An entity
+        (not a `LEDGER`) whose first event came after `as_of` is left out: it did not exist yet.
 
         In order of creation (the first such event), or of stream id."""
         conditions: list[str] = []
@@ -99,17 +103,22 @@ class AggregateReader:
                 params[f"w{n}"] = value
         cut = as_of_instant(as_of)
         if cut is not None:
-            conditions.append("occurred_at <= :as_of")
+            conditions.append("x.occurred_at <= :as_of")
             params["as_of"] = cut
+            if not cls.LEDGER:
+                conditions.append(
+                    f"EXISTS (SELECT 1 FROM {self._events} f WHERE f.stream_id = x.stream_id"
+                    " AND f.stream_version = 1 AND f.occurred_at <= :as_of)"
+                )
         limit = ""
         if self.max_streams is not None:
             limit = " LIMIT :limit"
             params["limit"] = self.max_streams
         key = "first" if order == "created" else "stream_id"
         sql = (
-            "WITH c AS (SELECT stream_id, min(global_position) AS first"
-            f" FROM {self._events} WHERE {' AND '.join(conditions) or 'TRUE'}"
-            f" GROUP BY stream_id ORDER BY {key}{limit})"
+            "WITH c AS (SELECT x.stream_id, min(x.global_position) AS first"
+            f" FROM {self._events} x WHERE {' AND '.join(conditions) or 'TRUE'}"
+            f" GROUP BY x.stream_id ORDER BY {key}{limit})"
             " SELECT e.stream_id, e.event_type, e.schema_version, e.payload"
             f" FROM {self._events} e JOIN c ON c.stream_id = e.stream_id"
             + (" WHERE e.occurred_at <= :as_of" if cut is not None else "")

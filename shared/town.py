@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -12,6 +13,9 @@ from shared.kernel import Refused
 from shared.settings import YISUHE_TOWN_CODE
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
+
+#: The programme's first day when a town's reference file names none: the plan dates from 2016.
+PROGRAMME_SINCE = dt.date(2016, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,8 @@ class Town:
     code: str
     name: str
     villages: tuple[Village, ...]
+    #: The first day of the town's programme (连心惠民): no business fact is dated before it.
+    programme_since: dt.date = PROGRAMME_SINCE
 
     def village(self, name_or_code: str) -> Village | None:
         """The village with this name or code, if the town has one."""
@@ -60,4 +66,10 @@ def load_town(code: str = YISUHE_TOWN_CODE) -> Town:
         Village(str(v["code"]), v["name"], v["kind"], bool(v.get("poor_village")))
         for v in data["villages"]
     )
-    return Town(code=str(data["town"]["code"]), name=data["town"]["name"], villages=villages)
+    since = data.get("programme", {}).get("since", PROGRAMME_SINCE)
+    return Town(
+        code=str(data["town"]["code"]),
+        name=data["town"]["name"],
+        villages=villages,
+        programme_since=dt.date.fromisoformat(str(since)),
+    )

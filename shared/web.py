@@ -17,7 +17,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import InvalidToken, Principal, Role, verify_token
 from shared.eventstore import CommandContext
+from shared.inputs import RefuseNul
 from shared.kernel import DomainError, InvalidResidentId, ResidentId
+from shared.outage import install_outage_handler, readiness
+from shared.validation import TITLE as INVALID_INPUT
+from shared.validation import field_errors
 
 log = structlog.get_logger(__name__)
 
@@ -74,19 +78,16 @@ class RequestIds:
             await self.app(scope, receive, send_with_ids)
 
 
-def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
-    return [
-        {
-            "field": ".".join(str(p) for p in err.get("loc", ())[1:]) or "body",
-            "message": err.get("msg", ""),
-            "type": err.get("type", ""),
-        }
-        for err in exc.errors()
-    ]
+def _validation_detail(
+    exc: RequestValidationError, request: Request | None = None
+) -> list[dict[str, Any]]:
+    """Each field error in Chinese, naming the field by its label (`shared.validation`)."""
+    return field_errors(exc.errors(), request)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     """Every error leaves as problem+json; a crash never shows a stack trace."""
+    install_outage_handler(app, problem)  # an unreachable database or broker: 503
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
@@ -94,16 +95,16 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = _validation_detail(exc)
-        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        return problem(422, "输入无效 (invalid input)", summary, request=request, errors=errors)
+        errors = _validation_detail(exc, request)
+        summary = "；".join(e["message"] for e in errors)
+        return problem(422, INVALID_INPUT, summary, request=request, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         response = problem(
             exc.status_code,
             _TITLES.get(exc.status_code, "错误 (error)"),
-            str(exc.detail),
+            _DETAILS.get((exc.status_code, str(exc.detail)), str(exc.detail)),
             request=request,
         )
         if exc.headers:
@@ -130,6 +131,13 @@ _TITLES = {
     409: "冲突 (conflict)",
     413: "请求过大 (payload too large)",
     415: "不支持的类型 (unsupported media type)",
+    422: INVALID_INPUT,
+}
+
+#: Starlette's own English details, in Chinese first.
+_DETAILS = {
+    (404, "Not Found"): "没有这个地址 (not found)",
+    (405, "Method Not Allowed"): "此地址不接受这种请求方法 (method not allowed)",
 }
 
 
@@ -210,24 +218,18 @@ def create_app(
     """A service's FastAPI app with the shared conventions in place."""
     app = FastAPI(title=title, version=version, lifespan=lifespan)
     app.state.authenticator = Authenticator(secret)
+    app.add_middleware(RefuseNul)  # inside RequestIds: its answers carry the ids too
     app.add_middleware(RequestIds)
     install_problem_handlers(app)
     checks = ready_checks or {}
 
-    @app.get("/health/live", tags=["health"])
+    @app.get("/health/live", tags=["health"], summary="存活检查 (liveness)")
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/health/ready", tags=["health"], response_model=None)
+    @app.get("/health/ready", tags=["health"], response_model=None, summary="就绪检查 (readiness)")
     async def ready() -> dict[str, Any] | JSONResponse:
-        results: dict[str, bool] = {}
-        for name, check in checks.items():
-            try:
-                results[name] = await check()
-            except Exception:
-                results[name] = False
-        body = {"status": "ok" if all(results.values()) else "unavailable", "checks": results}
-        return body if all(results.values()) else JSONResponse(body, status_code=503)
+        return await readiness(checks)
 
     for router in routers:
         app.include_router(router)

@@ -8,6 +8,9 @@
 #
 # Needs KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL (eval "$(deploy/local/infra.sh env)"); each
 # service gets its own database: the DATABASE_URL's database name is replaced by the service's.
+# Ports: LIANXIN_PROJECTION_PORT, LIANXIN_RELIEF_PORT, LIANXIN_FUNDS_PORT,
+# LIANXIN_SUPERVISION_PORT, LIANXIN_PARTY_PORT (default 8100, 8101, 8102, 8103, 8104); a second
+# runner with a state dir and ports of its own runs beside the first (the end-to-end test does).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,7 +20,13 @@ LOGS="$STATE/logs"
 RUN="$STATE/run"
 # name:port, in the order their demo data is loaded (party members first: the others refer to
 # them; relief before funds: funds judges beneficiaries by relief's households).
-SERVICES=(projection:8100 party:8104 relief:8101 supervision:8103 funds:8102)
+SERVICES=(
+  "projection:${LIANXIN_PROJECTION_PORT:-8100}"
+  "party:${LIANXIN_PARTY_PORT:-8104}"
+  "relief:${LIANXIN_RELIEF_PORT:-8101}"
+  "supervision:${LIANXIN_SUPERVISION_PORT:-8103}"
+  "funds:${LIANXIN_FUNDS_PORT:-8102}"
+)
 
 say() { printf '[services] %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -25,6 +34,13 @@ die() { say "$*"; exit 1; }
 exists() { [ -f "$REPO/services/$1/$1/main.py" ]; }
 pid_of() { cat "$RUN/$1.pid" 2>/dev/null || true; }
 alive() { local pid; pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+port_of() {
+  local entry
+  for entry in "${SERVICES[@]}"; do
+    if [ "${entry%%:*}" = "$1" ]; then echo "${entry##*:}"; fi
+  done
+}
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 db_url_for() {
   # postgresql+asyncpg://user@host:port/lianxin -> .../<service>
@@ -60,6 +76,8 @@ cmd_start() {
       say "$name already runs (pid $(pid_of "$name"))"
       continue
     fi
+    # Another process on the port would answer the readiness probe in this one's place.
+    listening "$port" && die "port $port for $name is in use (set LIANXIN_${name^^}_PORT)"
     say "starting $name on :$port (log: $LOGS/$name.log)"
     (
       cd "$REPO"
@@ -93,17 +111,28 @@ print_urls() {
   done
   if exists projection && alive projection; then
     echo
-    echo "  Dashboard (领导驾驶舱): http://127.0.0.1:8100/  — pick a demo user on the login page"
+    echo "  Dashboard (领导驾驶舱): http://127.0.0.1:$(port_of projection)/  — pick a demo user on the login page"
   fi
   echo "  Tokens for the APIs: .venv/bin/python -m shared.auth --user agriculture --role agriculture_leader"
   echo "  Stop: make stop"
 }
 
+# A service whose pid file was lost: found by its command line (this checkout's venv) and the
+# port this runner gave it, so that another runner's service of the same name is left alone.
+lost_pid() {
+  local name=$1 port candidate
+  port="$(port_of "$name")"
+  for candidate in $(pgrep -f -- "$PY -m $name.main" || true); do
+    tr '\0' '\n' <"/proc/$candidate/environ" 2>/dev/null | grep -qx "PORT=$port" \
+      && { echo "$candidate"; return 0; }
+  done
+  return 0
+}
+
 stop_one() {
   local name=$1 pid deadline
   pid="$(pid_of "$name")"
-  # A service whose pid file was lost is found by its command line (this checkout's venv only).
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || pid="$(pgrep -f -- "$PY -m $name.main" | head -n 1 || true)"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || pid="$(lost_pid "$name")"
   [ -n "$pid" ] || { rm -f "$RUN/$name.pid"; return 0; }
   say "stopping $name (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true

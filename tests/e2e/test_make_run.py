@@ -1,5 +1,8 @@
 """`make run`'s service runner on the real infrastructure: every service starts, its demo data
-loads through its own API, the leaders' view shows it, and `stop` ends every process."""
+loads through its own API, the leaders' view shows it, and `stop` ends every process.
+
+The runner under test gets free ports of its own (`LIANXIN_<SERVICE>_PORT`), so that it runs
+beside a system started by `make run` on 8100–8104 and leaves that one alone."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +27,26 @@ pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 RUNNER = REPO / "deploy" / "local" / "services.sh"
-PORTS = {"projection": 8100, "relief": 8101, "funds": 8102, "supervision": 8103, "party": 8104}
+SERVICES = ("projection", "relief", "funds", "supervision", "party")
+DEFAULT_PORTS = range(8100, 8105)
+
+
+def _free_ports(count: int) -> list[int]:
+    """Ports nothing listens on now, distinct (all held open until all are known)."""
+    with ExitStack() as held:
+        socks = [held.enter_context(socket.socket()) for _ in range(count)]
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [int(s.getsockname()[1]) for s in socks]
+
+
+@pytest.fixture
+def ports() -> Iterator[dict[str, int]]:
+    """The runner's ports for this test, and whatever listened on the default ones before it
+    (a `make run` system) still listening after it."""
+    before = [port for port in DEFAULT_PORTS if _in_use(port)]
+    yield dict(zip(SERVICES, _free_ports(len(SERVICES)), strict=True))
+    assert [port for port in before if _in_use(port)] == before, "the test stopped `make run`"
 
 
 def _in_use(port: int) -> bool:
@@ -38,41 +62,39 @@ def _get(port: int, path: str, token: str | None = None) -> Any:
         return json.loads(response.read())
 
 
-def _registered_households(token: str) -> int:
-    view = _get(PORTS["projection"], "/api/v1/views/relief/villages", token)
+def _registered_households(port: int, token: str) -> int:
+    view = _get(port, "/api/v1/views/relief/villages", token)
     card = next(c for c in view["cards"] if c["label"] == "建档立卡户")
     return int(card["value"])
 
 
-def test_the_services_start_load_their_demo_data_and_stop(infra: Infra, tmp_path: Path) -> None:
-    busy = [name for name, port in PORTS.items() if _in_use(port)]
-    if busy:
-        reason = f"ports of {busy} are in use (is `make run` running?)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+def test_the_services_start_load_their_demo_data_and_stop(
+    infra: Infra, tmp_path: Path, ports: dict[str, int]
+) -> None:
     env = {
         **os.environ,
         "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap_servers,
         "DATABASE_URL": infra.database_url,
         "LIANXIN_STATE_DIR": str(tmp_path),
+        **{f"LIANXIN_{name.upper()}_PORT": str(port) for name, port in ports.items()},
     }
     try:
         started = subprocess.run(
             [str(RUNNER), "start"], env=env, capture_output=True, text=True, timeout=900
         )
         assert started.returncode == 0, started.stderr[-4000:]
-        assert "http://127.0.0.1:8100/" in started.stdout
-        for name, port in PORTS.items():
+        assert f"http://127.0.0.1:{ports['projection']}/" in started.stdout
+        for name, port in ports.items():
+            assert f"http://127.0.0.1:{port}/docs" in started.stdout, name
             assert _get(port, "/health/ready")["status"] == "ok", name
         token = issue_token(load_secret(create=True), demo_user("secretary"))
         # relief's own store holds the demo's 150 households (the relief database has nothing
         # else: tests use fresh schemas in the `lianxin` database) ...
-        demo = _get(PORTS["relief"], "/api/v1/households", token)["count"]
+        demo = _get(ports["relief"], "/api/v1/households", token)["count"]
         assert demo == 150
         # ... and the leaders' view, built from Kafka, shows at least those.
         deadline = time.monotonic() + 120
-        while _registered_households(token) < demo:
+        while _registered_households(ports["projection"], token) < demo:
             assert time.monotonic() < deadline, "the demo households never reached the view"
             time.sleep(0.5)
     finally:
@@ -80,4 +102,4 @@ def test_the_services_start_load_their_demo_data_and_stop(infra: Infra, tmp_path
             [str(RUNNER), "stop"], env=env, capture_output=True, text=True, timeout=300
         )
     assert stopped.returncode == 0, stopped.stderr[-2000:]
-    assert not [name for name, port in PORTS.items() if _in_use(port)]
+    assert not [name for name, port in ports.items() if _in_use(port)]

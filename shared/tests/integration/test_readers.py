@@ -140,3 +140,40 @@ async def test_reads_in_a_transaction_see_its_own_writes(store: EventStore) -> N
         ]
         assert (await reader.load(Counter, "counter-8", conn=uow.conn)).exists
     assert await reader.stream_ids("counter-") == ["counter-7"]
+
+
+class Tally(Counter):
+    """A ledger of counts that stand alone: a count dated before the first one still counts."""
+
+    LEDGER = True
+
+
+async def test_as_of_a_day_before_its_first_event_an_entity_does_not_exist(
+    store: EventStore,
+) -> None:
+    # given a case opened on 11 June whose next fact was recorded later but dated 1 June
+    stream = f"case-{uuid.uuid4()}"
+    june_1, june_11 = (dt.datetime(2016, 6, d, 4, tzinfo=dt.UTC) for d in (1, 11))
+    await store.append(stream, NO_STREAM, [Opened(village="石壁村")], at(june_11))
+    await store.append(stream, 1, [Counted(n=1)], at(june_1))
+    reader = AggregateReader(store)
+    # then as of 5 June it does not exist: not loaded, not found, not listed
+    june_5 = dt.date(2016, 6, 5)
+    assert not (await reader.load(Case, stream, as_of=june_5)).exists
+    with pytest.raises(NotFound):
+        await reader.get(Case, stream, as_of=june_5)
+    assert stream not in {c.stream_id for c in await reader.load_all(Case, "case-", as_of=june_5)}
+    # and from 11 June it does, with both facts
+    listed = await reader.load_all(Case, "case-", as_of=dt.date(2016, 6, 11))
+    assert [(c.village, c.count) for c in listed if c.stream_id == stream] == [("石壁村", 1)]
+
+
+async def test_as_of_a_day_a_ledger_holds_the_records_dated_by_then(store: EventStore) -> None:
+    stream = f"tally-{uuid.uuid4()}"
+    june_1, june_11 = (dt.datetime(2016, 6, d, 4, tzinfo=dt.UTC) for d in (1, 11))
+    await count(store, stream, june_11, june_1)
+    reader = AggregateReader(store)
+    june_5 = dt.date(2016, 6, 5)
+    assert (await reader.load(Tally, stream, as_of=june_5)).value == 2  # the 1 June count
+    assert stream in {t.stream_id for t in await reader.load_all(Tally, "tally-", as_of=june_5)}
+    assert not (await reader.load(Counter, stream, as_of=june_5)).exists

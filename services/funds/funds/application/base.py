@@ -49,10 +49,6 @@ class Recorded:
     flags: Sequence[RedFlagRaised] = field(default_factory=tuple)
 
 
-def business_day(occurred_on: dt.date | None, clock: Clock) -> dt.date:
-    return occurred_on or clock()
-
-
 def child_id(parent: str, kind: str, reference: str | None) -> str:
     """An entity's id: from its reference when given (idempotent), else a new UUIDv7."""
     return name_id(kind, parent, reference.strip()) if reference else str(uuid7())

@@ -7,7 +7,6 @@ from funds.application.base import (
     Deps,
     Recorded,
     attempt,
-    business_day,
     flush,
     raise_flags,
 )
@@ -23,7 +22,7 @@ from funds.domain.identity import (
 )
 from funds.domain.programme import Programme
 from funds.domain.red_flag import RedFlag
-from shared.clock import noon
+from shared.clock import business_day, noon
 from shared.eventstore import CommandContext
 from shared.kernel import Refused, ResidentId, check_version, mask_name
 from shared.unit_of_work import UnitOfWork
@@ -41,7 +40,7 @@ class OversightHandlers:
         """Record that a person is a cadre's relative; their earlier payments are flagged."""
         id_number = ResidentId(cmd.relative_id_number).value
         cadre_village = self.deps.town.known_village(cmd.cadre_village).name
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
         relation_id = name_id("relation", person_key(id_number), cadre_village, cmd.cadre_name)
 
         async def run() -> Recorded:
@@ -95,7 +94,7 @@ class OversightHandlers:
         """Acknowledge, explain or confirm a red flag (never delete it)."""
         if cmd.action not in FLAG_ACTIONS:
             raise Refused(f"未知操作 (unknown action): {cmd.action}")
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
 
         async def run() -> Recorded:
             async with UnitOfWork(self.deps.store, ctx) as uow:

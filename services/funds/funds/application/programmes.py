@@ -7,7 +7,6 @@ from funds.application.base import (
     Deps,
     Recorded,
     attempt,
-    business_day,
     child_id,
     flush,
     raise_flags,
@@ -17,6 +16,7 @@ from funds.domain import rules
 from funds.domain.beneficiary import Beneficiary
 from funds.domain.identity import beneficiary_stream, programme_id_for, programme_stream
 from funds.domain.programme import Programme
+from shared.clock import business_day
 from shared.eventstore import CommandContext
 from shared.kernel import ResidentId, check_version
 from shared.unit_of_work import UnitOfWork
@@ -32,7 +32,7 @@ class ProgrammeHandlers:
 
     async def create(self, cmd: c.CreateProgramme, ctx: CommandContext) -> Recorded:
         """Create a programme; its code makes its id, so a repeat is refused (409)."""
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
         village = self.deps.town.known_village(cmd.village).name if cmd.village else None
         programme_id = programme_id_for(ctx.town, cmd.code)
         async with UnitOfWork(self.deps.store, ctx) as uow:
@@ -68,7 +68,7 @@ class ProgrammeHandlers:
 
     async def allocate(self, cmd: c.AllocateFunds, ctx: CommandContext) -> Recorded:
         village = self.deps.town.known_village(cmd.village).name
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
         allocation_id = child_id(cmd.programme_id, "allocation", cmd.reference)
 
         async def run() -> Recorded:
@@ -82,7 +82,7 @@ class ProgrammeHandlers:
 
     async def start(self, cmd: c.StartProgramme, ctx: CommandContext) -> Recorded:
         """Start the programme; a start after the planned day raises FUNDS-NOT-STARTED."""
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
 
         async def run() -> Recorded:
             async with UnitOfWork(self.deps.store, ctx) as uow:
@@ -102,7 +102,7 @@ class ProgrammeHandlers:
         entitlement, deadline, cadre relations, public notice."""
         village = self.deps.town.known_village(cmd.village).name
         id_number = ResidentId(cmd.beneficiary_id_number).value
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
         disbursement_id = child_id(cmd.programme_id, "disbursement", cmd.voucher_no)
 
         async def run() -> Recorded:
@@ -145,7 +145,7 @@ class ProgrammeHandlers:
     async def spend(self, cmd: c.RecordExpenditure, ctx: CommandContext) -> Recorded:
         """Record spending; a purpose other than the programme's raises FUNDS-DIVERTED."""
         village = self.deps.town.known_village(cmd.village).name if cmd.village else None
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
         expenditure_id = child_id(cmd.programme_id, "expenditure", cmd.reference)
 
         async def run() -> Recorded:
@@ -172,7 +172,7 @@ class ProgrammeHandlers:
 
     async def change(self, cmd: c.RecordProgrammeChange, ctx: CommandContext) -> Recorded:
         """Record a change; without a timely approval it raises FUNDS-UNAPPROVED-CHANGE."""
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
         change_id = child_id(cmd.programme_id, "change", cmd.reference)
 
         async def run() -> Recorded:
@@ -198,7 +198,7 @@ class ProgrammeHandlers:
 
     async def open_notice(self, cmd: c.OpenNotice, ctx: CommandContext) -> Recorded:
         village = self.deps.town.known_village(cmd.village).name if cmd.village else None
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
         notice_id = child_id(cmd.programme_id, "notice", cmd.reference)
 
         async def run() -> Recorded:
@@ -211,7 +211,7 @@ class ProgrammeHandlers:
         return await attempt(run, retry=True)
 
     async def record_objection(self, cmd: c.RecordObjection, ctx: CommandContext) -> Recorded:
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
         objection_id = child_id(cmd.notice_id, "objection", cmd.reference)
 
         async def run() -> Recorded:
@@ -224,7 +224,7 @@ class ProgrammeHandlers:
         return await attempt(run, retry=True)
 
     async def close_notice(self, cmd: c.CloseNotice, ctx: CommandContext) -> Recorded:
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
 
         async def run() -> Recorded:
             async with UnitOfWork(self.deps.store, ctx) as uow:

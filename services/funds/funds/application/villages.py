@@ -4,12 +4,13 @@ the quarterly finance disclosure (阳光村务)."""
 from __future__ import annotations
 
 from funds.application import commands as c
-from funds.application.base import Deps, Recorded, attempt, business_day, child_id
+from funds.application.base import Deps, Recorded, attempt, child_id
 from funds.domain import events as ev
 from funds.domain.collective import CollectiveEconomy, CollectiveLedger
 from funds.domain.disclosure import FinanceDisclosures
 from funds.domain.identity import disclosure_stream, economy_stream, ledger_stream, name_id
 from funds.domain.values import Quarter
+from shared.clock import business_day
 from shared.eventstore import CommandContext
 from shared.unit_of_work import UnitOfWork
 
@@ -22,7 +23,7 @@ class VillageHandlers:
 
     async def register_asset(self, cmd: c.RegisterAsset, ctx: CommandContext) -> Recorded:
         village = self.deps.town.known_village(cmd.village)
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
         asset_id = name_id("asset", village.code, cmd.asset_code.strip())
 
         async def run() -> Recorded:
@@ -50,7 +51,7 @@ class VillageHandlers:
         """Dispose of an asset (vote and filing required) and book the proceeds, in full, to
         the collective economy — both in one transaction."""
         village = self.deps.town.known_village(cmd.village)
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
 
         async def run() -> Recorded:
             async with UnitOfWork(self.deps.store, ctx) as uow:
@@ -74,7 +75,7 @@ class VillageHandlers:
 
     async def record_income(self, cmd: c.RecordCollectiveIncome, ctx: CommandContext) -> Recorded:
         village = self.deps.town.known_village(cmd.village)
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
         income_id = child_id(f"{village.code}:{cmd.year}", "income", cmd.reference)
 
         async def run() -> Recorded:
@@ -98,7 +99,7 @@ class VillageHandlers:
 
     async def list_zero(self, cmd: c.ListZeroIncomeVillage, ctx: CommandContext) -> Recorded:
         village = self.deps.town.known_village(cmd.village)
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
 
         async def run() -> Recorded:
             async with UnitOfWork(self.deps.store, ctx) as uow:
@@ -111,7 +112,7 @@ class VillageHandlers:
 
     async def assign_leader(self, cmd: c.AssignZeroIncomeLeader, ctx: CommandContext) -> Recorded:
         village = self.deps.town.known_village(cmd.village)
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
 
         async def run() -> Recorded:
             async with UnitOfWork(self.deps.store, ctx) as uow:
@@ -124,7 +125,7 @@ class VillageHandlers:
 
     async def record_plan(self, cmd: c.RecordVillagePlan, ctx: CommandContext) -> Recorded:
         village = self.deps.town.known_village(cmd.village)
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
         plan_id = child_id(village.code, "plan", cmd.reference)
 
         async def run() -> Recorded:
@@ -147,7 +148,7 @@ class VillageHandlers:
 
     async def disclose(self, cmd: c.DiscloseFinances, ctx: CommandContext) -> Recorded:
         village = self.deps.town.known_village(cmd.village)
-        on = business_day(cmd.occurred_on, self.deps.clock)
+        on = business_day(cmd.occurred_on, self.deps.clock())
         period = Quarter.parse(cmd.period)
 
         async def run() -> Recorded:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import ClassVar
 
 from funds.domain import events as ev
 from funds.domain.values import AssetCategory, DisposalMethod, IncomeSource
@@ -63,6 +64,8 @@ class Holding:
 
 class CollectiveLedger(Aggregate):
     """A village's 三资 ledger; stream `assets-<village code>`."""
+
+    LEDGER: ClassVar[bool] = True
 
     def __init__(self, stream_id: str) -> None:
         super().__init__(stream_id)
@@ -152,6 +155,8 @@ class CollectiveEconomy(Aggregate):
 
     Disposal proceeds go to a development fund, not to income: selling property must not take
     a village off the 清零 list."""
+
+    LEDGER: ClassVar[bool] = True
 
     def __init__(self, stream_id: str) -> None:
         super().__init__(stream_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import ClassVar
 
 from funds.domain import events as ev
 from funds.domain.values import Quarter
@@ -27,6 +28,8 @@ def due_quarters(as_of: dt.date, since: Quarter = DISCLOSURE_SINCE) -> list[Quar
 
 class FinanceDisclosures(Aggregate):
     """A village's finance disclosures; stream `disclosure-<village code>`."""
+
+    LEDGER: ClassVar[bool] = True
 
     def __init__(self, stream_id: str) -> None:
         super().__init__(stream_id)

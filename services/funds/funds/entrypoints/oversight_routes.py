@@ -40,7 +40,10 @@ Reader = Annotated[Access, Depends(reader())]
 Json = dict[str, Any]
 
 
-@router.get("/red-flag-codes", summary="预警代码表（对应措施14九类问题、措施13八种行为）")
+@router.get(
+    "/red-flag-codes",
+    summary="预警代码表（对应措施14九类问题、措施13八种行为） (red-flag codes)",
+)
 async def red_flag_codes(_: Reader) -> Json:
     covered_c = {i for info in CODES.values() for i in info.categories}
     covered_b = {i for info in CODES.values() for i in info.behaviours}
@@ -57,7 +60,7 @@ async def red_flag_codes(_: Reader) -> Json:
     }
 
 
-@router.get("/red-flags", summary="预警列表")
+@router.get("/red-flags", summary="预警列表 (red flags)")
 async def list_red_flags(
     access: Reader,
     svc: Svc,
@@ -83,7 +86,10 @@ async def list_red_flags(
     )
 
 
-@router.get("/red-flags/{flag_id}", summary="预警详情（含处理经过；纪委书记可见明细）")
+@router.get(
+    "/red-flags/{flag_id}",
+    summary="预警详情（含处理经过；纪委书记可见明细） (one red flag and its handling)",
+)
 async def get_red_flag(flag_id: str, access: Reader, svc: Svc) -> Json:
     flag = await svc.streams.get(RedFlag, red_flag_stream(flag_id), "预警")
     view = red_flag_view(flag)
@@ -117,7 +123,7 @@ async def _handle(
     return written(await svc.oversight.handle_flag(cmd, context(request, who, body.occurred_on)))
 
 
-@router.post("/red-flags/{flag_id}/acknowledge", summary="签收预警")
+@router.post("/red-flags/{flag_id}/acknowledge", summary="签收预警 (acknowledge a red flag)")
 async def acknowledge(
     flag_id: str,
     body: s.FlagNoteBody,
@@ -128,7 +134,7 @@ async def acknowledge(
     return await _handle(flag_id, "acknowledge", body.note, body, request, who, svc)
 
 
-@router.post("/red-flags/{flag_id}/explain", summary="预警情况说明")
+@router.post("/red-flags/{flag_id}/explain", summary="预警情况说明 (explain a red flag)")
 async def explain(
     flag_id: str,
     body: s.ExplainBody,
@@ -139,7 +145,10 @@ async def explain(
     return await _handle(flag_id, "explain", body.explanation, body, request, who, svc)
 
 
-@router.post("/red-flags/{flag_id}/confirm", summary="确认问题（纪委书记）")
+@router.post(
+    "/red-flags/{flag_id}/confirm",
+    summary="确认问题（纪委书记） (confirm the problem; discipline secretary)",
+)
 async def confirm(
     flag_id: str,
     body: s.FlagNoteBody,
@@ -150,7 +159,10 @@ async def confirm(
     return await _handle(flag_id, "confirm", body.note, body, request, who, svc)
 
 
-@router.post("/checks/deadlines", summary="期限检查（未按期启动、资金滞留）")
+@router.post(
+    "/checks/deadlines",
+    summary="期限检查（未按期启动、资金滞留） (deadline check: late starts, idle funds)",
+)
 async def check_deadlines(
     request: Request,
     who: Annotated[Principal, Depends(require(*CHECKERS))],
@@ -163,7 +175,11 @@ async def check_deadlines(
     return {"today": result.id, "red_flags": written(result)["red_flags"]}
 
 
-@router.post("/cadre-relations", status_code=201, summary="登记村干部亲属关系")
+@router.post(
+    "/cadre-relations",
+    status_code=201,
+    summary="登记村干部亲属关系 (register a village cadre's relative)",
+)
 async def record_relation(
     body: s.CadreRelationBody,
     request: Request,
@@ -176,7 +192,7 @@ async def record_relation(
     )
 
 
-@router.get("/cadre-relations", summary="村干部亲属关系")
+@router.get("/cadre-relations", summary="村干部亲属关系 (village cadres' relatives)")
 async def list_relations(access: Reader, svc: Svc) -> list[Json]:
     people = await svc.streams.load_all(Beneficiary, "beneficiary-", order="stream_id")
     return [
@@ -196,7 +212,10 @@ async def list_relations(access: Reader, svc: Svc) -> list[Json]:
     ]
 
 
-@router.get("/relief-households", summary="扶贫建档立卡户（来自扶贫服务的事件）")
+@router.get(
+    "/relief-households",
+    summary="扶贫建档立卡户（来自扶贫服务的事件） (poor households, from relief's events)",
+)
 async def relief_households(
     access: Reader, svc: Svc, village: str | None = None, as_of: dt.date | None = None
 ) -> Json:

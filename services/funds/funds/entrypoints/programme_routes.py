@@ -30,20 +30,23 @@ def _visible(programme: Programme, access: Access) -> bool:
     )
 
 
-@router.post("/programmes", status_code=201, summary="设立资金项目")
+@router.post("/programmes", status_code=201, summary="设立资金项目 (establish a funded programme)")
 async def create_programme(body: s.ProgrammeBody, request: Request, who: Writer, svc: Svc) -> Json:
     fields = body.model_dump(exclude={"exclusive_with"})
     cmd = c.CreateProgramme(**fields, exclusive_with=tuple(body.exclusive_with))
     return written(await svc.programmes.create(cmd, context(request, who, body.occurred_on)))
 
 
-@router.get("/programmes", summary="资金项目列表")
+@router.get("/programmes", summary="资金项目列表 (funded programmes)")
 async def list_programmes(access: Reader, svc: Svc, as_of: dt.date | None = None) -> list[Json]:
     programmes = await svc.streams.load_all(Programme, "programme-", as_of=as_of, order="stream_id")
     return [programme_summary(p, access) for p in programmes if _visible(p, access)]
 
 
-@router.get("/programmes/{programme_id}", summary="资金项目详情（含发放明细）")
+@router.get(
+    "/programmes/{programme_id}",
+    summary="资金项目详情（含发放明细） (one programme with its disbursements)",
+)
 async def get_programme(
     programme_id: str, access: Reader, svc: Svc, as_of: dt.date | None = None
 ) -> Json:
@@ -55,7 +58,11 @@ async def get_programme(
     return programme_view(programme, access)
 
 
-@router.post("/programmes/{programme_id}/allocations", status_code=201, summary="资金分配到村")
+@router.post(
+    "/programmes/{programme_id}/allocations",
+    status_code=201,
+    summary="资金分配到村 (allocate funds to a village)",
+)
 async def allocate(
     programme_id: str, body: s.AllocationBody, request: Request, who: Writer, svc: Svc
 ) -> Json:
@@ -63,7 +70,7 @@ async def allocate(
     return written(await svc.programmes.allocate(cmd, context(request, who, body.occurred_on)))
 
 
-@router.post("/programmes/{programme_id}/start", summary="项目启动")
+@router.post("/programmes/{programme_id}/start", summary="项目启动 (start the programme)")
 async def start(
     programme_id: str, request: Request, who: Writer, svc: Svc, body: s.Versioned | None = None
 ) -> Json:
@@ -72,7 +79,9 @@ async def start(
     return written(await svc.programmes.start(cmd, context(request, who, body.occurred_on)))
 
 
-@router.post("/programmes/{programme_id}/disbursements", status_code=201, summary="资金发放")
+@router.post(
+    "/programmes/{programme_id}/disbursements", status_code=201, summary="资金发放 (disburse funds)"
+)
 async def disburse(
     programme_id: str, body: s.DisbursementBody, request: Request, who: Writer, svc: Svc
 ) -> Json:
@@ -80,7 +89,11 @@ async def disburse(
     return written(await svc.programmes.disburse(cmd, context(request, who, body.occurred_on)))
 
 
-@router.post("/programmes/{programme_id}/expenditures", status_code=201, summary="项目支出")
+@router.post(
+    "/programmes/{programme_id}/expenditures",
+    status_code=201,
+    summary="项目支出 (record an expenditure)",
+)
 async def spend(
     programme_id: str, body: s.ExpenditureBody, request: Request, who: Writer, svc: Svc
 ) -> Json:
@@ -88,7 +101,9 @@ async def spend(
     return written(await svc.programmes.spend(cmd, context(request, who, body.occurred_on)))
 
 
-@router.post("/programmes/{programme_id}/changes", status_code=201, summary="项目变更")
+@router.post(
+    "/programmes/{programme_id}/changes", status_code=201, summary="项目变更 (change the programme)"
+)
 async def change(
     programme_id: str, body: s.ChangeBody, request: Request, who: Writer, svc: Svc
 ) -> Json:
@@ -103,7 +118,11 @@ async def change(
     return written(await svc.programmes.change(cmd, context(request, who, body.occurred_on)))
 
 
-@router.post("/programmes/{programme_id}/notices", status_code=201, summary="发布公示")
+@router.post(
+    "/programmes/{programme_id}/notices",
+    status_code=201,
+    summary="发布公示 (publish a public notice)",
+)
 async def open_notice(
     programme_id: str, body: s.NoticeBody, request: Request, who: Writer, svc: Svc
 ) -> Json:
@@ -114,7 +133,7 @@ async def open_notice(
 @router.post(
     "/programmes/{programme_id}/notices/{notice_id}/objections",
     status_code=201,
-    summary="登记公示异议",
+    summary="登记公示异议 (record an objection to a notice)",
 )
 async def record_objection(
     programme_id: str,
@@ -129,7 +148,9 @@ async def record_objection(
     return written(await svc.programmes.record_objection(cmd, ctx))
 
 
-@router.post("/programmes/{programme_id}/notices/{notice_id}/close", summary="公示结束")
+@router.post(
+    "/programmes/{programme_id}/notices/{notice_id}/close", summary="公示结束 (close the notice)"
+)
 async def close_notice(
     programme_id: str,
     notice_id: str,
@@ -143,7 +164,10 @@ async def close_notice(
     return written(await svc.programmes.close_notice(cmd, ctx))
 
 
-@router.get("/public-notices", summary="公示栏（公开，无个人信息）")
+@router.get(
+    "/public-notices",
+    summary="公示栏（公开，无个人信息） (public notice board; open, no personal data)",
+)
 async def public_notices(
     svc: Svc,
     _: Annotated[Principal, Depends(require(*EVERYONE))],

@@ -3,7 +3,6 @@ field, before anything is stored."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
@@ -19,6 +18,7 @@ from funds.domain.values import (
     Purpose,
     SourceLevel,
 )
+from shared.business_dates import BusinessDate, Deadline
 from shared.web import resident_id_number
 
 Money = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2, description="金额（元）")]
@@ -39,7 +39,7 @@ class Body(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=True)
 
-    occurred_on: dt.date | None = Field(None, description="业务发生日期（默认今天）")
+    occurred_on: BusinessDate | None = Field(None, description="业务发生日期（默认今天）")
 
 
 class Versioned(Body):
@@ -59,8 +59,8 @@ class ProgrammeBody(Body):
     standard_amount: Money | None = Field(None, description="每户（人）发放标准（元）")
     min_age: int | None = Field(None, ge=0, le=150, description="发放对象最低年龄")
     max_age: int | None = Field(None, ge=0, le=150, description="发放对象最高年龄")
-    planned_start: dt.date = Field(description="计划启动日期")
-    disbursement_deadline: dt.date = Field(description="资金发放期限")
+    planned_start: Deadline = Field(description="计划启动日期")
+    disbursement_deadline: Deadline = Field(description="资金发放期限")
     village: Village | None = Field(None, description="村级项目所在村（镇级项目不填）")
     exclusive_with: list[str] = Field(
         default_factory=list, max_length=20, description="不得重复享受的其他项目id"
@@ -98,7 +98,7 @@ class ApprovalBody(BaseModel):
 
     document: str = Field(min_length=1, max_length=60, description="批准文号")
     approved_by: str = Field(min_length=1, max_length=60, description="批准机关")
-    approved_on: dt.date = Field(description="批准日期")
+    approved_on: BusinessDate = Field(description="批准日期")
 
 
 class ChangeBody(Versioned):
@@ -113,7 +113,7 @@ class NoticeBody(Body):
     reference: Reference | None = Field(None, description="公示编号")
     village: Village | None = Field(None, description="公示范围（不填为全镇）")
     title: str = Field(min_length=1, max_length=100, description="公示标题")
-    ends_on: dt.date = Field(description="公示截止日期（不少于7天）")
+    ends_on: Deadline = Field(description="公示截止日期（不少于7天）")
 
 
 class ObjectionBody(Body):
@@ -145,7 +145,7 @@ class ExplainBody(Versioned):
 class DeadlineCheckBody(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
-    today: dt.date | None = Field(None, description="检查日期（默认今天）")
+    today: BusinessDate | None = Field(None, description="检查日期（默认今天）")
 
 
 class AssetBody(Body):
@@ -160,7 +160,7 @@ class AssetBody(Body):
 class VoteBody(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
-    held_on: dt.date = Field(description="村民代表会议日期")
+    held_on: BusinessDate = Field(description="村民代表会议日期")
     representatives: int = Field(gt=0, le=1000, description="村民代表总数")
     present: int = Field(ge=0, le=1000, description="到会人数")
     votes_for: int = Field(ge=0, le=1000, description="赞成票")
@@ -170,7 +170,7 @@ class VoteBody(BaseModel):
 class FilingBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=True)
 
-    filed_on: dt.date = Field(description="报财政所备案日期")
+    filed_on: BusinessDate = Field(description="报财政所备案日期")
     reference: str = Field(min_length=1, max_length=60, description="备案编号")
 
 

@@ -35,7 +35,11 @@ def _village(svc: Services, name_or_code: str, access: Access | None = None) -> 
     return village
 
 
-@router.post("/villages/{village}/assets", status_code=201, summary="登记村集体三资")
+@router.post(
+    "/villages/{village}/assets",
+    status_code=201,
+    summary="登记村集体三资 (register a collective asset, fund or resource)",
+)
 async def register_asset(
     village: str, body: s.AssetBody, request: Request, who: Writer, svc: Svc
 ) -> Json:
@@ -43,14 +47,19 @@ async def register_asset(
     return written(await svc.villages.register_asset(cmd, context(request, who, body.occurred_on)))
 
 
-@router.get("/villages/{village}/assets", summary="村集体三资台账")
+@router.get(
+    "/villages/{village}/assets", summary="村集体三资台账 (the village's collective assets ledger)"
+)
 async def get_assets(village: str, access: Reader, svc: Svc, as_of: dt.date | None = None) -> Json:
     found = _village(svc, village, access)
     ledger = await svc.streams.load(CollectiveLedger, ledger_stream(found.code), as_of=as_of)
     return ledger_view(ledger, found.name)
 
 
-@router.post("/villages/{village}/assets/{asset_code}/dispose", summary="处置集体资产")
+@router.post(
+    "/villages/{village}/assets/{asset_code}/dispose",
+    summary="处置集体资产 (dispose of a collective asset)",
+)
 async def dispose_asset(
     village: str, asset_code: str, body: s.DisposalBody, request: Request, who: Writer, svc: Svc
 ) -> Json:
@@ -68,7 +77,11 @@ async def dispose_asset(
     return written(await svc.villages.dispose_asset(cmd, context(request, who, body.occurred_on)))
 
 
-@router.post("/villages/{village}/collective-income", status_code=201, summary="登记集体经济收入")
+@router.post(
+    "/villages/{village}/collective-income",
+    status_code=201,
+    summary="登记集体经济收入 (record collective income)",
+)
 async def record_income(
     village: str, body: s.IncomeBody, request: Request, who: Writer, svc: Svc
 ) -> Json:
@@ -76,7 +89,11 @@ async def record_income(
     return written(await svc.villages.record_income(cmd, context(request, who, body.occurred_on)))
 
 
-@router.post("/villages/{village}/zero-income-listing", status_code=201, summary="列入清零名单")
+@router.post(
+    "/villages/{village}/zero-income-listing",
+    status_code=201,
+    summary="列入清零名单 (list as a village without collective income)",
+)
 async def list_zero(
     village: str, body: s.ZeroListingBody, request: Request, who: Writer, svc: Svc
 ) -> Json:
@@ -84,7 +101,10 @@ async def list_zero(
     return written(await svc.villages.list_zero(cmd, context(request, who, body.occurred_on)))
 
 
-@router.post("/villages/{village}/zero-income-leader", summary="指定清零村联点负责人")
+@router.post(
+    "/villages/{village}/zero-income-leader",
+    summary="指定清零村联点负责人 (name the leader linked to a zero-income village)",
+)
 async def assign_leader(
     village: str, body: s.LeaderBody, request: Request, who: Writer, svc: Svc
 ) -> Json:
@@ -92,7 +112,11 @@ async def assign_leader(
     return written(await svc.villages.assign_leader(cmd, context(request, who, body.occurred_on)))
 
 
-@router.post("/villages/{village}/plans", status_code=201, summary="登记一村一策")
+@router.post(
+    "/villages/{village}/plans",
+    status_code=201,
+    summary="登记一村一策 (register the village's own plan)",
+)
 async def record_plan(
     village: str, body: s.PlanBody, request: Request, who: Writer, svc: Svc
 ) -> Json:
@@ -101,14 +125,20 @@ async def record_plan(
     return written(await svc.villages.record_plan(cmd, context(request, who, body.occurred_on)))
 
 
-@router.get("/villages/{village}/collective-economy", summary="村级集体经济")
+@router.get(
+    "/villages/{village}/collective-economy",
+    summary="村级集体经济 (the village's collective economy)",
+)
 async def get_economy(village: str, access: Reader, svc: Svc, as_of: dt.date | None = None) -> Json:
     found = _village(svc, village, access)
     economy = await svc.streams.load(CollectiveEconomy, economy_stream(found.code), as_of=as_of)
     return economy_view(economy, found.name)
 
 
-@router.get("/collective-economy/zero-income-villages", summary="清零名单（无集体经济收入村）")
+@router.get(
+    "/collective-economy/zero-income-villages",
+    summary="清零名单（无集体经济收入村） (villages without collective income)",
+)
 async def zero_income_villages(access: Reader, svc: Svc, as_of: dt.date | None = None) -> Json:
     economies = await svc.streams.load_all(
         CollectiveEconomy, "collective-", as_of=as_of, order="stream_id"
@@ -144,7 +174,9 @@ async def zero_income_villages(access: Reader, svc: Svc, as_of: dt.date | None =
 
 
 @router.post(
-    "/villages/{village}/finance-disclosures", status_code=201, summary="村级财务公开（季度）"
+    "/villages/{village}/finance-disclosures",
+    status_code=201,
+    summary="村级财务公开（季度） (disclose the village's finances, quarterly)",
 )
 async def disclose(
     village: str,
@@ -159,7 +191,10 @@ async def disclose(
     return written(await svc.villages.disclose(cmd, context(request, who, body.occurred_on)))
 
 
-@router.get("/villages/{village}/finance-disclosures", summary="村级财务公开记录")
+@router.get(
+    "/villages/{village}/finance-disclosures",
+    summary="村级财务公开记录 (the village's finance disclosures)",
+)
 async def get_disclosures(
     village: str, access: Reader, svc: Svc, as_of: dt.date | None = None
 ) -> Json:
@@ -171,7 +206,10 @@ async def get_disclosures(
     return disclosures_view(disclosures, found.name, day)
 
 
-@router.get("/finance-disclosures/overdue", summary="逾期未公开财务的村（社区）")
+@router.get(
+    "/finance-disclosures/overdue",
+    summary="逾期未公开财务的村（社区） (villages overdue with their finance disclosure)",
+)
 async def overdue_disclosures(access: Reader, svc: Svc, as_of: dt.date | None = None) -> Json:
     day = as_of or svc.clock()
     loaded = {

@@ -38,7 +38,9 @@ router = APIRouter(tags=["cadre adjustment 调整不胜任村干部"])
 AdjustmentPath = Annotated[str, Path(pattern=r"^adjustment-[a-z0-9][a-z0-9-]{0,47}$")]
 
 
-@router.post("/cadre-adjustments", status_code=201)
+@router.post(
+    "/cadre-adjustments", status_code=201, summary="① 信息搜集 (gather information: the case opens)"
+)
 async def gather(
     body: AdjustmentIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -86,7 +88,10 @@ async def _step(
     return written(await handlers.adjustment_step(deps, ctx, cmd))
 
 
-@router.post("/cadre-adjustments/{adjustment_id}/investigation")
+@router.post(
+    "/cadre-adjustments/{adjustment_id}/investigation",
+    summary="② 调查核实、表决 (investigate and vote)",
+)
 async def investigate(
     adjustment_id: AdjustmentPath,
     body: InvestigationIn,
@@ -98,7 +103,10 @@ async def investigate(
     return await _step(adjustment_id, "investigation", body, request, who, deps)
 
 
-@router.post("/cadre-adjustments/{adjustment_id}/decision")
+@router.post(
+    "/cadre-adjustments/{adjustment_id}/decision",
+    summary="③ 党委会议作出调整决定 (the party committee decides)",
+)
 async def decide(
     adjustment_id: AdjustmentPath,
     body: AdjustmentDecisionIn,
@@ -112,7 +120,10 @@ async def decide(
     )
 
 
-@router.post("/cadre-adjustments/{adjustment_id}/notice")
+@router.post(
+    "/cadre-adjustments/{adjustment_id}/notice",
+    summary="④ 通报情况并谈话 (notify the village, talk to the cadre)",
+)
 async def notify(
     adjustment_id: AdjustmentPath, body: NoticeIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -122,7 +133,7 @@ async def notify(
     )
 
 
-@router.post("/cadre-adjustments/{adjustment_id}/appeal")
+@router.post("/cadre-adjustments/{adjustment_id}/appeal", summary="复核申诉 (lodge an appeal)")
 async def appeal(
     adjustment_id: AdjustmentPath, body: AppealIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -130,7 +141,7 @@ async def appeal(
     return await _step(adjustment_id, "appeal", body, request, who, deps, body.grounds)
 
 
-@router.post("/cadre-adjustments/{adjustment_id}/review")
+@router.post("/cadre-adjustments/{adjustment_id}/review", summary="复核结果 (review the appeal)")
 async def review(
     adjustment_id: AdjustmentPath, body: ReviewIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -138,7 +149,7 @@ async def review(
     return await _step(adjustment_id, "review", body, request, who, deps, body.result, body.summary)
 
 
-@router.post("/cadre-adjustments/{adjustment_id}/reappointment")
+@router.post("/cadre-adjustments/{adjustment_id}/reappointment", summary="重新任用 (reappoint)")
 async def reappoint(
     adjustment_id: AdjustmentPath,
     body: ReappointIn,
@@ -150,19 +161,23 @@ async def reappoint(
     return await _step(adjustment_id, "reappointment", body, request, who, deps, body.post)
 
 
-@router.get("/cadre-adjustments")
+@router.get("/cadre-adjustments", summary="调整不胜任村干部台账 (cadre adjustment cases)")
 async def list_adjustments(who: TownReader, deps: PartyDeps) -> list[dict[str, Any]]:
     return await deps.views.adjustments()
 
 
-@router.get("/cadre-adjustments/{adjustment_id}")
+@router.get("/cadre-adjustments/{adjustment_id}", summary="一件调整案 (one adjustment case)")
 async def get_adjustment(
     adjustment_id: AdjustmentPath, who: TownReader, deps: PartyDeps
 ) -> dict[str, Any]:
     return adjustment_state(await deps.reader.get(CadreAdjustment, adjustment_id, "调整案"))
 
 
-@router.get("/accountability", tags=["accountability 问责扣分"])
+@router.get(
+    "/accountability",
+    tags=["accountability 问责扣分"],
+    summary="问责扣分 (accountability deductions from supervision)",
+)
 async def list_accountability(
     who: AccountabilityReader, deps: PartyDeps, matched: bool | None = None
 ) -> list[dict[str, Any]]:
@@ -170,7 +185,11 @@ async def list_accountability(
     return await deps.views.accountability(matched=matched)
 
 
-@router.get("/accountability/{case_id}", tags=["accountability 问责扣分"])
+@router.get(
+    "/accountability/{case_id}",
+    tags=["accountability 问责扣分"],
+    summary="一件问责扣分 (one accountability case)",
+)
 async def get_accountability(
     case_id: Annotated[str, Path(min_length=1, max_length=100)],
     who: AccountabilityReader,

@@ -18,7 +18,7 @@ router = APIRouter(tags=["assessment 支部考核"])
 PeriodPath = Annotated[str, Path(pattern=r"^\d{4}(-H[12])?$")]
 
 
-@router.post("/assessments", status_code=201)
+@router.post("/assessments", status_code=201, summary="开始考核 (open an assessment)")
 async def open_assessment(
     body: AssessmentIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -27,7 +27,7 @@ async def open_assessment(
     return written(await handlers.open_assessment(deps, ctx, cmd))
 
 
-@router.post("/assessments/{period}/scores")
+@router.post("/assessments/{period}/scores", summary="支部评分 (score a branch)")
 async def score(
     period: PeriodPath, body: ScoreIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -36,7 +36,10 @@ async def score(
     return written(await handlers.score_branch(deps, ctx, cmd))
 
 
-@router.post("/assessments/{period}/conclude")
+@router.post(
+    "/assessments/{period}/conclude",
+    summary="考核结束：排名、认定软弱涣散 (conclude: rank, designate weak and lax branches)",
+)
 async def conclude(
     period: PeriodPath, body: VersionedIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -46,7 +49,7 @@ async def conclude(
     return written(await handlers.conclude_assessment(deps, ctx, cmd))
 
 
-@router.get("/assessments/{period}")
+@router.get("/assessments/{period}", summary="一次考核 (one assessment)")
 async def get_assessment(period: PeriodPath, who: TownReader, deps: PartyDeps) -> dict[str, Any]:
     assessment = await deps.reader.get(Assessment, handlers.assessment_stream(period), "考核")
     return assessment_state(assessment)
@@ -63,7 +66,9 @@ def sheet_state(sheet: ScoringSheet) -> dict[str, Any]:
     }
 
 
-@router.get("/assessment-sheet", tags=["rules 规则"])
+@router.get(
+    "/assessment-sheet", tags=["rules 规则"], summary="考核评分表 (the branch scoring sheet)"
+)
 async def get_sheet(
     who: Reader,
     deps: PartyDeps,

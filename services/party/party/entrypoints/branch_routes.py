@@ -21,7 +21,7 @@ BranchPath = Annotated[str, Path(pattern=r"^branch-[a-z0-9][a-z0-9-]{0,47}$")]
 AsOf = Annotated[dt.date | None, Query(description="截至日期（时间回溯）")]
 
 
-@router.post("/branches", status_code=201)
+@router.post("/branches", status_code=201, summary="建立党支部 (establish a branch)")
 async def establish(
     body: BranchIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -36,7 +36,7 @@ async def establish(
     return written(await handlers.establish_branch(deps, ctx, cmd))
 
 
-@router.get("/branches")
+@router.get("/branches", summary="党支部列表 (branches)")
 async def list_branches(
     who: Reader,
     deps: PartyDeps,
@@ -48,7 +48,7 @@ async def list_branches(
     return [r for r in rows if scope.allows(r["kind"], r["village"])]
 
 
-@router.get("/weak-branches")
+@router.get("/weak-branches", summary="软弱涣散党支部 (weak and lax branches)")
 async def weak_branches(who: Reader, deps: PartyDeps) -> list[dict[str, Any]]:
     """Branches designated weak and lax now (软弱涣散), with the assessment behind it."""
     scope = scope_of(who)
@@ -56,7 +56,7 @@ async def weak_branches(who: Reader, deps: PartyDeps) -> list[dict[str, Any]]:
     return [r for r in rows if scope.allows(r["kind"], r["village"])]
 
 
-@router.get("/branches/{branch_id}")
+@router.get("/branches/{branch_id}", summary="一个党支部 (one branch)")
 async def get_branch(
     branch_id: BranchPath, who: Reader, deps: PartyDeps, as_of: AsOf = None
 ) -> dict[str, Any]:
@@ -64,7 +64,7 @@ async def get_branch(
     return branch_state(await deps.reader.get(Branch, branch_id, "党支部", as_of=as_of))
 
 
-@router.get("/branches/{branch_id}/members")
+@router.get("/branches/{branch_id}/members", summary="支部党员 (the branch's members)")
 async def branch_members(
     branch_id: BranchPath, who: Reader, deps: PartyDeps
 ) -> list[dict[str, Any]]:
@@ -72,7 +72,7 @@ async def branch_members(
     return await deps.views.members(branch_id=branch_id)
 
 
-@router.get("/branches/{branch_id}/training")
+@router.get("/branches/{branch_id}/training", summary="支部培训情况 (the branch's training)")
 async def get_branch_training(
     branch_id: BranchPath,
     who: Reader,
@@ -84,7 +84,9 @@ async def get_branch_training(
     return await branch_training(deps, branch_id, year or day.year, day, scope_of(who))
 
 
-@router.post("/branches/{branch_id}/secretary")
+@router.post(
+    "/branches/{branch_id}/secretary", summary="任命支部书记 (appoint the branch secretary)"
+)
 async def appoint_secretary(
     branch_id: BranchPath, body: SecretaryIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -108,7 +110,9 @@ async def _named_step(
     return written(await handlers.rectify(deps, ctx, cmd))
 
 
-@router.post("/branches/{branch_id}/first-secretary")
+@router.post(
+    "/branches/{branch_id}/first-secretary", summary="选派第一书记 (send a first secretary)"
+)
 async def first_secretary(
     branch_id: BranchPath, body: NamedIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -116,7 +120,7 @@ async def first_secretary(
     return await _named_step("first_secretary", branch_id, body, request, who, deps)
 
 
-@router.post("/branches/{branch_id}/linked-leader")
+@router.post("/branches/{branch_id}/linked-leader", summary="确定联点领导 (assign a linked leader)")
 async def linked_leader(
     branch_id: BranchPath, body: NamedIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -124,7 +128,11 @@ async def linked_leader(
     return await _named_step("linked_leader", branch_id, body, request, who, deps)
 
 
-@router.post("/branches/{branch_id}/leader-visits", status_code=201)
+@router.post(
+    "/branches/{branch_id}/leader-visits",
+    status_code=201,
+    summary="联点领导到点指导 (record the linked leader's visit)",
+)
 async def leader_visit(
     branch_id: BranchPath, body: NamedIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -132,7 +140,9 @@ async def leader_visit(
     return await _named_step("leader_visit", branch_id, body, request, who, deps)
 
 
-@router.post("/branches/{branch_id}/household-visits")
+@router.post(
+    "/branches/{branch_id}/household-visits", summary="走访农户进度 (record the households visited)"
+)
 async def household_visits(
     branch_id: BranchPath,
     body: HouseholdVisitsIn,

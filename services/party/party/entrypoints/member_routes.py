@@ -42,7 +42,7 @@ Year = Annotated[int | None, Query(ge=2000, le=2100, description="年度，默�
 AsOf = Annotated[dt.date | None, Query(description="截至日期（时间回溯）")]
 
 
-@router.post("/members", status_code=201)
+@router.post("/members", status_code=201, summary="登记党员 (register a member)")
 async def join(body: MemberIn, request: Request, who: Writer, deps: PartyDeps) -> dict[str, Any]:
     ctx, on = context(request, who, deps, body.occurred_on)
     cmd = handlers.JoinMember(
@@ -57,7 +57,7 @@ async def join(body: MemberIn, request: Request, who: Writer, deps: PartyDeps) -
     return written(await handlers.join_member(deps, ctx, cmd))
 
 
-@router.get("/members/{member_id}")
+@router.get("/members/{member_id}", summary="一名党员 (one member)")
 async def get_member(
     member_id: MemberPath, who: Reader, deps: PartyDeps, as_of: AsOf = None
 ) -> dict[str, Any]:
@@ -66,7 +66,7 @@ async def get_member(
     return member_state(member, deps.books, show_id=sees_id_numbers(who))
 
 
-@router.get("/members/{member_id}/points")
+@router.get("/members/{member_id}/points", summary="党员积分 (a member's points)")
 async def get_points(
     member_id: MemberPath, who: Reader, deps: PartyDeps, year: Year = None
 ) -> dict[str, Any]:
@@ -75,7 +75,7 @@ async def get_points(
     return points_detail(member, deps.books, year or deps.today().year)
 
 
-@router.get("/members/{member_id}/training")
+@router.get("/members/{member_id}/training", summary="党员培训情况 (a member's training)")
 async def get_training(
     member_id: MemberPath, who: Reader, deps: PartyDeps, year: Year = None, as_of: AsOf = None
 ) -> dict[str, Any]:
@@ -83,7 +83,7 @@ async def get_training(
     return await member_training(deps, member_id, year or day.year, day, scope_of(who))
 
 
-@router.post("/members/{member_id}/convert")
+@router.post("/members/{member_id}/convert", summary="预备党员转正 (convert to full membership)")
 async def convert(
     member_id: MemberPath, body: VersionedIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -92,7 +92,7 @@ async def convert(
     return written(await handlers.convert_member(deps, ctx, cmd))
 
 
-@router.post("/members/{member_id}/transfer")
+@router.post("/members/{member_id}/transfer", summary="转接组织关系 (transfer to another branch)")
 async def transfer(
     member_id: MemberPath, body: TransferIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -101,7 +101,7 @@ async def transfer(
     return written(await handlers.transfer_member(deps, ctx, cmd))
 
 
-@router.post("/members/{member_id}/points", status_code=201)
+@router.post("/members/{member_id}/points", status_code=201, summary="记录积分 (record points)")
 async def record_points(
     member_id: MemberPath, body: PointsIn, request: Request, who: BranchWriter, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -119,7 +119,7 @@ async def record_points(
     return {**written(result), "record_id": cmd.record_id}
 
 
-@router.post("/members/{member_id}/grade")
+@router.post("/members/{member_id}/grade", summary="年度评定等次 (grade the member's year)")
 async def grade(
     member_id: MemberPath, body: GradeIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -128,7 +128,10 @@ async def grade(
     return written(await handlers.grade_member(deps, ctx, cmd))
 
 
-@router.post("/members/{member_id}/unqualified/{year}/talk")
+@router.post(
+    "/members/{member_id}/unqualified/{year}/talk",
+    summary="不合格党员：谈话 (unqualified member: the talk)",
+)
 async def talk(
     member_id: MemberPath,
     year: YearPath,
@@ -144,7 +147,10 @@ async def talk(
     return written(await handlers.unqualified_step(deps, ctx, cmd))
 
 
-@router.post("/members/{member_id}/unqualified/{year}/decision")
+@router.post(
+    "/members/{member_id}/unqualified/{year}/decision",
+    summary="不合格党员：处置决定 (unqualified member: the decision)",
+)
 async def decide(
     member_id: MemberPath,
     year: YearPath,
@@ -160,7 +166,10 @@ async def decide(
     return written(await handlers.unqualified_step(deps, ctx, cmd))
 
 
-@router.post("/members/{member_id}/unqualified/{year}/outcome")
+@router.post(
+    "/members/{member_id}/unqualified/{year}/outcome",
+    summary="不合格党员：处置结果 (unqualified member: the outcome)",
+)
 async def outcome(
     member_id: MemberPath,
     year: YearPath,
@@ -176,7 +185,9 @@ async def outcome(
     return written(await handlers.unqualified_step(deps, ctx, cmd))
 
 
-@router.post("/members/{member_id}/degree-education")
+@router.post(
+    "/members/{member_id}/degree-education", summary="选送学历教育 (enrol in degree education)"
+)
 async def enrol(
     member_id: MemberPath, body: DegreeIn, request: Request, who: Writer, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -226,6 +237,6 @@ def rule_book_state(book: RuleBook) -> dict[str, Any]:
     }
 
 
-@router.get("/rule-book", tags=["rules 规则"])
+@router.get("/rule-book", tags=["rules 规则"], summary="积分规则 (the points rule book)")
 async def get_rule_book(who: Reader, deps: PartyDeps, year: Year = None) -> dict[str, Any]:
     return rule_book_state(deps.books.for_year(year or deps.today().year))

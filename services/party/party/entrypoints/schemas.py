@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from shared.business_dates import BusinessDate, past_date
 from shared.web import resident_id_number
 
 BranchId = Annotated[
@@ -24,8 +25,11 @@ IdNumber = Annotated[
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 Name = Annotated[str, Field(min_length=1, max_length=60)]
 OccurredOn = Annotated[
-    dt.date | None, Field(default=None, description="业务日期（工作发生的日期），默认今天")
+    BusinessDate | None, Field(default=None, description="业务日期（工作发生的日期），默认今天")
 ]
+#: The day the party was founded (1921-07-01): no one joined it before.
+PARTY_FOUNDED = dt.date(1921, 7, 1)
+JoinedPartyOn = Annotated[dt.date, past_date(PARTY_FOUNDED, "中国共产党成立")]
 ExpectedVersion = Annotated[
     int | None, Field(default=None, ge=0, description="预期版本号（乐观并发控制）")
 ]
@@ -65,7 +69,7 @@ class MemberIn(Body):
     membership: Literal["probationary", "full"] = Field(
         default="probationary", description="预备党员或正式党员"
     )
-    joined_party_on: dt.date = Field(description="入党日期")
+    joined_party_on: JoinedPartyOn = Field(description="入党日期")
     occurred_on: OccurredOn = None
 
 
@@ -145,7 +149,7 @@ class SessionIn(Body):
     ] = Field(default="all_members", description="五项计划之一")
     topic: Name = Field(description="培训主题")
     branch_id: BranchId | None = Field(default=None, description="党支部培训的支部")
-    held_on: dt.date = Field(description="培训日期")
+    held_on: BusinessDate = Field(description="培训日期")
     attendee_ids: list[MemberId] = Field(min_length=1, max_length=2000, description="参训党员")
 
 

@@ -27,7 +27,7 @@ router = APIRouter(tags=["training 教育培训"])
 SessionPath = Annotated[str, Path(pattern=r"^training-[a-z0-9][a-z0-9-]{0,47}$")]
 
 
-@router.post("/training-sessions", status_code=201)
+@router.post("/training-sessions", status_code=201, summary="记录培训 (record a training session)")
 async def hold(
     body: SessionIn, request: Request, who: BranchWriter, deps: PartyDeps
 ) -> dict[str, Any]:
@@ -45,7 +45,7 @@ async def hold(
     return written(await handlers.hold_session(deps, ctx, cmd, scope_of(who)))
 
 
-@router.get("/training-sessions/{session_id}")
+@router.get("/training-sessions/{session_id}", summary="一次培训 (one training session)")
 async def get_session(session_id: SessionPath, who: Reader, deps: PartyDeps) -> dict[str, Any]:
     session = await deps.reader.get(TrainingSession, session_id, "培训")
     assert session.held is not None
@@ -54,7 +54,7 @@ async def get_session(session_id: SessionPath, who: Reader, deps: PartyDeps) -> 
     return session_state(session)
 
 
-@router.get("/training/targets")
+@router.get("/training/targets", summary="培训目标完成情况 (training against the plan's targets)")
 async def targets(
     who: TownReader,
     deps: PartyDeps,

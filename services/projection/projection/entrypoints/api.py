@@ -103,7 +103,7 @@ def _file_chunks(spool: IO[bytes]) -> Iterator[bytes]:
         spool.close()
 
 
-@router.get("/views", summary="列出全部视图")
+@router.get("/views", summary="列出全部视图 (all views)")
 async def list_views(principal: Reader) -> list[dict[str, str]]:
     return [
         {"name": s.name, "title": s.title, "group": s.group, "url": f"/api/v1/views/{s.name}"}
@@ -111,7 +111,11 @@ async def list_views(principal: Reader) -> list[dict[str, str]]:
     ]
 
 
-@router.get("/views/{name:path}", summary="一个视图（JSON、CSV 或 XLSX）", response_model=None)
+@router.get(
+    "/views/{name:path}",
+    summary="一个视图（JSON、CSV 或 XLSX） (one view as JSON, CSV or XLSX)",
+    response_model=None,
+)
 async def get_view(
     name: str,
     request: Request,
@@ -174,7 +178,10 @@ async def load_audit(
     return trail
 
 
-@router.get("/audit/{stream_id}", summary="实体审计追溯（含哈希链校验）")
+@router.get(
+    "/audit/{stream_id}",
+    summary="实体审计追溯（含哈希链校验） (an entity's audit trail, hash chain verified)",
+)
 async def get_audit(
     stream_id: str,
     request: Request,
@@ -184,7 +191,11 @@ async def get_audit(
     return await load_audit(request, stream_id, principal, as_of)
 
 
-@router.get("/public/notices", summary="公示信息（无需令牌，不含个人信息）", tags=["public"])
+@router.get(
+    "/public/notices",
+    summary="公示信息（无需令牌，不含个人信息） (public notices; no token, no personal data)",
+    tags=["public"],
+)
 async def get_public(
     request: Request,
     village: Annotated[str | None, Query()] = None,
@@ -201,14 +212,17 @@ async def get_public(
         return await public_notices(snap, ask)
 
 
-@router.get("/replays", summary="读模型重建记录")
+@router.get("/replays", summary="读模型重建记录 (read-model rebuilds)")
 async def get_replays(
     request: Request, principal: Annotated[Principal, Depends(require(*REPLAY_READERS))]
 ) -> list[dict[str, Any]]:
     return list(await request.app.state.generations.replays())
 
 
-@router.get("/status", summary="投影状态：当前 schema、事件数")
+@router.get(
+    "/status",
+    summary="投影状态：当前 schema、事件数 (projection status: current schema, event counts)",
+)
 async def get_status(request: Request, principal: Reader) -> JSONResponse:
     reader: ReadModels = request.app.state.reader
     async with reader.snapshot() as snap:

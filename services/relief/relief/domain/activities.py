@@ -70,6 +70,7 @@ class ActivityLedger(Aggregate):
     """The dated records of one activity; a record id is taken once (409 on a repeat)."""
 
     activity: ClassVar[str] = ""
+    LEDGER: ClassVar[bool] = True
 
     def __init__(self, stream_id: str) -> None:
         super().__init__(stream_id)

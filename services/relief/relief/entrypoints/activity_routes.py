@@ -38,7 +38,11 @@ LEDGERS: dict[str, type[ActivityLedger]] = {
 }
 
 
-@router.post("/enterprise-pairings", status_code=201, summary="企业联农村：企业对接省定贫困村")
+@router.post(
+    "/enterprise-pairings",
+    status_code=201,
+    summary="企业联农村：企业对接省定贫困村 (pair an enterprise with a poor village)",
+)
 async def enterprise_pairing(
     body: s.EnterprisePairingIn, request: Request, who: Writer
 ) -> dict[str, Any]:
@@ -53,7 +57,11 @@ async def enterprise_pairing(
     return await run(request, who, cmd)
 
 
-@router.post("/posts", status_code=201, summary="提供公益性岗位、就业岗位（目标 50 个）")
+@router.post(
+    "/posts",
+    status_code=201,
+    summary="提供公益性岗位、就业岗位（目标 50 个） (provide jobs; target 50)",
+)
 async def posts(body: s.PostsIn, request: Request, who: Writer) -> dict[str, Any]:
     cmd = c.RecordPosts(
         occurred_on=body.occurred_on,
@@ -67,7 +75,9 @@ async def posts(body: s.PostsIn, request: Request, who: Writer) -> dict[str, Any
     return await run(request, who, cmd)
 
 
-@router.post("/students", status_code=201, summary="帮助贫困生（目标 10 名）")
+@router.post(
+    "/students", status_code=201, summary="帮助贫困生（目标 10 名） (help poor students; target 10)"
+)
 async def students(body: s.StudentIn, request: Request, who: Writer) -> dict[str, Any]:
     cmd = c.RecordStudentHelped(
         occurred_on=body.occurred_on,
@@ -82,7 +92,11 @@ async def students(body: s.StudentIn, request: Request, who: Writer) -> dict[str
     return await run(request, who, cmd)
 
 
-@router.post("/clinics", status_code=201, summary="义诊（目标 10 名医务人员、4 场）")
+@router.post(
+    "/clinics",
+    status_code=201,
+    summary="义诊（目标 10 名医务人员、4 场） (free clinics; target 10 medics, 4 sessions)",
+)
 async def clinics(body: s.ClinicIn, request: Request, who: Writer) -> dict[str, Any]:
     cmd = c.RecordFreeClinic(
         occurred_on=body.occurred_on,
@@ -111,7 +125,10 @@ def _pairing_progress(households: list[Household], deadline: dt.date) -> list[Pr
     ]
 
 
-@router.get("/progress", summary="五大活动进度（对照目标，可按日期回看）")
+@router.get(
+    "/progress",
+    summary="五大活动进度（对照目标，可按日期回看） (the five activities against targets)",
+)
 async def progress(
     request: Request,
     who: Reader,
@@ -144,7 +161,7 @@ async def progress(
     }
 
 
-@router.get("/{activity}", summary="一项活动的记录")
+@router.get("/{activity}", summary="一项活动的记录 (the records of one activity)")
 async def records(
     activity: str,
     request: Request,

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -27,6 +26,7 @@ from relief.entrypoints.deps import (
     service,
     village_filter,
 )
+from shared.business_dates import BusinessDate
 from shared.kernel import NotFound
 from shared.web import problem
 
@@ -35,7 +35,7 @@ router = APIRouter(prefix="/api/v1/households", tags=["households 建档立卡�
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
-@router.post("", status_code=201, summary="建档立卡：登记贫困户")
+@router.post("", status_code=201, summary="建档立卡：登记贫困户 (register a poor household)")
 async def register(body: s.RegisterHouseholdIn, request: Request, who: Writer) -> dict[str, Any]:
     return await run(request, who, body.command())
 
@@ -43,7 +43,7 @@ async def register(body: s.RegisterHouseholdIn, request: Request, who: Writer) -
 @router.post(
     "/import",
     status_code=201,
-    summary="批量建档：上传 CSV 或 XLSX（全部通过才保存）",
+    summary="批量建档：上传 CSV 或 XLSX（全部通过才保存） (bulk registration, all or none)",
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -57,7 +57,7 @@ async def register(body: s.RegisterHouseholdIn, request: Request, who: Writer) -
 async def import_households(
     request: Request,
     who: Writer,
-    occurred_on: Annotated[dt.date | None, Query(description="建档日期（默认今天）")] = None,
+    occurred_on: Annotated[BusinessDate | None, Query(description="建档日期（默认今天）")] = None,
 ) -> Any:
     """The file is the request body: `Content-Type: text/csv` (UTF-8 or GBK) or the XLSX type
     (first sheet). A header row, then one household per row. Columns (English or Chinese):
@@ -89,7 +89,7 @@ async def import_households(
     return JSONResponse(body, status_code=201)
 
 
-@router.get("", summary="贫困户名单（按村、状态）")
+@router.get("", summary="贫困户名单（按村、状态） (households, by village and status)")
 async def list_households(
     request: Request,
     who: Reader,
@@ -106,7 +106,10 @@ async def list_households(
     return {"count": len(rows), "households": rows}
 
 
-@router.get("/{household_id}", summary="一户的档案（由其事件重建）")
+@router.get(
+    "/{household_id}",
+    summary="一户的档案（由其事件重建） (one household's record, rebuilt from its events)",
+)
 async def get_household(household_id: str, request: Request, who: Reader) -> dict[str, Any]:
     household = await reader(request).load(Household, household_stream(household_id))
     if not household.exists:
@@ -115,7 +118,7 @@ async def get_household(household_id: str, request: Request, who: Reader) -> dic
     return views.household(household, reveal(who))
 
 
-@router.post("/{household_id}/correct", summary="更正建档信息")
+@router.post("/{household_id}/correct", summary="更正建档信息 (correct the registration)")
 async def correct(
     household_id: str, body: s.CorrectRecordIn, request: Request, who: Writer
 ) -> dict[str, Any]:
@@ -131,7 +134,9 @@ async def correct(
     return await run(request, who, cmd)
 
 
-@router.post("/{household_id}/assess-income", summary="核定人均纯收入")
+@router.post(
+    "/{household_id}/assess-income", summary="核定人均纯收入 (assess the net income per head)"
+)
 async def assess_income(
     household_id: str, body: s.AssessIncomeIn, request: Request, who: Writer
 ) -> dict[str, Any]:
@@ -145,7 +150,10 @@ async def assess_income(
     return await run(request, who, cmd)
 
 
-@router.post("/{household_id}/check-guarantees", summary="记录“两不愁三保障”核验")
+@router.post(
+    "/{household_id}/check-guarantees",
+    summary="记录“两不愁三保障”核验 (record the check of the two assurances and three guarantees)",
+)
 async def check_guarantees(
     household_id: str, body: s.GuaranteesIn, request: Request, who: Writer
 ) -> dict[str, Any]:
@@ -159,7 +167,10 @@ async def check_guarantees(
     return await run(request, who, cmd)
 
 
-@router.post("/{household_id}/exit", summary="脱贫（收入超过当年贫困线且两不愁三保障全部达到）")
+@router.post(
+    "/{household_id}/exit",
+    summary="脱贫（收入超过当年贫困线且两不愁三保障全部达到） (exit poverty)",
+)
 async def exit_poverty(
     household_id: str, request: Request, who: Writer, body: s.Versioned | None = None
 ) -> dict[str, Any]:
@@ -172,7 +183,7 @@ async def exit_poverty(
     return await run(request, who, cmd)
 
 
-@router.post("/{household_id}/return", summary="返贫")
+@router.post("/{household_id}/return", summary="返贫 (return to poverty)")
 async def return_to_poverty(
     household_id: str, body: s.ReturnIn, request: Request, who: Writer
 ) -> dict[str, Any]:
@@ -186,7 +197,10 @@ async def return_to_poverty(
     return await run(request, who, cmd)
 
 
-@router.post("/{household_id}/pair", summary="结对帮扶（党员或干部，一户一人）")
+@router.post(
+    "/{household_id}/pair",
+    summary="结对帮扶（党员或干部，一户一人） (pair with a helper, one per household)",
+)
 async def pair(household_id: str, body: s.PairIn, request: Request, who: Writer) -> dict[str, Any]:
     cmd = c.PairHousehold(
         occurred_on=body.occurred_on,
@@ -199,7 +213,7 @@ async def pair(household_id: str, body: s.PairIn, request: Request, who: Writer)
     return await run(request, who, cmd)
 
 
-@router.post("/{household_id}/repair", summary="重新结对（须说明原因）")
+@router.post("/{household_id}/repair", summary="重新结对（须说明原因） (pair again, with a reason)")
 async def repair(
     household_id: str, body: s.RepairIn, request: Request, who: Writer
 ) -> dict[str, Any]:
@@ -215,7 +229,7 @@ async def repair(
     return await run(request, who, cmd)
 
 
-@router.post("/{household_id}/visits", status_code=201, summary="记录走访")
+@router.post("/{household_id}/visits", status_code=201, summary="记录走访 (record a visit)")
 async def visit(
     household_id: str, body: s.VisitIn, request: Request, who: Writer
 ) -> dict[str, Any]:
@@ -230,7 +244,11 @@ async def visit(
     return await run(request, who, cmd)
 
 
-@router.post("/{household_id}/measures", status_code=201, summary="计划五大工程措施")
+@router.post(
+    "/{household_id}/measures",
+    status_code=201,
+    summary="计划五大工程措施 (plan a measure of the five programmes)",
+)
 async def plan_measure(
     household_id: str, body: s.MeasureIn, request: Request, who: Writer
 ) -> dict[str, Any]:
@@ -245,7 +263,9 @@ async def plan_measure(
     return await run(request, who, cmd)
 
 
-@router.post("/{household_id}/measures/{measure_id}/complete", summary="措施完成")
+@router.post(
+    "/{household_id}/measures/{measure_id}/complete", summary="措施完成 (complete a measure)"
+)
 async def complete_measure(
     household_id: str, measure_id: str, body: s.CompleteMeasureIn, request: Request, who: Writer
 ) -> dict[str, Any]:

@@ -14,7 +14,10 @@ from relief.entrypoints.deps import Reader, service, village_filter
 router = APIRouter(prefix="/api/v1", tags=["reference 参考"])
 
 
-@router.get("/party-members", summary="relief 所知的党员（来自 party.MemberJoined）")
+@router.get(
+    "/party-members",
+    summary="扶贫服务所知的党员（来自 party.MemberJoined） (the party members relief knows of)",
+)
 async def party_members(
     request: Request, who: Reader, village: str | None = None
 ) -> dict[str, Any]:
@@ -34,7 +37,10 @@ async def party_members(
     }
 
 
-@router.get("/policy", summary="扶贫标准（各年度贫困线）与活动目标")
+@router.get(
+    "/policy",
+    summary="扶贫标准（各年度贫困线）与活动目标 (poverty lines and activity targets)",
+)
 async def policy(request: Request, who: Reader) -> dict[str, Any]:
     current = service(request).policy
     targets = current.targets

@@ -3,7 +3,6 @@ field, before any command runs."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from decimal import Decimal
 from typing import Annotated
@@ -14,6 +13,7 @@ from relief.application import commands as c
 from relief.domain.events import DutyShift
 from relief.domain.household_record import Person
 from relief.domain.values import Guarantees
+from shared.business_dates import BusinessDate, Deadline
 from shared.web import resident_id_number
 
 IdNumber = Annotated[
@@ -42,7 +42,7 @@ class Body(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    occurred_on: dt.date | None = Field(
+    occurred_on: BusinessDate | None = Field(
         default=None, description="业务日期：工作实际发生的日期（默认今天）"
     )
 
@@ -205,7 +205,7 @@ class ProjectIn(Body):
     description: Text = ""
     lead_unit: Required = Field(description="牵头单位")
     budget: Money | None = Field(default=None, description="预算（元）")
-    due_on: dt.date | None = Field(default=None, description="完成时限")
+    due_on: Deadline | None = Field(default=None, description="完成时限")
     project_id: ClientId
 
 

@@ -28,7 +28,11 @@ router = APIRouter(prefix="/api/v1", tags=["measures 2–3 民生实事与阵地
 # --- livelihood projects -----------------------------------------------------------------------
 
 
-@router.post("/livelihood-projects", status_code=201, summary="列入惠民项目清单（镇级或村级）")
+@router.post(
+    "/livelihood-projects",
+    status_code=201,
+    summary="列入惠民项目清单（镇级或村级） (list a livelihood project, town or village level)",
+)
 async def list_project(body: s.ProjectIn, request: Request, who: Writer) -> dict[str, Any]:
     cmd = c.ListLivelihoodProject(
         occurred_on=body.occurred_on,
@@ -44,7 +48,10 @@ async def list_project(body: s.ProjectIn, request: Request, who: Writer) -> dict
     return await run(request, who, cmd)
 
 
-@router.get("/livelihood-projects", summary="惠民项目清单（level=town 为镇级；按村、类别、状态）")
+@router.get(
+    "/livelihood-projects",
+    summary="惠民项目清单（level=town 为镇级；按村、类别、状态） (livelihood projects)",
+)
 async def projects(
     request: Request,
     who: Reader,
@@ -78,12 +85,12 @@ async def _project(request: Request, who: Reader, project_id: str) -> Livelihood
     return project
 
 
-@router.get("/livelihood-projects/{project_id}", summary="一个民生项目")
+@router.get("/livelihood-projects/{project_id}", summary="一个民生项目 (one livelihood project)")
 async def project(project_id: str, request: Request, who: Reader) -> dict[str, Any]:
     return views.project(await _project(request, who, project_id))
 
 
-@router.post("/livelihood-projects/{project_id}/start", summary="开工")
+@router.post("/livelihood-projects/{project_id}/start", summary="开工 (start work)")
 async def start(
     project_id: str, request: Request, who: Writer, body: s.Versioned | None = None
 ) -> dict[str, Any]:
@@ -94,7 +101,9 @@ async def start(
     return await run(request, who, cmd)
 
 
-@router.post("/livelihood-projects/{project_id}/accept", summary="验收")
+@router.post(
+    "/livelihood-projects/{project_id}/accept", summary="验收 (accept the finished project)"
+)
 async def accept(
     project_id: str, body: s.AcceptIn, request: Request, who: Writer
 ) -> dict[str, Any]:
@@ -108,7 +117,9 @@ async def accept(
     return await run(request, who, cmd)
 
 
-@router.post("/livelihood-projects/{project_id}/after-care", summary="后续管理记录")
+@router.post(
+    "/livelihood-projects/{project_id}/after-care", summary="后续管理记录 (record after-care)"
+)
 async def after_care(
     project_id: str, body: s.AfterCareIn, request: Request, who: Writer
 ) -> dict[str, Any]:
@@ -125,7 +136,11 @@ async def after_care(
 # --- community service sites --------------------------------------------------------------------
 
 
-@router.post("/service-sites", status_code=201, summary="登记社区服务场所")
+@router.post(
+    "/service-sites",
+    status_code=201,
+    summary="登记社区服务场所 (register a community service site)",
+)
 async def register_site(body: s.SiteIn, request: Request, who: Writer) -> dict[str, Any]:
     cmd = c.RegisterCommunitySite(
         occurred_on=body.occurred_on,
@@ -138,7 +153,10 @@ async def register_site(body: s.SiteIn, request: Request, who: Writer) -> dict[s
     return await run(request, who, cmd)
 
 
-@router.get("/service-sites", summary="社区服务场所（面积、五统一、达标）")
+@router.get(
+    "/service-sites",
+    summary="社区服务场所（面积、五统一、达标） (community service sites)",
+)
 async def sites(request: Request, who: Reader, community: str | None = None) -> dict[str, Any]:
     where = village_filter(who, community)
     found = await reader(request).load_all(
@@ -150,7 +168,7 @@ async def sites(request: Request, who: Reader, community: str | None = None) -> 
     return {"count": len(found), "sites": [views.site(x, minimum) for x in found]}
 
 
-@router.get("/service-sites/{site_id}", summary="一个社区服务场所")
+@router.get("/service-sites/{site_id}", summary="一个社区服务场所 (one community service site)")
 async def site(site_id: str, request: Request, who: Reader) -> dict[str, Any]:
     found = await reader(request).load(CommunityServiceSite, site_stream(site_id))
     if not found.exists:
@@ -159,7 +177,10 @@ async def site(site_id: str, request: Request, who: Reader) -> dict[str, Any]:
     return views.site(found, service(request).policy.targets.community_site_min_area_m2)
 
 
-@router.post("/service-sites/{site_id}/expand", summary="扩大面积（调剂、划拨、新建改扩建）")
+@router.post(
+    "/service-sites/{site_id}/expand",
+    summary="扩大面积（调剂、划拨、新建改扩建） (enlarge: reassigned, allotted, built or extended)",
+)
 async def expand(site_id: str, body: s.ExpandIn, request: Request, who: Writer) -> dict[str, Any]:
     cmd = c.ExpandCommunitySite(
         occurred_on=body.occurred_on,
@@ -171,7 +192,10 @@ async def expand(site_id: str, body: s.ExpandIn, request: Request, who: Writer) 
     return await run(request, who, cmd)
 
 
-@router.post("/service-sites/{site_id}/five-unified", summary="完成“五统一”项目")
+@router.post(
+    "/service-sites/{site_id}/five-unified",
+    summary="完成“五统一”项目 (complete an item of the five unified)",
+)
 async def five_unified(
     site_id: str, body: s.FiveUnifiedIn, request: Request, who: Writer
 ) -> dict[str, Any]:
@@ -184,7 +208,10 @@ async def five_unified(
     return await run(request, who, cmd)
 
 
-@router.post("/service-sites/{site_id}/certify", summary="认定达标（≥600 m² 且五统一）")
+@router.post(
+    "/service-sites/{site_id}/certify",
+    summary="认定达标（≥600 m² 且五统一） (certify: at least 600 m² and five unified)",
+)
 async def certify(
     site_id: str, request: Request, who: Writer, body: s.Versioned | None = None
 ) -> dict[str, Any]:
@@ -198,7 +225,11 @@ async def certify(
 # --- village service stations and the agency ledger -----------------------------------------------
 
 
-@router.post("/service-stations", status_code=201, summary="设立村级便民服务站（每村一个）")
+@router.post(
+    "/service-stations",
+    status_code=201,
+    summary="设立村级便民服务站（每村一个） (set up a village service station, one per village)",
+)
 async def designate(body: s.StationIn, request: Request, who: Writer) -> dict[str, Any]:
     cmd = c.DesignateServiceStation(
         occurred_on=body.occurred_on, village=body.village, name=body.name, address=body.address
@@ -211,7 +242,10 @@ async def _station(request: Request, village: str) -> ServiceStation:
     return await reader(request).load(ServiceStation, station_stream(known.code))
 
 
-@router.get("/service-stations/{village}", summary="一个村的便民服务站与值班表")
+@router.get(
+    "/service-stations/{village}",
+    summary="一个村的便民服务站与值班表 (a village's service station and duty rota)",
+)
 async def station(village: str, request: Request, who: Reader) -> dict[str, Any]:
     scope_of(who).check(village)
     found = await _station(request, village)
@@ -220,7 +254,10 @@ async def station(village: str, request: Request, who: Reader) -> dict[str, Any]
     return views.station(found)
 
 
-@router.post("/service-stations/{village}/duty-rota", summary="发布值班表（工作日须全覆盖）")
+@router.post(
+    "/service-stations/{village}/duty-rota",
+    summary="发布值班表（工作日须全覆盖） (publish the duty rota; every working day covered)",
+)
 async def duty_rota(village: str, body: s.RotaIn, request: Request, who: Writer) -> dict[str, Any]:
     cmd = c.PublishDutyRota(
         occurred_on=body.occurred_on,
@@ -231,7 +268,9 @@ async def duty_rota(village: str, body: s.RotaIn, request: Request, who: Writer)
     return await run(request, who, cmd)
 
 
-@router.post("/agency-items", status_code=201, summary="代办台账：受理")
+@router.post(
+    "/agency-items", status_code=201, summary="代办台账：受理 (agency ledger: accept an errand)"
+)
 async def receive(body: s.AgencyIn, request: Request, who: Writer) -> dict[str, Any]:
     cmd = c.ReceiveAgencyRequest(
         occurred_on=body.occurred_on,
@@ -244,7 +283,9 @@ async def receive(body: s.AgencyIn, request: Request, who: Writer) -> dict[str, 
     return await run(request, who, cmd)
 
 
-@router.get("/agency-items", summary="代办台账（按村、状态）")
+@router.get(
+    "/agency-items", summary="代办台账（按村、状态） (agency ledger, by village and status)"
+)
 async def agency_items(
     request: Request, who: Reader, village: str | None = None, status: str | None = None
 ) -> dict[str, Any]:
@@ -258,7 +299,7 @@ async def agency_items(
     return {"count": len(rows), "items": rows}
 
 
-@router.get("/agency-items/{item_id}", summary="一件代办事项")
+@router.get("/agency-items/{item_id}", summary="一件代办事项 (one agency item)")
 async def agency_item(item_id: str, request: Request, who: Reader) -> dict[str, Any]:
     found = await reader(request).load(AgencyItem, agency_stream(item_id))
     if not found.exists:
@@ -267,7 +308,7 @@ async def agency_item(item_id: str, request: Request, who: Reader) -> dict[str, 
     return views.agency_item(found)
 
 
-@router.post("/agency-items/{item_id}/handle", summary="代办台账：办结")
+@router.post("/agency-items/{item_id}/handle", summary="代办台账：办结 (agency ledger: handled)")
 async def handle(item_id: str, body: s.HandleIn, request: Request, who: Writer) -> dict[str, Any]:
     cmd = c.HandleAgencyRequest(
         occurred_on=body.occurred_on,
@@ -278,7 +319,9 @@ async def handle(item_id: str, body: s.HandleIn, request: Request, who: Writer) 
     return await run(request, who, cmd)
 
 
-@router.post("/agency-items/{item_id}/sign-off", summary="代办台账：签收")
+@router.post(
+    "/agency-items/{item_id}/sign-off", summary="代办台账：签收 (agency ledger: signed for)"
+)
 async def sign_off(
     item_id: str, body: s.SignOffIn, request: Request, who: Writer
 ) -> dict[str, Any]:

@@ -4,12 +4,12 @@ Unknown fields are refused (a misspelt field is an error, not silently dropped).
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.business_dates import BusinessDate, Deadline
 from supervision.domain.vocabulary import (
     AccountabilityKind,
     ClueCategory,
@@ -40,7 +40,7 @@ class Body(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    occurred_on: dt.date | None = Field(default=None, description=OCCURRED_ON)
+    occurred_on: BusinessDate | None = Field(default=None, description=OCCURRED_ON)
 
 
 class ChangeBody(Body):
@@ -73,7 +73,7 @@ class OpenItemBody(NewId):
     measure: int = Field(ge=1, le=14, description="所属措施 (1–14)")
     lead_post: Name = Field(description="牵头领导 (职务，如 分管农业的负责人)")
     lead_unit: Name = Field(description="牵头单位")
-    deadline: dt.date = Field(description="整改时限")
+    deadline: Deadline = Field(description="整改时限")
     village: str | None = Field(default=None, max_length=50, description="所在村/社区 (可空)")
 
 
@@ -98,7 +98,7 @@ class ReopenBody(ChangeBody):
 
 
 class ReopenItemBody(ReopenBody):
-    new_deadline: dt.date | None = Field(default=None, description="新的整改时限 (可空)")
+    new_deadline: Deadline | None = Field(default=None, description="新的整改时限 (可空)")
 
 
 class NoteBody(ChangeBody):
@@ -148,13 +148,13 @@ class ReceiveDirectiveBody(NewId):
     issued_by: Name = Field(description="批示/交办领导")
     reference: str | None = Field(default=None, max_length=100, description="文号 (可空)")
     subject: Text = Field(description="事项")
-    due_on: dt.date | None = Field(default=None, description="办理时限 (可空)")
+    due_on: Deadline | None = Field(default=None, description="办理时限 (可空)")
 
 
 class AssignDirectiveBody(ChangeBody):
     lead_post: Name = Field(description="牵头领导 (职务)")
     lead_unit: Name = Field(description="承办单位")
-    due_on: dt.date | None = Field(default=None, description="办理时限 (可空：沿用收件时限)")
+    due_on: Deadline | None = Field(default=None, description="办理时限 (可空：沿用收件时限)")
 
 
 class DirectiveReportBody(ChangeBody):

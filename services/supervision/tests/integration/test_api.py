@@ -510,3 +510,79 @@ async def test_clues_are_the_discipline_secretarys(svc: Service) -> None:
     assert_problem(await svc.post("/clues", bad_member, DISCIPLINE), 422)
     await svc.get("/clues", TOWN)
     await svc.get("/clues", AUDITOR)
+
+
+# --- as of a day before a case existed; dates outside the programme (issue 11) ----------------
+
+#: Each case below is opened on OPENED; BEFORE is a day before it (and before the programme).
+BEFORE, OPENED = "2016-06-05", "2016-06-10"
+PETITION = {"channel": "来信", "petitioner_name": "王秀英", "village": "金霞村", "subject": "低保"}
+
+
+async def given_cases_opened(svc: Service) -> dict[str, str]:
+    """The id of each kind of case, by its ledger: an item, a petition, a directive, a clue.
+    (A later step cannot be dated before an earlier one here: the domain refuses it.)"""
+    item = item_body(occurred_on=OPENED)
+    await svc.ok("/items", item, ORGANISATION)
+    pid, did, cid = (str(uuid.uuid4()) for _ in range(3))
+    petition = {**PETITION, "id": pid, "occurred_on": OPENED}
+    await svc.ok("/petitions", petition, DEPUTY)
+    directive = {
+        "id": did,
+        "kind": "交办事项",
+        "level": "镇",
+        "issued_by": "党委书记",
+        "subject": "清理积案",
+        "occurred_on": OPENED,
+    }
+    await svc.ok("/directives", directive, DISCIPLINE)
+    clue = {"id": cid, "category": "为官不为", "channel": "举报", "summary": "推诿"}
+    await svc.ok("/clues", {**clue, "occurred_on": OPENED}, DISCIPLINE)
+    return {"items": item["id"], "petitions": pid, "directives": did, "clues": cid}
+
+
+async def test_as_of_a_day_before_a_case_was_opened_it_is_absent(svc: Service) -> None:
+    cases = await given_cases_opened(svc)
+    for day in (BEFORE, "2000-01-01"):
+        for ledger, case_id in cases.items():
+            listed = await svc.get(f"/{ledger}", AUDITOR, as_of=day)
+            assert case_id not in {c["id"] for c in listed[ledger]}, (ledger, day)
+            one = await svc.client.get(
+                f"/api/v1/{ledger}/{case_id}", headers=AUDITOR, params={"as_of": day}
+            )
+            assert_problem(one, 404)
+    for ledger, case_id in cases.items():
+        opened = await svc.get(f"/{ledger}", AUDITOR, as_of=OPENED)
+        assert case_id in {c["id"] for c in opened[ledger]}
+
+
+async def test_as_of_a_day_before_the_plan_its_measures_are_absent(svc: Service) -> None:
+    await svc.ok("/plan/register", {"occurred_on": "2016-03-01"}, ORGANISATION)
+    assert (await svc.get("/measures", AUDITOR, as_of="2000-01-01"))["measures"] == []
+    assert (await svc.get("/directives/report", TOWN, as_of="2000-01-01"))["overdue"] == []
+    measure = await svc.client.get(
+        "/api/v1/measures/7", headers=AUDITOR, params={"as_of": "2000-01-01"}
+    )
+    assert_problem(measure, 404)
+
+
+async def test_a_petition_received_before_the_programme_is_refused(svc: Service) -> None:
+    before = await svc.total()
+    petition = {**PETITION, "occurred_on": "0150-01-01"}
+    refused = assert_problem(await svc.post("/petitions", petition, DEPUTY), 422)
+    assert [e["field"] for e in refused["errors"]] == ["occurred_on"]
+    assert "早于本项目开始（2016-01-01）" in refused["detail"]
+    far = item_body(deadline="3581-01-01")
+    late = assert_problem(await svc.post("/items", far, ORGANISATION), 422)
+    assert late["errors"][0]["field"] == "deadline" and "整改时限" in late["detail"]
+    assert await svc.total() == before
+
+
+async def test_bad_input_is_explained_in_chinese_naming_the_field(svc: Service) -> None:
+    body = item_body(measure=-1, occurred_on="2016-06-01T08:00:00", colour="red")
+    problem = assert_problem(await svc.post("/items", body, ORGANISATION), 422)
+    messages = {e["field"]: e["message"] for e in problem["errors"]}
+    assert messages["occurred_on"].startswith("办理日期：应为日期（YYYY-MM-DD），不能带时间")
+    assert messages["measure"].startswith("所属措施：应不小于 1")
+    assert messages["colour"].startswith("colour：不是可接受的字段")
+    assert problem["title"] == "输入无效 (invalid input)"
