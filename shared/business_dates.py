@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Final
 
+from fastapi import Query
 from pydantic import AfterValidator
 
 from shared.clock import china_today
@@ -91,3 +92,26 @@ BusinessDate = Annotated[dt.date, AfterValidator(_fact)]
 
 #: A deadline or the end of a period: within the programme, at most ten years ahead.
 Deadline = Annotated[dt.date, AfterValidator(_deadline)]
+
+#: The earliest day a read may be asked about: long before any record (the answer is empty).
+EARLIEST_AS_OF: Final = dt.date(1900, 1, 1)
+
+
+def check_as_of(day: dt.date, today: dt.date | None = None) -> dt.date:
+    """`day` if a read can be asked "as of" it: from 1900 (before the programme the answer is
+    simply empty) to `HORIZON_YEARS` after today (deadlines judged ahead)."""
+    end = horizon(today or china_today())
+    return _within(day, EARLIEST_AS_OF, end, "1900年", f"今后{HORIZON_YEARS}年")
+
+
+def _as_of(day: dt.date) -> dt.date:
+    return check_as_of(day)
+
+
+#: The day a read looks at (时间回溯).
+AsOfDate = Annotated[dt.date, AfterValidator(_as_of)]
+
+#: The `as_of` query parameter of every read that can look back.
+AsOf = Annotated[
+    AsOfDate | None, Query(description="截至日期（时间回溯；默认今天）(as of; default today)")
+]

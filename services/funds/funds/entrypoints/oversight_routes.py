@@ -3,7 +3,6 @@ the view of relief's registered households."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -32,6 +31,7 @@ from funds.entrypoints.presenters import (
     trail_view,
 )
 from shared.auth import Principal
+from shared.business_dates import AsOf
 from shared.web import require
 
 router = APIRouter(prefix="/api/v1", tags=["oversight 预警与监督"])
@@ -68,7 +68,7 @@ async def list_red_flags(
     village: str | None = None,
     status: str | None = None,
     programme_id: str | None = None,
-    as_of: dt.date | None = None,
+    as_of: AsOf = None,
 ) -> list[Json]:
     flags = await svc.streams.load_all(RedFlag, "redflag-", as_of=as_of)
     views = [red_flag_view(f) for f in flags if f.raised is not None]
@@ -217,7 +217,7 @@ async def list_relations(access: Reader, svc: Svc) -> list[Json]:
     summary="扶贫建档立卡户（来自扶贫服务的事件） (poor households, from relief's events)",
 )
 async def relief_households(
-    access: Reader, svc: Svc, village: str | None = None, as_of: dt.date | None = None
+    access: Reader, svc: Svc, village: str | None = None, as_of: AsOf = None
 ) -> Json:
     if village is not None:
         access.check(village)

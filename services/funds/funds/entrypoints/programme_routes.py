@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,6 +14,7 @@ from funds.entrypoints.access import EVERYONE, WRITERS, Access, reader
 from funds.entrypoints.deps import Svc, context, written
 from funds.entrypoints.presenters import programme_summary, programme_view
 from shared.auth import Principal
+from shared.business_dates import AsOf
 from shared.web import require
 
 router = APIRouter(prefix="/api/v1", tags=["programmes 资金项目"])
@@ -38,7 +38,7 @@ async def create_programme(body: s.ProgrammeBody, request: Request, who: Writer,
 
 
 @router.get("/programmes", summary="资金项目列表 (funded programmes)")
-async def list_programmes(access: Reader, svc: Svc, as_of: dt.date | None = None) -> list[Json]:
+async def list_programmes(access: Reader, svc: Svc, as_of: AsOf = None) -> list[Json]:
     programmes = await svc.streams.load_all(Programme, "programme-", as_of=as_of, order="stream_id")
     return [programme_summary(p, access) for p in programmes if _visible(p, access)]
 
@@ -47,9 +47,7 @@ async def list_programmes(access: Reader, svc: Svc, as_of: dt.date | None = None
     "/programmes/{programme_id}",
     summary="资金项目详情（含发放明细） (one programme with its disbursements)",
 )
-async def get_programme(
-    programme_id: str, access: Reader, svc: Svc, as_of: dt.date | None = None
-) -> Json:
+async def get_programme(programme_id: str, access: Reader, svc: Svc, as_of: AsOf = None) -> Json:
     programme = await svc.streams.get(
         Programme, programme_stream(programme_id), "资金项目", as_of=as_of
     )

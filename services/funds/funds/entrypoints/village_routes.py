@@ -3,7 +3,6 @@ finance disclosure (阳光村务)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -18,6 +17,7 @@ from funds.entrypoints.access import DISCLOSERS, WRITERS, Access, access_for, re
 from funds.entrypoints.deps import Services, Svc, context, written
 from funds.entrypoints.presenters import disclosures_view, economy_view, ledger_view
 from shared.auth import Principal, Role
+from shared.business_dates import AsOf
 from shared.town import Village
 from shared.web import require
 
@@ -50,7 +50,7 @@ async def register_asset(
 @router.get(
     "/villages/{village}/assets", summary="村集体三资台账 (the village's collective assets ledger)"
 )
-async def get_assets(village: str, access: Reader, svc: Svc, as_of: dt.date | None = None) -> Json:
+async def get_assets(village: str, access: Reader, svc: Svc, as_of: AsOf = None) -> Json:
     found = _village(svc, village, access)
     ledger = await svc.streams.load(CollectiveLedger, ledger_stream(found.code), as_of=as_of)
     return ledger_view(ledger, found.name)
@@ -129,7 +129,7 @@ async def record_plan(
     "/villages/{village}/collective-economy",
     summary="村级集体经济 (the village's collective economy)",
 )
-async def get_economy(village: str, access: Reader, svc: Svc, as_of: dt.date | None = None) -> Json:
+async def get_economy(village: str, access: Reader, svc: Svc, as_of: AsOf = None) -> Json:
     found = _village(svc, village, access)
     economy = await svc.streams.load(CollectiveEconomy, economy_stream(found.code), as_of=as_of)
     return economy_view(economy, found.name)
@@ -139,7 +139,7 @@ async def get_economy(village: str, access: Reader, svc: Svc, as_of: dt.date | N
     "/collective-economy/zero-income-villages",
     summary="清零名单（无集体经济收入村） (villages without collective income)",
 )
-async def zero_income_villages(access: Reader, svc: Svc, as_of: dt.date | None = None) -> Json:
+async def zero_income_villages(access: Reader, svc: Svc, as_of: AsOf = None) -> Json:
     economies = await svc.streams.load_all(
         CollectiveEconomy, "collective-", as_of=as_of, order="stream_id"
     )
@@ -195,9 +195,7 @@ async def disclose(
     "/villages/{village}/finance-disclosures",
     summary="村级财务公开记录 (the village's finance disclosures)",
 )
-async def get_disclosures(
-    village: str, access: Reader, svc: Svc, as_of: dt.date | None = None
-) -> Json:
+async def get_disclosures(village: str, access: Reader, svc: Svc, as_of: AsOf = None) -> Json:
     found = _village(svc, village, access)
     day = as_of or svc.clock()
     disclosures = await svc.streams.load(
@@ -210,7 +208,7 @@ async def get_disclosures(
     "/finance-disclosures/overdue",
     summary="逾期未公开财务的村（社区） (villages overdue with their finance disclosure)",
 )
-async def overdue_disclosures(access: Reader, svc: Svc, as_of: dt.date | None = None) -> Json:
+async def overdue_disclosures(access: Reader, svc: Svc, as_of: AsOf = None) -> Json:
     day = as_of or svc.clock()
     loaded = {
         d.stream_id: d

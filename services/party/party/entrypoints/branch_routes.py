@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -14,11 +13,11 @@ from party.domain.branches import Branch
 from party.entrypoints.access import PartyDeps, Reader, Writer, context, scope_of, written
 from party.entrypoints.presenters import branch_state
 from party.entrypoints.schemas import BranchIn, HouseholdVisitsIn, NamedIn, SecretaryIn
+from shared.business_dates import AsOf
 
 router = APIRouter(tags=["branches 党支部"])
 
 BranchPath = Annotated[str, Path(pattern=r"^branch-[a-z0-9][a-z0-9-]{0,47}$")]
-AsOf = Annotated[dt.date | None, Query(description="截至日期（时间回溯）")]
 
 
 @router.post("/branches", status_code=201, summary="建立党支部 (establish a branch)")

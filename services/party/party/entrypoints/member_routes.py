@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -33,13 +32,13 @@ from party.entrypoints.schemas import (
     UnqualifiedOutcomeIn,
     VersionedIn,
 )
+from shared.business_dates import AsOf
 
 router = APIRouter(tags=["members 党员"])
 
 MemberPath = Annotated[str, Path(pattern=r"^member-[a-z0-9][a-z0-9-]{0,47}$")]
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="年度，默认今年")]
-AsOf = Annotated[dt.date | None, Query(description="截至日期（时间回溯）")]
 
 
 @router.post("/members", status_code=201, summary="登记党员 (register a member)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -21,6 +20,7 @@ from party.entrypoints.access import (
 )
 from party.entrypoints.presenters import session_state
 from party.entrypoints.schemas import SessionIn
+from shared.business_dates import AsOf
 
 router = APIRouter(tags=["training 教育培训"])
 
@@ -59,7 +59,7 @@ async def targets(
     who: TownReader,
     deps: PartyDeps,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    as_of: Annotated[dt.date | None, Query(description="截至日期")] = None,
+    as_of: AsOf = None,
 ) -> dict[str, Any]:
     """The town against the plan's training targets (secretaries, members, degree
     education ≥ 16, entrepreneurship 50) for a year, as of a date."""

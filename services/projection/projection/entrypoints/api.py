@@ -33,6 +33,7 @@ from projection.views.model import RowChunks, View
 from projection.views.public import public_notices
 from projection.views.registry import SPECS, VIEWS
 from shared.auth import Principal
+from shared.business_dates import AsOf
 from shared.clock import china_today
 from shared.web import require
 
@@ -186,7 +187,7 @@ async def get_audit(
     stream_id: str,
     request: Request,
     principal: Reader,
-    as_of: Annotated[dt.date | None, Query(description="只列出截至该日发生的事件")] = None,
+    as_of: AsOf = None,
 ) -> dict[str, Any]:
     return await load_audit(request, stream_id, principal, as_of)
 
@@ -199,7 +200,7 @@ async def get_audit(
 async def get_public(
     request: Request,
     village: Annotated[str | None, Query()] = None,
-    as_of: Annotated[dt.date | None, Query()] = None,
+    as_of: AsOf = None,
 ) -> dict[str, Any]:
     ask = Ask(
         window=Window(as_of=as_of),

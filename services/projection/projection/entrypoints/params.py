@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from projection.domain.access import OutOfScope, sees_clues, village_scope
 from projection.domain.timeframe import BadPeriod, Window
 from projection.views.common import MAX_PAGE_SIZE, PAGE_SIZE, Ask, PageAsk
 from shared.auth import Principal
+from shared.business_dates import AsOfDate
 from shared.clock import china_today
 from shared.kernel import Refused
 from shared.town import Town, load_town
@@ -27,10 +27,10 @@ class ViewQuery:
         period: Annotated[
             str | None, Query(description="期间：2016、2016-07、2016-Q3 或 2016-H1")
         ] = None,
-        start: Annotated[dt.date | None, Query(alias="from", description="期间起 (含)")] = None,
-        end: Annotated[dt.date | None, Query(alias="to", description="期间止 (含)")] = None,
+        start: Annotated[AsOfDate | None, Query(alias="from", description="期间起 (含)")] = None,
+        end: Annotated[AsOfDate | None, Query(alias="to", description="期间止 (含)")] = None,
         as_of: Annotated[
-            dt.date | None, Query(description="截至某日（上海时间当日结束时）的状态")
+            AsOfDate | None, Query(description="截至某日（上海时间当日结束时）的状态")
         ] = None,
         page: Annotated[int, Query(ge=1, le=1_000_000, description="长列表的页码（从 1 起）")] = 1,
         size: Annotated[

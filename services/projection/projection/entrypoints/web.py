@@ -24,6 +24,7 @@ from projection.views.common import Ask
 from projection.views.public import public_notices
 from projection.views.registry import SPECS, VIEWS
 from shared.auth import VILLAGE_SCOPED, InvalidToken, Principal, Role, issue_token, verify_token
+from shared.business_dates import AsOf
 from shared.clock import china_today
 from shared.demo_users import DEMO_USERS, demo_user
 from shared.town import load_town
@@ -141,7 +142,7 @@ async def dashboard(
 async def audit_page(
     request: Request,
     stream_id: str,
-    as_of: Annotated[dt.date | None, Query()] = None,
+    as_of: AsOf = None,
 ) -> Response:
     principal = page_principal(request)
     if principal is None:
@@ -161,7 +162,7 @@ async def audit_page(
 async def public_page(
     request: Request,
     village: Annotated[str | None, Query()] = None,
-    as_of: Annotated[dt.date | None, Query()] = None,
+    as_of: AsOf = None,
 ) -> Response:
     settings = request.app.state.settings
     town = load_town(settings.town_code)

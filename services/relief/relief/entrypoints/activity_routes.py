@@ -4,9 +4,9 @@ targets "as of" a day."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Request
 
 from relief.application import commands as c
 from relief.domain.activities import (
@@ -30,6 +30,7 @@ from relief.entrypoints.deps import (
     service,
     village_filter,
 )
+from shared.business_dates import AsOf
 
 router = APIRouter(prefix="/api/v1/activities", tags=["activities 五大活动"])
 
@@ -132,7 +133,7 @@ def _pairing_progress(households: list[Household], deadline: dt.date) -> list[Pr
 async def progress(
     request: Request,
     who: Reader,
-    as_of: Annotated[dt.date | None, Query(description="截至日期（默认今天）")] = None,
+    as_of: AsOf = None,
 ) -> dict[str, Any]:
     relief, store = service(request), reader(request)
     town, targets = relief.town, relief.policy.targets
@@ -166,7 +167,7 @@ async def records(
     activity: str,
     request: Request,
     who: Reader,
-    as_of: Annotated[dt.date | None, Query(description="截至日期")] = None,
+    as_of: AsOf = None,
 ) -> dict[str, Any]:
     cls = LEDGERS.get(activity)
     if cls is None:

@@ -566,6 +566,17 @@ async def test_as_of_a_day_before_the_plan_its_measures_are_absent(svc: Service)
     assert_problem(measure, 404)
 
 
+async def test_a_report_as_of_a_day_no_calendar_reaches_is_refused_not_a_crash(
+    svc: Service,
+) -> None:
+    # found by `make fuzz`: as_of 0001-01-05 made the 30-day period start before year 1 (a 500)
+    for params in ({"as_of": "0001-01-05"}, {"since": "0001-01-01"}, {"as_of": "9999-12-31"}):
+        refused = await svc.client.get("/api/v1/directives/report", headers=TOWN, params=params)
+        problem = assert_problem(refused, 422)
+        assert "日期" in problem["detail"]
+    assert (await svc.get("/directives/report", TOWN, as_of="1900-01-01"))["total"] == 0
+
+
 async def test_a_petition_received_before_the_programme_is_refused(svc: Service) -> None:
     before = await svc.total()
     petition = {**PETITION, "occurred_on": "0150-01-01"}

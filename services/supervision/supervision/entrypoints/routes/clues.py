@@ -3,12 +3,12 @@ the discipline secretary's; subjects' names shown in full to them and the town s
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from shared.auth import Principal
+from shared.business_dates import AsOf
 from shared.ids import uuid7
 from shared.web import require
 from supervision.application import commands as c
@@ -34,7 +34,6 @@ ClueId = Annotated[
 ]
 Writer = Annotated[Principal, Depends(require(*CLUE_WRITERS))]
 Reader = Annotated[Principal, Depends(require(*CLUE_READERS))]
-AsOf = Annotated[dt.date | None, Query(description="截至日期 (as of; default today)")]
 
 
 @router.post("", status_code=201, summary="受理问题线索 (receive a report or clue)")

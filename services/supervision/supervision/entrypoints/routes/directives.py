@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from shared.auth import Principal
+from shared.business_dates import AsOf, AsOfDate
 from shared.ids import uuid7
 from shared.web import require
 from supervision.application import commands as c
@@ -35,7 +36,6 @@ DirectiveId = Annotated[uuid.UUID, Path(description="批示交办件编号")]
 Registrar = Annotated[Principal, Depends(require(*DIRECTIVE_REGISTRARS))]
 Reporter = Annotated[Principal, Depends(require(*LEADERS))]
 Reader = Annotated[Principal, Depends(require(*DIRECTIVE_READERS))]
-AsOf = Annotated[dt.date | None, Query(description="截至日期 (as of; default today)")]
 
 
 @router.post("", status_code=201, summary="收件登记 (receive a directive)")
@@ -135,7 +135,7 @@ async def periodic_report(
     svc: Wiring,
     _: Reader,
     as_of: AsOf = None,
-    since: Annotated[dt.date | None, Query(description="本期起始日期 (period start)")] = None,
+    since: Annotated[AsOfDate | None, Query(description="本期起始日期 (period start)")] = None,
 ) -> dict[str, Any]:
     """As of a day: counts by status and level, the overdue ones, and what was reported in
     the period since `since` (default: the 30 days before)."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from shared.auth import VILLAGE_SCOPED, Principal
+from shared.business_dates import AsOf
 from shared.ids import uuid7
 from shared.web import require
 from supervision.application import commands as c
@@ -33,7 +33,6 @@ ItemId = Annotated[uuid.UUID, Path(description="清单事项编号")]
 Writer = Annotated[Principal, Depends(require(*LEADERS))]
 Closer = Annotated[Principal, Depends(require(*ITEM_CLOSERS))]
 Reader = Annotated[Principal, Depends(require(*ITEM_READERS))]
-AsOf = Annotated[dt.date | None, Query(description="截至日期 (as of; default today)")]
 
 
 @router.post("", status_code=201, summary="列入清单 (enter an item on a list)")

@@ -3,7 +3,6 @@ to the deputy secretary and the town secretary only."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections import Counter
 from typing import Annotated, Any
@@ -11,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from shared.auth import Principal
+from shared.business_dates import AsOf
 from shared.ids import uuid7
 from shared.web import require
 from supervision.application import commands as c
@@ -34,7 +34,6 @@ router = APIRouter(prefix="/api/v1/petitions", tags=["petitions 信访"])
 PetitionId = Annotated[uuid.UUID, Path(description="信访件编号")]
 Writer = Annotated[Principal, Depends(require(*PETITION_WRITERS))]
 Reader = Annotated[Principal, Depends(require(*PETITION_READERS))]
-AsOf = Annotated[dt.date | None, Query(description="截至日期 (as of; default today)")]
 
 
 @router.post("", status_code=201, summary="受理信访件 (receive a petition)")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 
 from shared.auth import Principal
+from shared.business_dates import AsOf
 from shared.web import require
 from supervision.application import handlers
 from supervision.application.commands import RegisterPlanMeasures
@@ -76,7 +76,7 @@ async def register_plan(
 async def list_measures(
     svc: Wiring,
     _: Annotated[Principal, Depends(require(*PLAN_READERS))],
-    as_of: Annotated[dt.date | None, Query(description="截至日期 (as of)")] = None,
+    as_of: AsOf = None,
 ) -> dict[str, Any]:
     today = as_of_day(svc, as_of)
     measures = await svc.ledger.load_all(Measure, f"measure-{svc.plan.plan_id}-", as_of=as_of)
@@ -102,7 +102,7 @@ async def get_measure(
     number: int,
     svc: Wiring,
     _: Annotated[Principal, Depends(require(*PLAN_READERS))],
-    as_of: Annotated[dt.date | None, Query(description="截至日期 (as of)")] = None,
+    as_of: AsOf = None,
 ) -> dict[str, Any]:
     svc.plan.measure(number)
     stream = measure_stream(svc.plan.plan_id, number)
