@@ -108,7 +108,8 @@ async def households(snap: Snapshot, ask: Ask) -> View:
             {
                 "village": village,
                 "registered": c["registered"],
-                "poor": c["registered"] - c["exited"],
+                # relief's 在档贫困户 is a status of its own: not exited, not back in poverty
+                "poor": c["registered"] - c["exited"] - c["returned"],
                 "exited": c["exited"],
                 "returned": c["returned"],
                 "exit_pct": pct(c["exited"], c["registered"]),
@@ -148,7 +149,7 @@ async def households(snap: Snapshot, ask: Ask) -> View:
             "bar",
             [row["village"] for row in shown],
             [
-                Series("在档贫困户", [row["poor"] - row["returned"] for row in shown], "s"),
+                Series("在档贫困户", [row["poor"] for row in shown], "s"),
                 Series("返贫", [row["returned"] for row in shown], "s"),
                 Series("已脱贫", [row["exited"] for row in shown], "s"),
             ],

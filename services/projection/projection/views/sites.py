@@ -3,7 +3,7 @@ service sites (社区服务场所 ≥ 600 m², 五统一) and village service st
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from projection.adapters.queries import Tally
 from projection.adapters.reader import Snapshot
@@ -20,6 +20,13 @@ from projection.views.model import (
     pct,
     ratio_text,
     tone_for,
+)
+
+#: The agency ledger's statuses (relief's AgencyItem.status) as the by-village table names them.
+AGENCY_COLUMNS = (
+    ("received", "已受理未办结"),
+    ("handled", "已办结未签收"),
+    ("signed_off", "已签收"),
 )
 
 
@@ -107,11 +114,11 @@ async def sites(snap: Snapshot, ask: Ask) -> View:
     agency = await snap.tally(
         Tally(r.AGENCY, by=("village", "status")), cutoff=ask.window.cutoff, village=ask.village
     )
-    agency_by_village: Counter[str | None] = Counter()
+    ledger: dict[str, Counter[str]] = defaultdict(Counter)
     for group in agency:
-        agency_by_village[group["village"]] += group["n"]
+        ledger[group["village"] or ""][group["status"]] += group["n"]
     compliant = sum(1 for s in site_list if s.status == "compliant")
-    open_agency = sum(g["n"] for g in agency if g["status"] == "received")
+    open_agency = sum(c["received"] for c in ledger.values())
     village_count = sum(1 for v in ask.town.villages if v.kind == "village")
     view.cards += [
         Card(
@@ -121,7 +128,7 @@ async def sites(snap: Snapshot, ask: Ask) -> View:
             tone_for(pct(compliant, len(site_list))),
         ),
         Card("村级便民服务站", ratio_text(len(stations), village_count), "个"),
-        Card("代办事项", str(sum(agency_by_village.values())), f"未办结 {open_agency}"),
+        Card("代办事项", str(sum(c.total() for c in ledger.values())), f"未办结 {open_agency}"),
     ]
     view.tables.append(
         Table(
@@ -160,9 +167,25 @@ async def sites(snap: Snapshot, ask: Ask) -> View:
                     s,
                     station_name=s.get("name", ""),
                     rotas=s.get("rotas", 0),
-                    agency=agency_by_village[s.village],
+                    agency=ledger[s.village or ""].total(),
                 )
                 for s in stations
+            ],
+        )
+    )
+    view.tables.append(
+        Table(
+            "agency",
+            "代办台账（分村）",
+            [
+                Column("village", "村/社区"),
+                *(Column(s, title, "int") for s, title in AGENCY_COLUMNS),
+                Column("total", "合计", "int"),
+            ],
+            [
+                {"village": v, **{s: c[s] for s, _ in AGENCY_COLUMNS}, "total": c.total()}
+                for v in ask.villages()
+                if (c := ledger.get(v))
             ],
         )
     )

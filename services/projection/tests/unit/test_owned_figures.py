@@ -14,7 +14,7 @@ from projection.views.casework import directives
 from projection.views.collective import assets, zero_villages
 from projection.views.common import Ask
 from projection.views.overview import indicators
-from projection.views.relief import activities
+from projection.views.relief import activities, households
 from projection.views.sites import sites
 from projection.views.supervision import petitions
 
@@ -132,6 +132,62 @@ def test_a_site_not_yet_certified_is_not_labelled_as_a_poor_household() -> None:
         for r in rows(view(sites, snap, as_of=dt.date(2016, 9, 30)), "sites")
     }
     assert set(before.values()) == {"未达标"}
+
+
+def test_an_agency_ledger_is_counted_by_village_and_relief_s_statuses() -> None:
+    snap = Memory()
+    steps = {
+        "a1": ("石壁村", ["relief.AgencyRequestHandled", "relief.AgencyRequestSignedOff"]),
+        "a2": ("石壁村", ["relief.AgencyRequestHandled"]),
+        "a3": ("石壁村", []),
+        "a4": ("金霞村", []),
+    }
+    for item, (village, then) in steps.items():
+        snap.given(
+            f"agency-{item}",
+            "relief.AgencyRequestReceived",
+            dt.date(2016, 4, 1),
+            item_id=item,
+            village=village,
+        )
+        for event_type in then:
+            snap.given(f"agency-{item}", event_type, dt.date(2016, 4, 5))
+
+    ledger = {r["village"]: r for r in rows(view(sites, snap), "agency")}
+    assert {v: (r["received"], r["handled"], r["signed_off"]) for v, r in ledger.items()} == {
+        "石壁村": (1, 1, 1),
+        "金霞村": (1, 0, 0),
+    }
+    assert card(view(sites, snap), "代办事项") == "4"
+    before = rows(view(sites, snap, as_of=dt.date(2016, 4, 2)), "agency")
+    assert [(r["village"], r["received"]) for r in before] == [("石壁村", 3), ("金霞村", 1)]
+
+
+# -- 在档贫困户: relief's status, apart from 返贫 ------------------------------------------------
+
+
+def test_a_household_back_in_poverty_is_returned_not_registered() -> None:
+    snap = Memory()
+    for home in ("h1", "h2", "h3"):
+        snap.given(
+            f"household-{home}",
+            "relief.HouseholdRegistered",
+            dt.date(2016, 3, 1),
+            household_id=home,
+            village="金霞村",
+        )
+    snap.given("household-h2", "relief.HouseholdExitedPoverty", dt.date(2016, 11, 20))
+    snap.given("household-h3", "relief.HouseholdExitedPoverty", dt.date(2016, 11, 20))
+    snap.given("household-h3", "relief.HouseholdReturnedToPoverty", dt.date(2016, 12, 10))
+
+    row = rows(view(households, snap), "villages")[0]
+    assert (row["registered"], row["poor"], row["exited"], row["returned"]) == (3, 1, 1, 1)
+    by_village = next(c for c in view(households, snap).charts if c.name == "by_village")
+    assert {s.name: s.data for s in by_village.series} == {
+        "在档贫困户": [1],
+        "返贫": [1],
+        "已脱贫": [1],
+    }
 
 
 # -- 三资: one row per village, proceeds booked on it -----------------------------------------
