@@ -14,9 +14,13 @@ effect). For each batch:
 event: `valid_from` is the first instant of that day, `valid_to` the first instant of the day of
 the entity's next row ('infinity' for the newest). Every "as of" is the end of a day, so the
 state as of D is the row with `valid_from < after_day(D) <= valid_to`: an index lookup per entity.
-Business time may be entered out of order; an entity's row days never go back (a late-entered
-earlier fact is folded into the current day's row), so "as of" never shows a later state without
-the earlier one.
+Business time may be entered out of order. "As of" D means what the owning service means by it
+(shared/readers.py): the fold, in version order, of the stream's events dated by D; an event dated
+before the stream's first counts from the first one's day (nothing exists before it is created).
+An event entered after a later-dated one therefore changes every row from its own day on: such a
+stream is rewritten whole in the batch (`_rows_for`, `_fold_into`), its counts corrected by what
+each changed row counted before and after. The event is always the stream's newest, so each row
+from its day on is simply that row's state folded with it.
 
 Folds are deterministic and read only their own stream, so a cached state equals the stored one;
 a rolled-back batch clears the cache (`discard`), and the next batch reloads from the table.
@@ -205,6 +209,12 @@ class Projector:
             f" village, status, state::text AS state FROM {s}.entity_state"
             " WHERE stream_id = ANY($1::text[]) AND valid_to = 'infinity'"
         )
+        self._all_rows = (
+            "SELECT stream_id, valid_from, valid_to, version, event_id, kind, entity_id,"
+            f" village, status, state::text AS state FROM {s}.entity_state"
+            " WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, valid_from"
+        )
+        self._drop_rows = f"DELETE FROM {s}.entity_state WHERE stream_id = ANY($1::text[])"
         names = ", ".join(name for name, _ in STATE_COLUMNS)
         updates = ", ".join(f"{name} = EXCLUDED.{name}" for name, _ in STATE_COLUMNS[2:])
         # States go through a temporary table filled by COPY (binary, no per-element checks
@@ -259,6 +269,7 @@ class Projector:
         if not fresh:
             return
         heads = await self._heads_for(raw, fresh)
+        rewritten = await self._rows_for(raw, fresh, heads)
         touched: dict[tuple[str, dt.datetime], Head] = {}
         log_rows: list[tuple[Any, ...]] = []
         counts: Counter[CountKey] = Counter()
@@ -277,12 +288,15 @@ class Projector:
                     for v in referenced_ids(env.payload, head.entity_id)
                 )
                 continue
-            new = self._fold(head, env)
-            if head is not None and head.valid_from != new.valid_from:
-                touched[(head.stream_id, head.valid_from)] = head.closed(new.valid_from)
-            touched[(new.stream_id, new.valid_from)] = new
+            if env.stream_id in rewritten:  # entered after a later-dated event: rows from its day
+                new = self._fold_into(rewritten[env.stream_id], env, counts)
+            else:
+                new = self._fold(head, env)
+                if head is not None and head.valid_from != new.valid_from:
+                    touched[(head.stream_id, head.valid_from)] = head.closed(new.valid_from)
+                touched[(new.stream_id, new.valid_from)] = new
+                self._count(counts, head, new)
             heads[env.stream_id] = new
-            self._count(counts, head, new)
             payload_village = env.payload.get("village")
             village = str(payload_village) if payload_village else new.village
             log_rows.append(self._log_row(env, new.kind, village))
@@ -294,6 +308,9 @@ class Projector:
             "event_log", schema_name=self.schema, columns=LOG_COLUMNS, records=log_rows
         )
         records = [head.record() for head in touched.values()]
+        if rewritten:  # rewritten whole
+            await raw.execute(self._drop_rows, list(rewritten))
+            records += [row.record() for stream in rewritten.values() for row in stream]
         # every batch: a rolled-back transaction (or savepoint) takes its CREATE with it
         await raw.execute(self._staging)
         await raw.copy_records_to_table(
@@ -359,6 +376,62 @@ class Projector:
         for kind, village, status, facet in after:
             counts[(kind, village, status, facet, day)] += 1
 
+    async def _rows_for(
+        self, raw: Any, envelopes: Sequence[Envelope], heads: Mapping[str, Head]
+    ) -> dict[str, list[Head]]:
+        """Every row of each stream to which the batch brings an event dated before a day the
+        stream already has a row for (entered late): those streams are rewritten whole."""
+        latest: dict[str, dt.datetime] = {}
+        late: list[str] = []
+        for env in envelopes:
+            sid = env.stream_id
+            head = heads.get(sid)
+            if head is not None and env.stream_version <= head.version:
+                continue  # a second event of a version already folded: not folded
+            day = business_day_start(env.occurred_at)
+            seen = latest.get(sid, head.valid_from if head is not None else None)
+            if seen is not None and day < seen and sid not in late:
+                late.append(sid)
+            latest[sid] = day if seen is None else max(seen, day)
+        found: dict[str, list[Head]] = {sid: [] for sid in late}
+        if late:
+            for r in await raw.fetch(self._all_rows, late):
+                found[r["stream_id"]].append(_head(r))
+        return found
+
+    def _fold_into(self, rows: list[Head], env: Envelope, counts: Counter[CountKey]) -> Head:
+        """Fold an event into a stream's rows as its owning service reads "as of" a day: the
+        state on each day is the fold (in version order) of the events dated by that day. The
+        event is the stream's newest, so each row from its day on is that row's state folded
+        with it; a row that covers the day from earlier is split there. An event dated before
+        the stream's first row counts from that row's day (nothing exists before it)."""
+        day = business_day_start(env.occurred_at)
+        if not rows:
+            rows.append(self._fold(None, env))
+            self._contribute(counts, rows[-1], 1)
+            return rows[-1]
+        day = max(day, rows[0].valid_from)
+        for i, row in enumerate(rows):
+            if row.valid_from < day < row.valid_to:  # split: same state on both sides
+                rows[i : i + 1] = [row.closed(day), replace_head(row, valid_from=day)]
+                break
+        for i, row in enumerate(rows):
+            if row.valid_from < day:
+                continue
+            folded = self._fold(row, env)
+            new = replace_head(folded, valid_from=row.valid_from, valid_to=row.valid_to)
+            self._contribute(counts, row, -1)
+            self._contribute(counts, new, 1)
+            rows[i] = new
+        return rows[-1]
+
+    def _contribute(self, counts: Counter[CountKey], row: Head, sign: int) -> None:
+        """What a row counts towards: from its first day, until the day its successor starts."""
+        for kind, village, status, facet in count_keys(row, self.facets):
+            counts[(kind, village, status, facet, row.valid_from)] += sign
+            if row.valid_to != INFINITY:
+                counts[(kind, village, status, facet, row.valid_to)] -= sign
+
     def _fold(self, head: Head | None, env: Envelope) -> Head:
         fact = Fact(
             event_type=env.event_type,
@@ -423,18 +496,7 @@ class Projector:
                 missing.append(sid)
         if missing:
             for r in await raw.fetch(self._load, missing):
-                heads[r["stream_id"]] = Head(
-                    stream_id=r["stream_id"],
-                    valid_from=r["valid_from"],
-                    valid_to=INFINITY,
-                    version=int(r["version"]),
-                    event_id=r["event_id"],
-                    kind=r["kind"],
-                    entity_id=r["entity_id"],
-                    village=r["village"],
-                    status=r["status"],
-                    state=orjson.loads(r["state"]),
-                )
+                heads[r["stream_id"]] = _head(r)
         return heads
 
     def _remember(self, heads: dict[str, Head]) -> None:
@@ -446,3 +508,28 @@ class Projector:
         if overflow > 0:
             for sid in list(cache)[: overflow + self.cache_size // 10]:
                 del cache[sid]
+
+
+def _head(r: Any) -> Head:
+    """A stored row of `entity_state` ('infinity' comes back from asyncpg as a naive
+    `datetime.max`)."""
+    valid_to = r["valid_to"]
+    return Head(
+        stream_id=r["stream_id"],
+        valid_from=r["valid_from"],
+        valid_to=INFINITY if valid_to.tzinfo is None else valid_to,
+        version=int(r["version"]),
+        event_id=r["event_id"],
+        kind=r["kind"],
+        entity_id=r["entity_id"],
+        village=r["village"],
+        status=r["status"],
+        state=orjson.loads(r["state"]),
+    )
+
+
+def replace_head(head: Head, **changes: Any) -> Head:
+    """A copy of a row with some fields changed (rows are never changed in place: the cache
+    shares them)."""
+    fields = {name: getattr(head, name) for name in Head.__slots__ if name != "counted"}
+    return Head(**(fields | changes))

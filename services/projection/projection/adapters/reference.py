@@ -7,7 +7,9 @@ obviously right, slow; never used to serve a view.
 
 What it reproduces of the projection's semantics, on purpose and nothing else:
 - one town: envelopes of another town are skipped; an event id counts once (the first copy);
-- a stream is folded in version order; `valid_from` is the max of the `occurred_at` so far;
+- a stream's state as of a day is the fold, in version order, of its events dated by that day
+  (an event dated before the stream's first counts from the first one's day); one version per
+  business day an event is dated;
 - an event's `kind` is its entity's, its `village` the payload's `village` when given (non-empty),
   else the entity's after the event; an entity version carries that same village;
 - "as of" `cutoff`: the newest version with `valid_from < cutoff`; flows: `start <= occurred_at
@@ -168,29 +170,12 @@ class ReferenceSnapshot:
             if len(set(numbers)) != len(numbers):
                 raise ValueError(f"stream {stream_id} has two events of one version: {numbers}")
             state: State | None = None
-            valid_from: dt.datetime | None = None
-            history: list[Entity] = []
-            for env in ordered:
+            for env in ordered:  # the log's kind and village, and sums' state before: in order
                 before[env.event_id] = state or {}
                 folded = fold(state, _fact(env), self.rules)
                 state = folded.state
-                valid_from = (
-                    env.occurred_at if valid_from is None else max(valid_from, env.occurred_at)
-                )
                 logged[env.event_id] = (folded.kind, _village(env, folded.village))
-                history.append(
-                    Entity(
-                        stream_id=stream_id,
-                        kind=folded.kind,
-                        entity_id=folded.entity_id,
-                        village=folded.village,
-                        status=folded.status,
-                        version=env.stream_version,
-                        # as of a day's end: only the day a version became valid matters
-                        valid_from=business_day_start(valid_from),
-                        state=stored(folded.state),
-                    )
-                )
+            history = _by_business_day(stream_id, ordered, self.rules)
             versions[stream_id] = history
         log = []
         for env in accepted:
@@ -223,7 +208,7 @@ class ReferenceSnapshot:
             ]
             if not known:
                 continue
-            latest = max(known, key=lambda v: v.version)
+            latest = max(known, key=lambda v: v.valid_from)
             if village is not None and latest.village != village:
                 continue
             found.append(latest)
@@ -233,7 +218,7 @@ class ReferenceSnapshot:
         """One entity as it was before `cutoff` (None: now), or None if it did not exist."""
         history = self._tables().versions.get(stream_id, [])
         known = [v for v in history if cutoff is None or v.valid_from < cutoff]
-        return max(known, key=lambda v: v.version) if known else None
+        return max(known, key=lambda v: v.valid_from) if known else None
 
     async def entity_page(
         self,
@@ -516,3 +501,34 @@ def _starts(value: Any, text_: str) -> bool:
     """What `starts_with(payload->>key, text)` says (an absent key never starts with anything)."""
     shown = json_text(value)
     return shown is not None and shown.startswith(text_)
+
+
+def _by_business_day(
+    stream_id: str, ordered: list[Envelope], rules: Mapping[str, Rule]
+) -> list[Entity]:
+    """A stream's states by business day, as its owning service reads "as of" a day: on each
+    day an event is dated, the fold (in version order) of every event dated by that day; an
+    event dated before the stream's first event counts from the first event's day (an entity
+    does not exist before it is created)."""
+    first = business_day_start(ordered[0].occurred_at)
+    days = {env.event_id: max(business_day_start(env.occurred_at), first) for env in ordered}
+    history = []
+    for day in sorted(set(days.values())):
+        state: State | None = None
+        for env in ordered:
+            if days[env.event_id] <= day:
+                folded = fold(state, _fact(env), rules)
+                state, last = folded.state, env
+        history.append(
+            Entity(
+                stream_id=stream_id,
+                kind=folded.kind,
+                entity_id=folded.entity_id,
+                village=folded.village,
+                status=folded.status,
+                version=last.stream_version,
+                valid_from=day,
+                state=stored(folded.state),
+            )
+        )
+    return history
