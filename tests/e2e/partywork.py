@@ -18,6 +18,7 @@ from projection.domain.catalogue import status_label
 from shared.auth import Role
 from shared.testing import bearer
 
+from .memberwork import adjustment_work
 from .support import ORGANISATION, ok, resident_id
 
 SECRETARY = bearer(Role.TOWN_SECRETARY, user_id="secretary")
@@ -70,6 +71,7 @@ async def party_work(party: httpx.AsyncClient) -> None:
     ]
     for path, step in steps:
         await ok(party.post(f"{base}/{path}", json=step, headers=ORGANISATION))
+    await adjustment_work(party)
 
 
 def _cards(view: dict[str, Any]) -> dict[str, dict[str, str]]:

@@ -12,12 +12,13 @@ from decimal import Decimal
 
 from projection.domain.folds import Fact, Rule, State
 
-BRANCH, MEMBER, TRAINING, ASSESSMENT, ADJUSTMENT = (
+BRANCH, MEMBER, TRAINING, ASSESSMENT, ADJUSTMENT, ACCOUNTABILITY = (
     "branch",
     "member",
     "training",
     "assessment",
     "adjustment",
+    "accountability",
 )
 
 STATUS_LABELS = {
@@ -38,6 +39,8 @@ STATUS_LABELS = {
     "appealed": "复核申诉中",
     "reviewed": "复核完毕",
     "reappointed": "重新任用",
+    "matched": "已扣分",
+    "unmatched": "未扣分",
 }
 
 #: Cadre adjustments in these statuses are still in progress (measure 10).
@@ -155,6 +158,8 @@ def _degree(state: State, fact: Fact) -> None:
 
 def _matched(state: State, fact: Fact) -> None:
     state["accountability_cases"] = int(state.get("accountability_cases") or 0) + 1
+    # the payload is not merged (its member is not the case's subject): the kind is
+    state["kind"] = fact.payload.get("kind")
 
 
 def _training(state: State, fact: Fact) -> None:
@@ -250,7 +255,7 @@ RULES: dict[str, Rule] = {
     ),
     "party.CadreReappointed": Rule(ADJUSTMENT, "reappointed", label="重新任用"),
     "party.AccountabilityMatched": Rule(
-        "accountability", fold=_matched, merge=False, label="问责扣分"
+        ACCOUNTABILITY, "matched", _matched, merge=False, label="问责扣分"
     ),
-    "party.AccountabilityUnmatched": Rule("accountability", label="问责未扣分"),
+    "party.AccountabilityUnmatched": Rule(ACCOUNTABILITY, "unmatched", label="问责未扣分"),
 }

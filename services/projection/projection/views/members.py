@@ -195,7 +195,12 @@ async def training(snap: Snapshot, ask: Ask) -> View:
     )
     registered = await snap.slim_entities(
         pt.MEMBER,
-        {"degree_enrolled_on": ("degree_enrolled_on",), "joined_on": ("joined_on",)},
+        {
+            "degree_enrolled_on": ("degree_enrolled_on",),
+            "joined_on": ("joined_on",),
+            "name": ("name",),
+            "branch_id": ("branch_id",),
+        },
         cutoff=ask.window.cutoff,
         village=ask.village,
     )
@@ -295,7 +300,52 @@ async def training(snap: Snapshot, ask: Ask) -> View:
             ),
         )
     )
+    view.tables.append(_member_training(ask, members, branches, attended, months, year, day))
     return view
+
+
+def _member_training(
+    ask: Ask,
+    members: dict[str, Entity],
+    branches: dict[str, Entity],
+    attended: dict[str, Counter[str]],
+    months: dict[str, set[int]],
+    year: int,
+    day: dt.date,
+) -> Table:
+    """Each member's sessions of the year by the day (party's `/members/{id}/training`)."""
+    rows = []
+    for mid in page_of(ask, sorted(members)):  # only the asked page's rows are worked out
+        m = members[mid]
+        due = set(training_months_required(year, _date(m.get("joined_on")) or day, day))
+        branch = branches.get(str(m.get("branch_id")))
+        rows.append(
+            entity_row(
+                m,
+                name=m.get("name", ""),
+                branch_name=branch.get("branch_name", "") if branch else "",
+                county_sessions=attended[mid]["county"],
+                town_sessions=attended[mid]["town"],
+                branch_months=len(months[mid]),
+                months_missed=len(due - months[mid]),
+                monthly_met=due <= months[mid],
+            )
+        )
+    return Table(
+        "members",
+        "党员参训情况",
+        [
+            Column("name", "姓名"),
+            Column("branch_name", "党支部"),
+            Column("county_sessions", "县级培训", "int"),
+            Column("town_sessions", "镇党委培训", "int"),
+            Column("branch_months", "参加支部培训月数", "int"),
+            Column("months_missed", "缺训月数", "int"),
+            Column("monthly_met", "每月参训达标", "bool"),
+        ],
+        rows,
+        page=page_info(ask, len(members)),
+    )
 
 
 _PROGRAMMES = {

@@ -156,10 +156,17 @@ async def adjustments(snap: Snapshot, ask: Ask) -> View:
         and not (c.status == "decided" and c.get("decision") == "keep")
     ]
     steps = Counter(c.status or "" for c in cases)
+    # supervision's accountability decisions as party took them: deducted, or why not
+    decisions = Counter(
+        (str(a.get("kind", "")), a.status or "")
+        for a in await ask.entities(snap, pt.ACCOUNTABILITY)
+    )
+    deducted = sum(n for (_, status), n in decisions.items() if status == "matched")
     view.cards += [
         Card("调整案件", str(len(cases)), "件"),
         Card("办理中", str(len(in_progress)), "件", "warn" if in_progress else "ok"),
         Card("已调整到位", str(steps["notified"] + steps["reviewed"]), "件"),
+        Card("问责扣分", str(deducted), f"未扣分 {decisions.total() - deducted}"),
     ]
     view.charts.append(
         Chart(
@@ -196,6 +203,26 @@ async def adjustments(snap: Snapshot, ask: Ask) -> View:
                     in_progress=c in in_progress,
                 )
                 for c in cases
+            ],
+        )
+    )
+    kinds = sorted({kind for kind, _ in decisions})
+    view.tables.append(
+        Table(
+            "accountability",
+            "问责扣分（按问责方式）",
+            [
+                Column("kind", "问责方式"),
+                Column("matched", "已扣分", "int"),
+                Column("unmatched", "未扣分", "int"),
+            ],
+            [
+                {
+                    "kind": k,
+                    "matched": decisions[(k, "matched")],
+                    "unmatched": decisions[(k, "unmatched")],
+                }
+                for k in kinds
             ],
         )
     )
