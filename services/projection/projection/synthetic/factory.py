@@ -26,12 +26,25 @@ class EnvelopeFactory:
     """Seals envelopes with consecutive versions and a hash chain per stream.
 
     With `rng`, event ids, correlation ids and recording times come from it (the same seed
-    gives the same envelopes, hashes included); without, they are fresh as in a service."""
+    gives the same envelopes, hashes included); without, they are fresh as in a service.
 
-    def __init__(self, town: str = YISUHE_TOWN_CODE, *, rng: random.Random | None = None) -> None:
+    `late_share` (with `rng`): business days as officials enter them. An event dated before its
+    stream's latest day is kept as a late entry with that probability, and dated on the latest
+    day otherwise; party's and supervision's never (their services refuse a fact dated before
+    the last one). None: every day as asked (the oracle's histories go back on purpose)."""
+
+    def __init__(
+        self,
+        town: str = YISUHE_TOWN_CODE,
+        *,
+        rng: random.Random | None = None,
+        late_share: float | None = None,
+    ) -> None:
         self.town = town
         self.heads: dict[str, tuple[int, str]] = {}
         self.rng = rng
+        self.late_share = late_share
+        self.latest: dict[str, dt.date] = {}
         self.correlation = self._uuid4() if rng else uuid.uuid4()
 
     def _uuid4(self) -> uuid.UUID:
@@ -68,6 +81,7 @@ class EnvelopeFactory:
         causation_id: uuid.UUID | None = None,
     ) -> Envelope:
         version, prev = self.heads.get(stream_id, (0, GENESIS_HASH))
+        on = self._entered(stream_id, event_type, on)
         occurred = noon(on)  # a business day as the services store it
         if recorded_at is None:
             recorded_at = (
@@ -92,9 +106,22 @@ class EnvelopeFactory:
         self.heads[stream_id] = (env.stream_version, env.hash)
         return env
 
+    def _entered(self, stream_id: str, event_type: str, on: dt.date) -> dt.date:
+        """The business day an event gets (see `late_share`)."""
+        if self.late_share is None or self.rng is None:
+            return on
+        latest = self.latest.get(stream_id)
+        if latest is not None and on < latest:
+            in_order_only = event_type.startswith(("party.", "supervision."))
+            if in_order_only or self.rng.random() >= self.late_share:
+                on = latest
+        self.latest[stream_id] = max(on, latest) if latest is not None else on
+        return on
+
     def forget(self, stream_id: str) -> None:
         """Drop a finished stream's head (a generator of millions of streams stays small)."""
         self.heads.pop(stream_id, None)
+        self.latest.pop(stream_id, None)
 
 
 def topic_of(env: Envelope, suffix: str = "") -> str:

@@ -63,3 +63,21 @@ def test_the_same_seed_gives_the_same_envelopes() -> None:
     other = [(e.event_id, e.hash) for e in county_events(800, seed=6)]
     assert first == again
     assert first != other
+
+
+def test_business_days_are_entered_in_order_but_for_a_few_late_entries() -> None:
+    latest: dict[str, dt.date] = {}
+    late: Counter[str] = Counter()
+    events: Counter[str] = Counter()
+    for env in county_events(N, seed=5):
+        service = env.event_type.partition(".")[0]
+        day = env.occurred_at.date()
+        events[service] += 1
+        if env.stream_id in latest and day < latest[env.stream_id]:
+            late[service] += 1
+        latest[env.stream_id] = max(day, latest.get(env.stream_id, day))
+    # party and supervision refuse a fact dated before the last one: never late there
+    assert late["party"] == 0 and late["supervision"] == 0
+    # relief and funds allow a late entry: some, as officials make them, not a tenth of all
+    entered_late = late["relief"] + late["funds"]
+    assert 0 < entered_late <= 0.05 * (events["relief"] + events["funds"])
