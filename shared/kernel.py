@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import ClassVar, TypeVar
 
 
@@ -259,3 +260,47 @@ def member_on(joined_on: dt.date, left_on: dt.date | None, day: dt.date) -> bool
     """Whether a person was a party member of the register on `day`: registered by then and
     not left (出党) by then."""
     return joined_on <= day and (left_on is None or left_on > day)
+
+
+# -- funds' programme payments and village finance disclosure (measures 6, 13) ---------------
+# Funds decides these; the projection's `funds/programmes` and `funds/disclosures` count with
+# the same definitions.
+
+
+def payment_shortfall(
+    amount: Decimal, entitled_amount: Decimal | None, standard_amount: Decimal | None
+) -> Decimal:
+    """How much one payment of a fund programme fell short of what was due (克扣,
+    FUNDS-SHORT-PAID): the due is the voucher's own entitled amount, else the programme's
+    standard amount (发放标准); 0 when paid in full or nothing was due."""
+    due = entitled_amount if entitled_amount is not None else standard_amount
+    return due - amount if due is not None and amount < due else Decimal(0)
+
+
+#: The first quarter whose village finances must be disclosed (the plan dates from 2016).
+DISCLOSURE_SINCE = "2016Q1"
+
+
+def disclosure_due_on(year: int, quarter: int) -> dt.date:
+    """The day a quarter's village finance disclosure (阳光村务) is due: the end of the month
+    after the quarter (季度结束后次月底前公开)."""
+    year, month = (year + 1, 1) if quarter == 4 else (year, 3 * quarter + 1)
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def disclosure_quarters_due(as_of: dt.date, since: str = DISCLOSURE_SINCE) -> list[str]:
+    """Every quarter (`2016Q1` …) from `since` whose disclosure was due before `as_of`."""
+    year, quarter = int(since[:4]), int(since[-1])
+    due: list[str] = []
+    while disclosure_due_on(year, quarter) < as_of:
+        due.append(f"{year}Q{quarter}")
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return due
+
+
+def disclosure_quarters_overdue(
+    disclosed: Collection[str], as_of: dt.date, since: str = DISCLOSURE_SINCE
+) -> list[str]:
+    """The quarters due before `as_of` that are not among those `disclosed` by `as_of`: a
+    village with any is overdue (逾期未公开)."""
+    return [q for q in disclosure_quarters_due(as_of, since) if q not in disclosed]

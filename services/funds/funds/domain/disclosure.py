@@ -10,7 +10,14 @@ from typing import ClassVar
 
 from funds.domain import events as ev
 from funds.domain.values import Quarter
-from shared.kernel import Aggregate, AlreadyExists, Event, Refused
+from shared.kernel import (
+    Aggregate,
+    AlreadyExists,
+    Event,
+    Refused,
+    disclosure_quarters_due,
+    disclosure_quarters_overdue,
+)
 
 #: The first quarter the town's disclosure rule applies to (the plan dates from 2016).
 DISCLOSURE_SINCE = Quarter(2016, 1)
@@ -18,12 +25,7 @@ DISCLOSURE_SINCE = Quarter(2016, 1)
 
 def due_quarters(as_of: dt.date, since: Quarter = DISCLOSURE_SINCE) -> list[Quarter]:
     """Every quarter from `since` whose disclosure was due before `as_of`."""
-    due: list[Quarter] = []
-    quarter = since
-    while quarter.due_on < as_of:
-        due.append(quarter)
-        quarter = quarter.next()
-    return due
+    return [Quarter.parse(q) for q in disclosure_quarters_due(as_of, str(since))]
 
 
 class FinanceDisclosures(Aggregate):
@@ -65,11 +67,8 @@ class FinanceDisclosures(Aggregate):
 
     def overdue(self, as_of: dt.date, since: Quarter = DISCLOSURE_SINCE) -> list[Quarter]:
         """The due quarters not disclosed by `as_of` (disclosed later counts as missing then)."""
-        return [
-            q
-            for q in due_quarters(as_of, since)
-            if q not in self.disclosed or self.disclosed[q].disclosed_on > as_of
-        ]
+        made = {str(q) for q, d in self.disclosed.items() if d.disclosed_on <= as_of}
+        return [Quarter.parse(q) for q in disclosure_quarters_overdue(made, as_of, str(since))]
 
     def late(self) -> list[Quarter]:
         """Quarters disclosed after they were due."""

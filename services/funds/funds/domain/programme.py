@@ -304,12 +304,6 @@ class Programme(Aggregate):
             dates.append(self.started_on)
         return min(dates) if dates else None
 
-    def entitlement(self, disbursement: Disbursement) -> Decimal | None:
-        """What the beneficiary was due: the voucher's own figure, else the standard."""
-        if disbursement.entitled_amount is not None:
-            return disbursement.entitled_amount
-        return self.standard_amount
-
     def unspent_by_village(self) -> dict[str, Decimal]:
         """Allocated money not yet paid out or spent, per village."""
         return {

@@ -17,7 +17,7 @@ from funds.domain.events import Evidence, ExpenditureRecorded, ProgrammeChangeRe
 from funds.domain.identity import flag_id_for
 from funds.domain.programme import Disbursement, Programme
 from funds.domain.values import PURPOSE_LABELS, BeneficiaryRule, Purpose, ReliefRecord, age_on
-from shared.kernel import mask_id, mask_name
+from shared.kernel import mask_id, mask_name, payment_shortfall
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +105,9 @@ def assess_disbursement(
             *(Evidence(kind="programme", ref=p.programme_id) for p in exclusive),
         )
 
-    due = programme.entitlement(paid)
-    if due is not None and paid.amount < due:
-        add(codes.SHORT_PAID, f"应发 {due} 元，少发 {due - paid.amount} 元")
+    short = payment_shortfall(paid.amount, paid.entitled_amount, programme.standard_amount)
+    if short:
+        add(codes.SHORT_PAID, f"应发 {paid.amount + short} 元，少发 {short} 元")
     if paid.paid_on > programme.deadline:
         add(codes.LATE, f"超过发放期限 {programme.deadline}")
     if history.relations:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from shared.kernel import Refused
+from shared.kernel import Refused, disclosure_due_on
 
 
 class SourceLevel(StrEnum):
@@ -190,8 +190,7 @@ class Quarter:
     @property
     def due_on(self) -> dt.date:
         """Disclosed by the end of the month after the quarter (季度结束后次月底前公开)."""
-        after = self.last_day + dt.timedelta(days=1)
-        return dt.date(after.year, after.month, calendar.monthrange(after.year, after.month)[1])
+        return disclosure_due_on(self.year, self.quarter)
 
     def next(self) -> Quarter:
         return (

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from projection.domain.folds import Fact, Rule, State, SumFn
+from shared.kernel import payment_shortfall
 
 PROGRAMME, BENEFICIARY, RED_FLAG, ASSETS, COLLECTIVE, DISCLOSURE = (
     "programme",
@@ -40,17 +41,18 @@ STATUS_LABELS = {
     "ledger": "三资台账",
 }
 
+#: Funds' labels of a programme's purpose (its `PURPOSE_LABELS`: funds names them).
 PURPOSES = {
-    "industry": "产业发展",
-    "housing": "住房保障",
+    "industry": "产业扶持",
+    "housing": "危房改造",
     "relocation": "易地搬迁",
     "education": "教育资助",
     "medical": "医疗救助",
-    "subsistence": "生活补助",
-    "agriculture": "农业补贴",
+    "subsistence": "生活救助",
+    "agriculture": "农业生产补贴",
     "employment": "就业扶持",
-    "infrastructure": "基础设施",
-    "administration": "管理费用",
+    "infrastructure": "基础设施建设",
+    "administration": "行政办公",
     "other": "其他",
 }
 
@@ -85,7 +87,7 @@ def _started(state: State, fact: Fact) -> None:
 
 def _disbursed(state: State, fact: Fact) -> None:
     p = fact.payload
-    amount, entitled = money(p.get("amount")), p.get("entitled_amount")
+    amount = money(p.get("amount"))
     village = str(p.get("village"))
     _add(state, "disbursed", amount)
     _add_in(state, "disbursed_by_village", village, amount)
@@ -96,10 +98,22 @@ def _disbursed(state: State, fact: Fact) -> None:
         state["late"] = int(state.get("late") or 0) + 1
     else:
         state["on_time"] = int(state.get("on_time") or 0) + 1
-    if entitled is not None and amount < money(entitled):
+    short = _shortfall(state, p)
+    if short:
         state["short"] = int(state.get("short") or 0) + 1
-        _add(state, "short_amount", money(entitled) - amount)
+        _add(state, "short_amount", short)
     state["last_paid_on"] = max(str(state.get("last_paid_on") or ""), paid_on)
+
+
+def _shortfall(programme: Mapping[str, Any], payment: Mapping[str, Any]) -> Decimal:
+    """What the payment fell short by, as funds judges it (`payment_shortfall`): against the
+    voucher's entitled amount, else the programme's standard amount (from its creation)."""
+    entitled, standard = payment.get("entitled_amount"), programme.get("standard_amount")
+    return payment_shortfall(
+        money(payment.get("amount")),
+        None if entitled is None else money(entitled),
+        None if standard is None else money(standard),
+    )
 
 
 def _spent(state: State, fact: Fact) -> None:
@@ -111,6 +125,8 @@ def _changed(state: State, fact: Fact) -> None:
     state["changes"] = int(state.get("changes") or 0) + 1
     if not fact.payload.get("approved"):
         state["unapproved_changes"] = int(state.get("unapproved_changes") or 0) + 1
+    elif fact.payload.get("new_purpose_code"):  # an approved change of purpose moves it
+        state["purpose_code"] = fact.payload["new_purpose_code"]
 
 
 def _exclusive(state: State, fact: Fact) -> None:
@@ -265,9 +281,8 @@ def _payment_sums(
 ) -> tuple[str, dict[str, Decimal]]:
     """A payment counts towards its programme: its amount, whether it was late against the
     programme's deadline when it was paid (as the programme's own fold counts it), and any
-    shortfall (克扣)."""
-    amount, entitled = money(payload.get("amount")), payload.get("entitled_amount")
-    short = entitled is not None and amount < money(entitled)
+    shortfall (克扣, against the entitled or the programme's standard amount)."""
+    amount, short = money(payload.get("amount")), _shortfall(before, payload)
     deadline = before.get("disbursement_deadline")
     late = bool(deadline) and str(payload.get("paid_on"))[:10] > str(deadline)
     return _programme_of(payload), {
@@ -275,7 +290,7 @@ def _payment_sums(
         "late": Decimal(1 if late else 0),
         "amount": amount,
         "short": Decimal(1 if short else 0),
-        "short_amount": money(entitled) - amount if short else Decimal(0),
+        "short_amount": short,
     }
 
 

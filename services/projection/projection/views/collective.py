@@ -12,6 +12,7 @@ from projection.domain.funds import money
 from projection.views.common import Ask, entity_row
 from projection.views.funds import yuan
 from projection.views.model import Card, Column, Table, View, pct, tone_for
+from shared.kernel import disclosure_quarters_overdue
 
 
 async def assets(snap: Snapshot, ask: Ask) -> View:
@@ -153,19 +154,25 @@ async def zero_villages(snap: Snapshot, ask: Ask) -> View:
 
 
 async def disclosures(snap: Snapshot, ask: Ask) -> View:
-    """阳光村务 (measure 6): which villages disclosed their finances in the period."""
+    """阳光村务 (measure 6): which villages disclosed their finances in the period, and which
+    are overdue on the state day (a due quarter not disclosed: funds' rule, shared kernel)."""
     view = View("funds/disclosures", "村级财务公开（阳光村务）", ask.window, ask.village)
     facts = await ask.facts(snap, ["funds.FinanceDisclosed"])
     done = defaultdict(list)
     for d in facts:
         done[d.village or ""].append(d)
+    disclosed = {e.village: e.get("periods") or [] for e in await ask.entities(snap, f.DISCLOSURE)}
+    day = ask.reference_day
+    overdue = {v: disclosure_quarters_overdue(disclosed.get(v, []), day) for v in ask.villages()}
     villages = ask.villages()
     count = sum(1 for v in villages if done.get(v))
-    view.cards.append(
+    late = sum(1 for v in villages if overdue[v])
+    view.cards += [
         Card(
             "期内已公开村", f"{count} / {len(villages)}", "个", tone_for(pct(count, len(villages)))
-        )
-    )
+        ),
+        Card("逾期未公开村", str(late), f"截至 {day}", "bad" if late else "ok"),
+    ]
     view.tables.append(
         Table(
             "villages",
@@ -177,6 +184,7 @@ async def disclosures(snap: Snapshot, ask: Ask) -> View:
                 Column("last_on", "最近公开", "date"),
                 Column("income_total", "收入合计(元)", "money"),
                 Column("expenditure_total", "支出合计(元)", "money"),
+                Column("overdue", "逾期未公开季度"),
             ],
             [
                 {
@@ -191,6 +199,7 @@ async def disclosures(snap: Snapshot, ask: Ask) -> View:
                     "expenditure_total": done[v][-1].payload.get("expenditure_total", "")
                     if done.get(v)
                     else "",
+                    "overdue": "、".join(overdue[v]),
                 }
                 for v in villages
             ],

@@ -99,7 +99,10 @@ async def programmes(snap: Snapshot, ask: Ask) -> View:
     view = View("funds/programmes", "惠农涉农资金 · 分项目", ask.window, ask.village)
     fig = await programme_figures(snap, ask)
     per, progs = fig["per"], fig["programmes"]
-    shown = [p for pid, p in progs.items() if pid in per or not ask.village]
+    # a village sees the programmes with money to it, and its own (as funds shows its clerk)
+    shown = [
+        p for pid, p in progs.items() if not ask.village or pid in per or p.village == ask.village
+    ]
     table = Table(
         "programmes",
         "资金项目",

@@ -127,6 +127,43 @@ def test_a_programme_counts_late_and_short_payments_without_taking_their_village
     )
 
 
+def test_short_is_judged_against_the_standard_and_an_approved_purpose_moves() -> None:
+    programme = given(
+        "programme-g2",
+        (
+            "funds.ProgrammeCreated",
+            {
+                "programme_id": "g2",
+                "amount": "1000.00",
+                "standard_amount": "300.00",
+                "purpose_code": "infrastructure",
+                "disbursement_deadline": "2016-06-30",
+            },
+        ),
+        ("funds.FundsAllocated", {"programme_id": "g2", "village": "石壁村", "amount": "900"}),
+        (  # no entitled amount: the standard is due (funds' FUNDS-SHORT-PAID)
+            "funds.DisbursementRecorded",
+            {"programme_id": "g2", "village": "石壁村", "amount": "200", "paid_on": "2016-05-01"},
+        ),
+        (  # its own entitled amount, below the standard, paid in full: not short
+            "funds.DisbursementRecorded",
+            {
+                "programme_id": "g2",
+                "village": "石壁村",
+                "amount": "250",
+                "entitled_amount": "250",
+                "paid_on": "2016-05-02",
+            },
+        ),
+        (
+            "funds.ProgrammeChangeRecorded",
+            {"programme_id": "g2", "approved": True, "new_purpose_code": "industry"},
+        ),
+    )
+    s = programme.state
+    assert (s["short"], s["short_amount"], s["purpose_code"]) == (1, "100.00", "industry")
+
+
 def test_a_red_flag_follows_the_clue_outcome() -> None:
     flag = given(
         "redflag-f1",
