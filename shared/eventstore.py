@@ -114,6 +114,8 @@ class EventStore:
     ) -> None:
         self.engine = engine
         self.check = check
+        #: Told of the envelopes each successful `write` put in its transaction (metrics).
+        self.on_written: Callable[[AsyncConnection, Sequence[Envelope]], None] | None = None
         self.schema = checked_schema(schema)
         self.topic = topic
         self._s = f'"{self.schema}"'
@@ -201,6 +203,8 @@ class EventStore:
             (await conn.execute(self._write_sql, {**columns, "topic": self.topic})).scalars().all()
         )
         if len(inserted) == len(envelopes):
+            if self.on_written is not None:
+                self.on_written(conn, envelopes)
             return
         if inserted:
             await conn.execute(

@@ -17,6 +17,7 @@ from shared.consumer import EventConsumer, Handler
 from shared.contracts import check_envelope
 from shared.db import Migration, make_engine, migrate
 from shared.eventstore import EventStore
+from shared.metrics import AppendCounts
 from shared.relay import OutboxRelay, idempotent_producer
 from shared.settings import Settings
 from shared.topics import ensure_topics, events_topic
@@ -46,6 +47,9 @@ class ServiceRuntime:
             check=check_envelope if settings.check_contracts else None,
         )
         self.publishes = publishes
+        #: Events appended by type, counted on commit (`/metrics`).
+        self.appended = AppendCounts()
+        self.store.on_written = self.appended.written
         self.broker = KafkaBroker(settings.kafka_bootstrap_servers, logger=None)
         # Only a publishing service has a producer and a relay (a consumer-only one, such as the
         # projection, has no outbox to drain).
@@ -94,6 +98,8 @@ class ServiceRuntime:
             self.settings.kafka_bootstrap_servers, topics, partitions=self.settings.topic_partitions
         )
         self._stop.clear()
+        if self.publishes:
+            self.appended.track(self.engine)
         if self.producer is not None and self.relay is not None:
             await self.producer.start()
             self._tasks.append(asyncio.create_task(self.relay.run(self._stop)))
@@ -112,6 +118,7 @@ class ServiceRuntime:
         self._tasks.clear()
         if self.producer is not None:
             await self.producer.stop()
+        self.appended.untrack()
         await self.engine.dispose()
 
     @contextlib.asynccontextmanager

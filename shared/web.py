@@ -19,6 +19,7 @@ from shared.auth import InvalidToken, Principal, Role, verify_token
 from shared.eventstore import CommandContext
 from shared.inputs import RefuseNul
 from shared.kernel import DomainError, InvalidResidentId, ResidentId
+from shared.metrics import install_metrics
 from shared.outage import install_outage_handler, readiness
 from shared.validation import TITLE as INVALID_INPUT
 from shared.validation import field_errors
@@ -220,6 +221,7 @@ def create_app(
     app.state.authenticator = Authenticator(secret)
     app.add_middleware(RefuseNul)  # inside RequestIds: its answers carry the ids too
     app.add_middleware(RequestIds)
+    install_metrics(app)  # GET /metrics, public (counts only, no personal data); times requests
     install_problem_handlers(app)
     checks = ready_checks or {}
 

@@ -58,7 +58,26 @@ def healthcheck_command(service: dict[str, Any]) -> str:
 
 
 def test_every_service_is_there(services: dict[str, Any]) -> None:
-    assert set(services) == set(INFRA_PORTS) | set(APP_PORTS)
+    assert set(services) == set(INFRA_PORTS) | set(APP_PORTS) | {"prometheus"}
+
+
+def test_prometheus_is_optional_and_scrapes_every_service(services: dict[str, Any]) -> None:
+    prometheus = services["prometheus"]
+    assert prometheus["profiles"] == ["monitoring"]  # `docker compose up` alone leaves it out
+    assert (9090, 9090) in published_ports(prometheus)
+    (config,) = [v for v in prometheus["volumes"] if "prometheus.yml" in str(v)]
+    scrape = yaml.safe_load((ROOT / str(config).split(":")[0]).read_text(encoding="utf-8"))
+    targets = {
+        target
+        for job in scrape["scrape_configs"]
+        if job["metrics_path"] == "/metrics"
+        for group in job["static_configs"]
+        for target in group["targets"]
+    }
+    assert targets == {f"{name}:{port}" for name, port in APP_PORTS.items()}
+    urls = environment(services["projection"])
+    for name in ("relief", "funds", "supervision", "party"):
+        assert urls[f"LIANXIN_{name.upper()}_URL"] == f"http://{name}:{APP_PORTS[name]}"
 
 
 @pytest.mark.parametrize("name", [*INFRA_PORTS, *APP_PORTS])

@@ -63,6 +63,8 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
     app.state.generations = generations
     app.state.reader = ReadModels(engine, generations)
     app.state.worker = worker
+    # /metrics reports on the consumer's runtime of the moment (a replay swaps it)
+    app.state.metrics.follow(lambda: [worker.runtime] if worker.runtime else [])
     app.add_middleware(CookieBearer)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

@@ -26,6 +26,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from prometheus_client import start_http_server
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -38,6 +39,7 @@ from shared.cli import run_cli
 from shared.clock import utc_now
 from shared.db import checked_schema, make_engine
 from shared.logs import configure_logging
+from shared.metrics import ReplayProgress
 from shared.progress import Progressing
 from shared.topics import ensure_topics
 
@@ -122,9 +124,10 @@ async def rebuild(
     timeout: float = 3600.0,
     max_records: int = 2000,
     progress: Progressing | None = None,
+    metrics: ReplayProgress | None = None,
 ) -> Rebuild:
     """Consume `topics` from offset zero into `schema` until the end offsets taken at start
-    (records read so far shown on `progress`)."""
+    (records read so far shown on `progress` and set on `metrics`)."""
     topics = list(topics or settings.topic_list)
     ends = await end_offsets(settings.kafka_bootstrap_servers, topics)
     runtime, consumer = projection_runtime(
@@ -135,9 +138,11 @@ async def rebuild(
     await runtime.start()
     try:
         while not reached(stored := await stored_offsets(engine, schema), ends):
+            read = sum(min(stored.get(tp, 0), end) for tp, end in ends.items())
             if progress is not None:
-                read = sum(min(stored.get(tp, 0), end) for tp, end in ends.items())
                 progress.update(read, total=sum(ends.values()))
+            if metrics is not None:
+                metrics.update(read, sum(ends.values()))
             if first is None and consumer.applied:
                 first = (time.perf_counter(), consumer.applied)
             if time.perf_counter() - started > timeout:
@@ -148,6 +153,8 @@ async def rebuild(
     finally:
         await stop_runtime(runtime)
     records = sum(ends.values())
+    if metrics is not None:
+        metrics.update(records, records)
     steady = (
         (consumer.applied - first[1]) / (finished - first[0])
         if first and finished > first[0]
@@ -254,6 +261,7 @@ async def replay(
     timeout: float = 3600.0,
     live_wait: float = 60.0,
     progress: Progressing | None = None,
+    metrics: ReplayProgress | None = None,
 ) -> dict[str, Any]:
     """Rebuild, compare, swap; returns the report (also kept in `projection_replays`)."""
     engine = make_engine(settings.database_url)
@@ -263,7 +271,9 @@ async def replay(
         await generations.migrate()
         live = await generations.current()
         schema = await generations.next_schema()
-        result = await rebuild(settings, engine, schema, timeout=timeout, progress=progress)
+        result = await rebuild(
+            settings, engine, schema, timeout=timeout, progress=progress, metrics=metrics
+        )
         ends = {
             TopicPartition(k.rsplit(":", 1)[0], int(k.rsplit(":", 1)[1])): v
             for k, v in result.end_offsets.items()
@@ -330,9 +340,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds for the rebuild")
     parser.add_argument("--json", action="store_true", help="print the report as JSON only")
+    parser.add_argument(
+        "--metrics-port",
+        type=int,
+        default=0,
+        help="serve the replay's progress at http://<host>:PORT/metrics while it runs (0: off)",
+    )
     args = parser.parse_args(argv)
     settings = ProjectionSettings()
     configure_logging("projection-replay", "WARNING")
+    metrics = ReplayProgress()
+    if args.metrics_port:
+        start_http_server(args.metrics_port, addr=settings.host, registry=metrics.registry)
     with Progressing("重建读模型 (replay, records read)", None) as progress:
         report = asyncio.run(
             replay(
@@ -342,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
                 drop_old=args.drop_old,
                 timeout=args.timeout,
                 progress=progress,
+                metrics=metrics,
             )
         )
     if args.json:

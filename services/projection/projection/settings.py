@@ -26,6 +26,26 @@ class ProjectionSettings(Settings):
         description="how often the consumer checks whether a replay swapped in a new schema",
     )
     cookie_secure: bool = Field(default=False, alias="LIANXIN_COOKIE_SECURE")
+    # Where the 系统运行 page reads the write services' /metrics: a URL when given (compose),
+    # else the local runner's port on this host (deploy/local/services.sh uses the same names).
+    relief_url: str = Field(default="", alias="LIANXIN_RELIEF_URL")
+    funds_url: str = Field(default="", alias="LIANXIN_FUNDS_URL")
+    supervision_url: str = Field(default="", alias="LIANXIN_SUPERVISION_URL")
+    party_url: str = Field(default="", alias="LIANXIN_PARTY_URL")
+    relief_port: int = Field(default=8101, alias="LIANXIN_RELIEF_PORT")
+    funds_port: int = Field(default=8102, alias="LIANXIN_FUNDS_PORT")
+    supervision_port: int = Field(default=8103, alias="LIANXIN_SUPERVISION_PORT")
+    party_port: int = Field(default=8104, alias="LIANXIN_PARTY_PORT")
+
+    @property
+    def service_urls(self) -> dict[str, str]:
+        """The base URL of each write service, by name."""
+        urls: dict[str, str] = {}
+        for name in ("relief", "funds", "supervision", "party"):
+            url: str = getattr(self, f"{name}_url")
+            port: int = getattr(self, f"{name}_port")
+            urls[name] = (url or f"http://127.0.0.1:{port}").rstrip("/")
+        return urls
 
     @property
     def topic_list(self) -> list[str]:

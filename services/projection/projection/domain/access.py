@@ -5,7 +5,8 @@
 - Village clerks and branch secretaries see their own village only (asking for another: 403).
 - Micro-corruption clues and inaction reports (measure 11, 13) are listed in detail for the town
   secretary, the discipline secretary and the auditor; other leaders see their counts only.
-- Replay reports are for the auditor and the town secretary.
+- Replay reports and the 系统运行 page (lag, backlog, dead letters) are for the auditor and the
+  town secretary.
 - The public role reads only the public page of published notices (公示).
 """
 
@@ -16,6 +17,7 @@ from shared.auth import VILLAGE_SCOPED, Principal, Role
 FULL_DETAIL = frozenset({Role.TOWN_SECRETARY, Role.DISCIPLINE_SECRETARY, Role.AUDITOR})
 CLUE_READERS = FULL_DETAIL
 REPLAY_READERS = frozenset({Role.AUDITOR, Role.TOWN_SECRETARY})
+OPERATIONS_READERS = REPLAY_READERS
 #: Every role that reads the leadership views (everyone but the public).
 VIEW_READERS = tuple(r for r in Role if r is not Role.PUBLIC)
 
@@ -26,6 +28,11 @@ class OutOfScope(Exception):
 
 def sees_full_detail(principal: Principal) -> bool:
     return principal.role in FULL_DETAIL
+
+
+def sees_operations(principal: Principal) -> bool:
+    """Whether the caller may read the 系统运行 page."""
+    return principal.role in OPERATIONS_READERS
 
 
 def sees_clues(principal: Principal) -> bool:

@@ -4,6 +4,7 @@ the audit trail page and the public page."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
@@ -13,12 +14,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from projection.domain.access import sees_full_detail
+from projection.domain.access import sees_full_detail, sees_operations
+from projection.domain.operations import Level, findings
 from projection.domain.timeframe import Window
 from projection.entrypoints.api import build_view, load_audit
 from projection.entrypoints.auth import COOKIE, page_principal
 from projection.entrypoints.export import cell
 from projection.entrypoints.params import ViewQuery, checked_village
+from projection.entrypoints.system import all_states
 from projection.views.audit import ROLE_LABELS
 from projection.views.common import Ask
 from projection.views.public import public_notices
@@ -55,10 +58,23 @@ def _login_redirect(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
 
 
-def _nav() -> list[tuple[str, list[Any]]]:
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    """A page in the navigation that is not a view (`/dashboard/<name>`)."""
+
+    name: str
+    title: str
+
+
+SYSTEM_PAGE = NavLink("system", "系统运行")
+
+
+def _nav(principal: Principal) -> list[tuple[str, list[Any]]]:
     groups: dict[str, list[Any]] = {}
     for spec in SPECS:
         groups.setdefault(spec.group, []).append(spec)
+    if sees_operations(principal):
+        groups.setdefault("运维", []).append(SYSTEM_PAGE)
     return list(groups.items())
 
 
@@ -69,7 +85,7 @@ def _context(request: Request, principal: Principal, **extra: Any) -> dict[str, 
         "user": principal,
         "role_label": ROLE_LABELS.get(principal.role.value, principal.role.value),
         "full": sees_full_detail(principal),
-        "nav": _nav(),
+        "nav": _nav(principal),
         "villages": load_town(settings.town_code).names,
         "village_locked": principal.role in VILLAGE_SCOPED,
         "today": china_today().isoformat(),
@@ -97,6 +113,32 @@ def _error_page(request: Request, principal: Principal, exc: StarletteHTTPExcept
             detail=str(exc.detail),
         ),
         status_code=exc.status_code,
+    )
+
+
+@router.get("/dashboard/system", response_class=HTMLResponse)
+async def system_page(request: Request) -> Response:
+    """系统运行: per service, consumer lag, outbox backlog and dead letters, and what to do
+    (registered before `/dashboard/{name}`, which would take the path otherwise)."""
+    principal = page_principal(request)
+    if principal is None:
+        return _login_redirect(request)
+    if principal.role is Role.PUBLIC:
+        return RedirectResponse("/public", status_code=303)
+    if not sees_operations(principal):
+        return _error_page(
+            request,
+            principal,
+            StarletteHTTPException(
+                403, "系统运行页仅供审计与党委书记查看 (auditor, town secretary)"
+            ),
+        )
+    states = await all_states(request.app.state.metrics, request.app.state.settings.service_urls)
+    rows = [(state, findings(state)) for state in states]
+    return templates.TemplateResponse(
+        request,
+        "system.html",
+        _context(request, principal, spec=SYSTEM_PAGE, rows=rows, Level=Level),
     )
 
 
