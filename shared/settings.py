@@ -12,7 +12,10 @@ YISUHE_TOWN_CODE = "430321100"
 class Settings(BaseSettings):
     """What a service reads from its environment."""
 
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+    # an empty variable is an unset one (`make` exports the ports it was not given as "")
+    model_config = SettingsConfigDict(
+        env_prefix="", extra="ignore", frozen=True, env_ignore_empty=True
+    )
 
     database_url: str = Field(
         default="postgresql+asyncpg://lianxin@127.0.0.1:15432/lianxin",
