@@ -31,13 +31,14 @@ WITH_TEST_INFRA = if [ -z "$${KAFKA_BOOTSTRAP_SERVERS:-}" ] || [ -z "$${DATABASE
 	$(TEST_INFRA) $(INFRA) up >/dev/null; set -a; eval "$$($(TEST_INFRA) $(INFRA) env)"; set +a; fi;
 
 .PHONY: help venv infra-up infra-down infra-status infra-clean lint contracts test test-unit \
-        assets browser run stop status bench replay clean fuzz
+        assets browser run stop status bench replay clean fuzz chaos
 
 help:
 	@echo "make run    — infrastructure, all services, demo data; prints the dashboard URL"
 	@echo "make test   — venv, infrastructure, lint (ruff, mypy, contracts) and all tests"
 	@echo "make bench  — benchmarks; writes bench/results/<date>.json"
 	@echo "make fuzz   — schemathesis against every service (FUZZ_SECONDS per run); 0 server errors"
+	@echo "make chaos  — kill -9 under load on a system of its own (ROUNDS kills); 0 lost, 0 doubled"
 	@echo "make stop   — stop services and infrastructure;  make status — what runs"
 
 $(UV):
@@ -114,6 +115,13 @@ bench: venv infra-up
 FUZZ_SECONDS ?= 120
 fuzz: venv
 	$(WITH_TEST_INFRA) $(PY) -m tests.fuzz.driver --max-time $(FUZZ_SECONDS)
+
+# kill -9 of each service, the broker and the postmaster in turn (ROUNDS kills) under a load of
+# idempotent commands, on a system of its own (.local/chaos, Kafka 39092, PostgreSQL 35432, free
+# service ports), restarted by the runner's supervisors; see deploy/local/chaos/__main__.py.
+ROUNDS ?= 7
+chaos: venv
+	$(PY) deploy/local/chaos --rounds $(ROUNDS)
 
 clean: stop
 	$(INFRA) clean

@@ -117,6 +117,33 @@ stop_pid() {
   info "$name stopped"
 }
 
+# Supervision ----------------------------------------------------------------------------------
+# The servers run under supervise.py (stdlib only: the system's python3, as no venv may exist
+# yet), which restarts them after a crash and gives up on a crash loop; see supervise.py.
+SUPERVISE_PY="$LOCAL_DIR/supervise.py"
+
+require_python() {
+  command -v python3 >/dev/null 2>&1 || die "python3 is required to supervise the servers"
+}
+
+# The pid of the supervisor whose state file is $1 (its pid file is $2), or nothing: a pid
+# counts only while its command line is supervise.py's with that state file.
+supervisor_pid() {
+  local state="$1" pid_file="$2" pid=""
+  [[ -f "$pid_file" ]] && pid="$(cat "$pid_file" 2>/dev/null || true)"
+  if pid_alive "$pid" && [[ "$(proc_cmdline "$pid")" == *"supervise.py run"*"--state $state "* ]]; then
+    echo "$pid"
+    return 0
+  fi
+  find_pids_by_cmdline "supervise.py run" "--state $state " | head -n 1
+}
+
+# One line about a supervised server (state, pids, restarts, last exit), or nothing.
+supervisor_summary() {
+  [[ -f "$1" ]] && command -v python3 >/dev/null 2>&1 && python3 "$SUPERVISE_PY" show "$1"
+  return 0
+}
+
 # Network --------------------------------------------------------------------------------------
 # True when something accepts TCP connections on 127.0.0.1:PORT (bash's /dev/tcp, no netcat).
 port_open() {

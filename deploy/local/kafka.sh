@@ -12,7 +12,9 @@
 #   kafka/data/            the log dir (topics and the KRaft metadata log)
 #   kafka/cluster.id       the cluster id the storage was formatted with
 #   kafka/server.properties generated at every start from the LIANXIN_KAFKA_* ports
-#   kafka/kafka.pid        pid of the running broker
+#   kafka/kafka.pid        pid of the running broker (written by its supervisor at each start)
+#   kafka/supervise.pid    pid of the supervisor (supervise.py), which restarts a broker that died
+#   kafka/supervise.json   the supervisor's state: running/restarting/given up, restarts, last exit
 #   logs/kafka.log         broker log (log4j) and the JVM's own stdout/stderr
 set -euo pipefail
 
@@ -26,6 +28,8 @@ DATA_DIR="$KAFKA_HOME/data"
 PROPS="$KAFKA_HOME/server.properties"
 CLUSTER_ID_FILE="$KAFKA_HOME/cluster.id"
 PID_FILE="$KAFKA_HOME/kafka.pid"
+SUP_PID_FILE="$KAFKA_HOME/supervise.pid"
+SUP_STATE="$KAFKA_HOME/supervise.json"
 LOG_FILE="$LOG_DIR/kafka.log"
 POM="$LOCAL_DIR/kafka/pom.xml"
 LOG4J_CONFIG="$LOCAL_DIR/kafka/log4j2.xml"
@@ -187,20 +191,26 @@ check_ports_free() {
 }
 
 start_broker() {
-  # setsid + nohup: the broker must outlive this script and the terminal or CI step that ran
-  # it, and must not get the Ctrl-C meant for the caller. 9>&- closes the lock fd (common.sh),
-  # which the broker would otherwise hold for its whole life. cwd = KAFKA_HOME so that a JVM
-  # crash file (hs_err_pid*.log) lands in the state dir, not wherever the caller stood.
+  # setsid + nohup: the broker and its supervisor must outlive this script and the terminal or
+  # CI step that ran it, and must not get the Ctrl-C meant for the caller. 9>&- closes the lock
+  # fd (common.sh), which they would otherwise hold for their whole life. cwd = KAFKA_HOME so
+  # that a JVM crash file (hs_err_pid*.log) lands in the state dir. The supervisor restarts a
+  # broker that dies (kill -9 included) and writes its pid to kafka.pid at each start.
+  rm -f "$PID_FILE"
   (
     cd "$KAFKA_HOME"
-    exec setsid nohup java "${JVM_OPTS[@]}" \
+    exec setsid nohup python3 "$SUPERVISE_PY" run --name kafka --state "$SUP_STATE" \
+      --pid-file "$PID_FILE" --stop-timeout "$((STOP_TIMEOUT > 10 ? STOP_TIMEOUT - 5 : STOP_TIMEOUT))" \
+      -- java "${JVM_OPTS[@]}" \
       -Dlog4j2.configurationFile="$LOG4J_CONFIG" -Dlianxin.kafka.log="$LOG_FILE" \
       -cp "$LIBS_DIR/*" kafka.Kafka "$PROPS" >>"$LOG_FILE" 2>&1 </dev/null 9>&-
   ) &
   local pid=$!
-  echo "$pid" >"$PID_FILE"
+  echo "$pid" >"$SUP_PID_FILE"
   echo "$pid"
 }
+
+our_supervisor() { supervisor_pid "$SUP_STATE" "$SUP_PID_FILE"; }
 
 # Readiness ------------------------------------------------------------------------------------
 # With the project's venv: ask the broker for metadata through aiokafka (what the services
@@ -226,6 +236,7 @@ wait_ready() {
   until broker_answers "$use_python" "$log_offset"; do
     if ! pid_alive "$pid"; then
       show_log_tail "$LOG_FILE" 60
+      supervisor_summary "$SUP_STATE" >&2
       die "the Kafka broker (pid $pid) exited during startup"
     fi
     if ((SECONDS >= deadline)); then
@@ -250,15 +261,24 @@ cmd_up() {
   take_lock
   mkdir -p "$KAFKA_HOME" "$LOG_DIR"
   local t0=$SECONDS pid
-  pid="$(broker_pid)"
+  pid="$(our_supervisor)"
   if [[ -n "$pid" ]]; then
+    # Supervised: the broker runs, or is about to be restarted; either way it is ours.
+    check_running_config
+    info "already running under its supervisor (pid $pid) on 127.0.0.1:$KAFKA_PORT: reusing it"
+    echo "$pid" >"$SUP_PID_FILE" # in case the pid file was lost
+    libs_current || info "note: pom.xml changed since the jars were fetched; run '$0 down' and up again to use the new ones"
+    wait_ready "$pid" "$(file_size "$LOG_FILE")"
+  elif pid="$(broker_pid)" && [[ -n "$pid" ]]; then
     check_running_config
     info "already running (pid $pid) on 127.0.0.1:$KAFKA_PORT: reusing it"
+    info "note: this broker was started without a supervisor (nothing restarts it if it dies); '$0 down' and up again to supervise it"
     echo "$pid" >"$PID_FILE" # in case the pid file was lost
     libs_current || info "note: pom.xml changed since the jars were fetched; run '$0 down' and up again to use the new ones"
     wait_ready "$pid" "$(file_size "$LOG_FILE")"
   else
     check_ports_free
+    require_python
     require_java
     install_libs
     write_config
@@ -275,13 +295,22 @@ cmd_up() {
 }
 
 cmd_status() {
-  local pid
+  local pid supervisor
   pid="$(broker_pid)"
+  supervisor="$(our_supervisor)"
+  # How the supervisor fares (restarts, last exit, a crash loop given up); nothing after a stop.
+  [[ "$(supervisor_summary "$SUP_STATE")" == *": stopped,"* ]] ||
+    supervisor_summary "$SUP_STATE" | sed 's/^/  supervisor: /'
   if [[ -z "$pid" ]]; then
-    echo "kafka: not running"
+    if [[ -n "$supervisor" ]]; then
+      echo "kafka: restarting under its supervisor (pid $supervisor)"
+    else
+      echo "kafka: not running"
+    fi
     return 3
   fi
   if port_open "$KAFKA_PORT"; then
+    [[ -n "$supervisor" ]] || echo "  (not supervised: started before supervision; '$0 down' and up again to supervise it)"
     echo "kafka: running (pid $pid) on 127.0.0.1:$KAFKA_PORT, data $DATA_DIR"
     return 0
   fi
@@ -292,8 +321,12 @@ cmd_status() {
 cmd_down() {
   take_lock
   local pids pid
-  # Both the pid file's process and any broker found by its command line (pid file lost or
-  # stale, or a second broker started by hand on the same state dir).
+  # The supervisor first: it stops the broker (SIGTERM) and does not start it again.
+  pid="$(our_supervisor)"
+  [[ -z "$pid" ]] || stop_pid "$pid" "the Kafka broker's supervisor"
+  rm -f "$SUP_PID_FILE"
+  # Then the pid file's process and any broker found by its command line (pid file lost or
+  # stale, an unsupervised broker, or a second one started by hand on the same state dir).
   pids="$({
     broker_pid
     find_broker_pids
@@ -311,7 +344,7 @@ cmd_down() {
 cmd_clean() {
   cmd_down
   info "removing $DATA_DIR and the generated files (keeping the jars in $LIBS_DIR)"
-  rm -rf "$DATA_DIR" "$CLUSTER_ID_FILE" "$PROPS" "$LIBS_DIR.tmp" "$LOG_FILE" "$LOG_FILE.1" \
+  rm -rf "$DATA_DIR" "$CLUSTER_ID_FILE" "$PROPS" "$SUP_STATE" "$LIBS_DIR.tmp" "$LOG_FILE" "$LOG_FILE.1" \
     "$KAFKA_HOME"/hs_err_pid*.log
 }
 

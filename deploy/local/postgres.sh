@@ -11,6 +11,9 @@
 #   pg/data/               the cluster (PGDATA; postmaster.pid in it is the pid file)
 #   pg/data/lianxin.conf   our settings, rewritten at every start, included by postgresql.conf
 #   pg/run/                the unix socket directory
+#   pg/supervise.pid       pid of the supervisor (supervise.py) running `postgres -D` in the
+#                          foreground and restarting it when the postmaster dies
+#   pg/supervise.json      the supervisor's state: running/restarting/given up, restarts, last exit
 #   logs/postgres.log      server log
 #
 # PostgreSQL refuses to run as root. When this script runs as root, the cluster belongs to the
@@ -27,6 +30,8 @@ PGDATA_DIR="$PG_HOME/data"
 SOCKET_DIR="$PG_HOME/run"
 LOG_FILE="$LOG_DIR/postgres.log"
 OUR_CONF="$PGDATA_DIR/lianxin.conf"
+SUP_PID_FILE="$PG_HOME/supervise.pid"
+SUP_STATE="$PG_HOME/supervise.json"
 PG_USER=lianxin
 # `lianxin` is for the tests; the others are the services' own databases.
 DATABASES=(lianxin relief funds supervision party projection)
@@ -195,20 +200,36 @@ start_server() {
   rotate_log "$LOG_FILE"
   touch "$LOG_FILE"
   is_root && chown "$PG_OS_USER:" "$LOG_FILE"
-  # pg_ctl detaches the server (its own session) and, with -w, waits until it accepts
-  # connections or reports that it died. Its own complaints go to the same log on purpose.
-  # shellcheck disable=SC2094
-  if ! as_owner "$PG_BIN/pg_ctl" start -D "$PGDATA_DIR" -l "$LOG_FILE" -w -t "$READY_TIMEOUT" -s \
-    >/dev/null 2>>"$LOG_FILE"; then
-    show_log_tail "$LOG_FILE" 60
-    die "PostgreSQL did not start within ${READY_TIMEOUT}s"
-  fi
+  # `postgres -D` in the foreground under supervise.py (not pg_ctl, which detaches it): the
+  # supervisor restarts a postmaster that died (kill -9 included; PostgreSQL then runs crash
+  # recovery itself, and a postmaster.pid left behind is recognised as stale) and stops it with
+  # SIGINT, the fast shutdown. As root the supervisor stays root and runs the server as the
+  # `postgres` user (no runuser in between: it would turn the SIGINT into a SIGTERM). setsid
+  # nohup: it outlives this script; 9>&- keeps the lock fd out of it.
+  local as_user=()
+  is_root && as_user=(--user "$PG_OS_USER")
+  (
+    cd /
+    exec setsid nohup python3 "$SUPERVISE_PY" run --name postgres --state "$SUP_STATE" \
+      --stop-signal INT --stop-timeout "$((STOP_TIMEOUT > 10 ? STOP_TIMEOUT - 5 : STOP_TIMEOUT))" \
+      "${as_user[@]}" --cwd / -- "$PG_BIN/postgres" -D "$PGDATA_DIR" \
+      >>"$LOG_FILE" 2>&1 </dev/null 9>&-
+  ) &
+  echo "$!" >"$SUP_PID_FILE"
 }
+
+our_supervisor() { supervisor_pid "$SUP_STATE" "$SUP_PID_FILE"; }
 
 # Bounded wait for a server that is (re)starting; also covers the reuse case.
 wait_ready() {
-  local deadline=$((SECONDS + READY_TIMEOUT))
+  local deadline=$((SECONDS + READY_TIMEOUT)) supervisor
+  supervisor="$(our_supervisor)"
   until pg_ready; do
+    if [[ -n "$supervisor" ]] && ! pid_alive "$supervisor"; then
+      show_log_tail "$LOG_FILE" 60
+      supervisor_summary "$SUP_STATE" >&2
+      die "PostgreSQL exited during startup and its supervisor gave up"
+    fi
     if ((SECONDS >= deadline)); then
       show_log_tail "$LOG_FILE" 60
       die "PostgreSQL was not ready on 127.0.0.1:$PG_PORT after ${READY_TIMEOUT}s"
@@ -242,11 +263,21 @@ cmd_up() {
     install_postgres
     find_pg_bin || die "no PostgreSQL server under /usr/lib/postgresql after installing"
   fi
+  local supervisor
+  supervisor="$(our_supervisor)"
   pid="$(postmaster_pid)"
-  if [[ -n "$pid" ]]; then
+  if [[ -n "$supervisor" && -z "$pid" ]]; then
+    # Between a crash and its restart: the supervisor brings it back; wait for that.
+    [[ "$(running_port)" == "$PG_PORT" ]] ||
+      die "the supervised cluster listens on port $(running_port), not $PG_PORT; run '$0 down' first"
+    info "being restarted by its supervisor (pid $supervisor): waiting"
+    wait_ready
+  elif [[ -n "$pid" ]]; then
     [[ "$(running_port)" == "$PG_PORT" ]] ||
       die "the running cluster listens on port $(running_port), not $PG_PORT; run '$0 down' first"
     info "already running (pid $pid) on 127.0.0.1:$PG_PORT: reusing it"
+    [[ -n "$supervisor" ]] ||
+      info "note: this server was started without a supervisor (nothing restarts it if it dies); '$0 down' and up again to supervise it"
     # Settings other than the port (LIANXIN_PG_FAST) can change without a restart.
     if [[ "$(render_conf)" != "$(cat "$OUR_CONF" 2>/dev/null)" ]]; then
       write_conf
@@ -259,6 +290,7 @@ cmd_up() {
     if port_open "$PG_PORT"; then
       die "port $PG_PORT is already in use by another process (not our cluster); set LIANXIN_PG_PORT"
     fi
+    require_python
     prepare_dirs
     init_cluster
     write_conf
@@ -272,13 +304,22 @@ cmd_up() {
 }
 
 cmd_status() {
-  local pid
+  local pid supervisor
   pid="$(postmaster_pid)"
+  supervisor="$(our_supervisor)"
+  # How the supervisor fares (restarts, last exit, a crash loop given up); nothing after a stop.
+  [[ "$(supervisor_summary "$SUP_STATE")" == *": stopped,"* ]] ||
+    supervisor_summary "$SUP_STATE" | sed 's/^/  supervisor: /'
   if [[ -z "$pid" ]]; then
-    echo "postgres: not running"
+    if [[ -n "$supervisor" ]]; then
+      echo "postgres: restarting under its supervisor (pid $supervisor)"
+    else
+      echo "postgres: not running"
+    fi
     return 3
   fi
   if port_open "$PG_PORT"; then
+    [[ -n "$supervisor" ]] || echo "  (not supervised: started before supervision; '$0 down' and up again to supervise it)"
     echo "postgres: running (pid $pid) on 127.0.0.1:$PG_PORT, data $PGDATA_DIR"
     return 0
   fi
@@ -305,6 +346,11 @@ stop_postmaster() {
 cmd_down() {
   take_lock
   local pids pid
+  # The supervisor first: it stops the postmaster (SIGINT, fast shutdown) and does not start
+  # it again. Then any postmaster of ours left (unsupervised, or past the supervisor's deadline).
+  pid="$(our_supervisor)"
+  [[ -z "$pid" ]] || stop_pid "$pid" "PostgreSQL's supervisor"
+  rm -f "$SUP_PID_FILE"
   pids="$({
     postmaster_pid
     find_postmaster_pids
@@ -321,7 +367,7 @@ cmd_down() {
 cmd_clean() {
   cmd_down
   info "removing $PGDATA_DIR"
-  rm -rf "$PGDATA_DIR" "$SOCKET_DIR" "$LOG_FILE" "$LOG_FILE.1"
+  rm -rf "$PGDATA_DIR" "$SOCKET_DIR" "$LOG_FILE" "$LOG_FILE.1" "$SUP_STATE"
 }
 
 cmd_env() {

@@ -3,9 +3,13 @@
 # data and prints the URLs.
 #
 #   deploy/local/services.sh start    start every service that exists, wait until ready, load demo data
-#   deploy/local/services.sh status   which services run
+#   deploy/local/services.sh status   which services run, restarts, crash loops given up
 #   deploy/local/services.sh stop     stop them (also a service whose pid file was lost)
 #
+# Each service runs under deploy/local/supervise.py, which restarts it when it dies (backoff
+# 0.5 s doubling to 30 s; 5 exits within 60 s is a crash loop: logged, then given up). The pid
+# file $STATE/run/<name>.pid names the supervisor, <name>.state.json says how the service fares.
+# LIANXIN_DEMO=0 skips the demo data (the chaos run starts the services empty).
 # Needs KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL (eval "$(deploy/local/infra.sh env)"); each
 # service gets its own database: the DATABASE_URL's database name is replaced by the service's.
 # Ports: LIANXIN_PROJECTION_PORT, LIANXIN_RELIEF_PORT, LIANXIN_FUNDS_PORT,
@@ -18,6 +22,7 @@ STATE="${LIANXIN_STATE_DIR:-$REPO/.local}"
 PY="$REPO/.venv/bin/python"
 LOGS="$STATE/logs"
 RUN="$STATE/run"
+SUPERVISE="$REPO/deploy/local/supervise.py"
 # name:port, in the order their demo data is loaded (party members first: the others refer to
 # them; relief before funds: funds judges beneficiaries by relief's households).
 SERVICES=(
@@ -33,6 +38,11 @@ die() { say "$*"; exit 1; }
 
 exists() { [ -f "$REPO/services/$1/$1/main.py" ]; }
 pid_of() { cat "$RUN/$1.pid" 2>/dev/null || true; }
+state_of() { echo "$RUN/$1.state.json"; }
+# The pid of the service process itself (not its supervisor), from the supervisor's state.
+child_of() {
+  sed -n 's/.*"child_pid": \([0-9][0-9]*\).*/\1/p' "$(state_of "$1")" 2>/dev/null || true
+}
 alive() { local pid; pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
 port_of() {
   local entry
@@ -82,7 +92,8 @@ cmd_start() {
     (
       cd "$REPO"
       DATABASE_URL="$(db_url_for "$name")" PORT="$port" LIANXIN_DEMO_LOGIN=1 \
-        setsid nohup "$PY" -m "$name.main" >>"$LOGS/$name.log" 2>&1 &
+        setsid nohup "$PY" "$SUPERVISE" run --name "$name" --state "$(state_of "$name")" \
+        --stop-timeout 15 -- "$PY" -m "$name.main" >>"$LOGS/$name.log" 2>&1 </dev/null &
       echo $! >"$RUN/$name.pid"
     )
     started+=("$entry")
@@ -93,6 +104,7 @@ cmd_start() {
   done
   for entry in "${SERVICES[@]}"; do
     name=${entry%%:*} port=${entry##*:}
+    [ "${LIANXIN_DEMO:-1}" = 1 ] || break
     exists "$name" && [ -f "$REPO/services/$name/$name/demo.py" ] || continue
     say "loading $name demo data"
     (cd "$REPO" && "$PY" -m "$name.demo" --base-url "http://127.0.0.1:$port") \
@@ -117,28 +129,49 @@ print_urls() {
   echo "  Stop: make stop"
 }
 
-# A service whose pid file was lost: found by its command line (this checkout's venv) and the
-# port this runner gave it, so that another runner's service of the same name is left alone.
-lost_pid() {
+# The processes of a service: a supervisor whose pid file was lost, or a service process left
+# behind. Both are found by their command line (this checkout's venv: the supervisor's names the
+# service's) and the port this runner gave them, so that another runner's are left alone.
+lost_pids() {
   local name=$1 port candidate
   port="$(port_of "$name")"
   for candidate in $(pgrep -f -- "$PY -m $name.main" || true); do
     tr '\0' '\n' <"/proc/$candidate/environ" 2>/dev/null | grep -qx "PORT=$port" \
-      && { echo "$candidate"; return 0; }
+      && echo "$candidate"
   done
   return 0
 }
 
+# TERM, then KILL after a deadline, for the given pids.
+end_pids() {
+  local seconds=$1 deadline pid left
+  shift
+  kill -TERM "$@" 2>/dev/null || true
+  deadline=$((SECONDS + seconds))
+  while ((SECONDS < deadline)); do
+    left=0
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && left=1; done
+    ((left)) || return 0
+    sleep 0.2
+  done
+  kill -KILL "$@" 2>/dev/null || true
+}
+
 stop_one() {
-  local name=$1 pid deadline
+  local name=$1 pid pids
   pid="$(pid_of "$name")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || pid="$(lost_pid "$name")"
-  [ -n "$pid" ] || { rm -f "$RUN/$name.pid"; return 0; }
-  say "stopping $name (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  deadline=$((SECONDS + 20))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  # The supervisor first: it stops the service (SIGTERM, SIGKILL after 15 s) and does not
+  # start it again; a service killed first would be restarted.
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    say "stopping $name (supervisor pid $pid)"
+    end_pids 20 "$pid"
+  fi
+  pids="$(lost_pids "$name")"
+  if [ -n "$pids" ]; then
+    say "stopping $name (pids $(echo $pids))"
+    # shellcheck disable=SC2086 # one pid per word
+    end_pids 20 $pids
+  fi
   rm -f "$RUN/$name.pid"
 }
 
@@ -148,12 +181,23 @@ cmd_stop() {
 }
 
 cmd_status() {
-  local entry name code=0
+  local entry name code=0 how
   for entry in "${SERVICES[@]}"; do
     name=${entry%%:*}
     exists "$name" || continue
-    if alive "$name"; then say "$name runs (pid $(pid_of "$name"), port ${entry##*:})"
-    else say "$name is stopped"; code=3; fi
+    how=""
+    [ -f "$(state_of "$name")" ] && how="$("$PY" "$SUPERVISE" show "$(state_of "$name")")"
+    if alive "$name"; then
+      say "$name runs (supervisor pid $(pid_of "$name"), port ${entry##*:}) — ${how:-no state}"
+      # Supervised, but between a crash and its restart: not serving now.
+      [[ "$how" == *": running,"* ]] || code=3
+    elif [[ "$how" == *": given up"* ]]; then
+      say "$name GAVE UP after a crash loop — $how (log: $LOGS/$name.log; 'make run' starts it again)"
+      code=3
+    else
+      say "$name is stopped${how:+ — $how}"
+      code=3
+    fi
   done
   return $code
 }
