@@ -32,7 +32,7 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEn
         url = "postgresql+asyncpg://" + url.removeprefix("postgresql://")
     # No pre-ping: it costs a round trip per checkout (about a fifth of an append). A connection
     # found dead fails its command and is discarded by the pool; consumers retry such transient
-    # failures, and an HTTP caller gets a 500 problem and may repeat the command.
+    # failures, and an HTTP caller gets a 503 problem (shared/outage.py) and may repeat the command.
     # jsonb columns are read with orjson (views read many entity states per request).
     return create_async_engine(
         url,
