@@ -26,6 +26,8 @@ from shared.kernel import EVENT_CLASSES
 
 ROOT = Path(__file__).resolve().parent.parent / "contracts"
 WRITE_SERVICES = ("relief", "funds", "supervision", "party")
+#: Event contexts every write service publishes on its own topic (its store's checkpoints).
+SHARED_CONTEXTS = ("integrity",)
 
 
 class ContractViolation(ValueError):
@@ -34,6 +36,7 @@ class ContractViolation(ValueError):
 
 def load_service_events() -> list[str]:
     """Import every write service's `domain.events` module so that its events register."""
+    importlib.import_module("shared.integrity.events")
     loaded = []
     for service in WRITE_SERVICES:
         try:
@@ -74,14 +77,14 @@ def asyncapi(services: list[str]) -> dict[str, Any]:
     operations: dict[str, Any] = {}
     for service in services:
         messages = {}
-        for (name, version), cls in sorted(_published([service]).items()):
+        for (name, version), cls in sorted(_published([service, *SHARED_CONTEXTS]).items()):
             key = f"{name.partition('.')[2]}_v{version}"
             messages[key] = {
                 "name": name,
                 "title": f"{name} v{version}",
                 "summary": (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else "",
                 "contentType": "application/json",
-                "payload": {"$ref": f"./events/{service}/{name.partition('.')[2]}.v{version}.json"},
+                "payload": {"$ref": f"./events/{name.replace('.', '/')}.v{version}.json"},
             }
         channels[f"{service}_events"] = {
             "address": f"{service}.events",
@@ -108,7 +111,7 @@ def expected_files(root: Path = ROOT) -> dict[Path, str]:
     services = load_service_events()
     files = {
         schema_path(name, version, root): _dump(event_schema(name, version))
-        for name, version in _published(services)
+        for name, version in _published([*services, *SHARED_CONTEXTS])
     }
     files[root / "asyncapi.yaml"] = yaml.safe_dump(
         asyncapi(services), allow_unicode=True, sort_keys=False

@@ -152,47 +152,66 @@ class Envelope:
 
 @dataclass(frozen=True, slots=True)
 class ChainBreak:
-    """Where a stream's hash chain does not hold, and why."""
+    """One problem in a stream's hash chain, named once (不连锁报告).
+
+    `kind` is `edited` (the content no longer matches its hash), `missing` (versions
+    `stream_version`..`last_version` are absent; `event_id` is the event found after the gap) or
+    `replaced` (both neighbours match their own hashes but the link between them does not: one
+    of them was replaced whole, with its hash recomputed)."""
 
     stream_id: str
     stream_version: int
     event_id: uuid.UUID
     reason: str
+    kind: str = "edited"
+    last_version: int | None = None
 
 
 def verify_chain(envelopes: list[Envelope]) -> list[ChainBreak]:
-    """Check one stream's events in version order; return every break found (empty = intact)."""
+    """Check one stream's events in version order; every problem is named once (empty = intact).
+
+    A gap is one `missing` break, not a cascade: the event after it is checked for its own
+    content only, its link being to an event that is not there. An edited event whose hash
+    column was left as recorded breaks no link (the next event still names that hash)."""
     breaks: list[ChainBreak] = []
-    expected_prev = GENESIS_HASH
-    for position, env in enumerate(envelopes, start=1):
-        if env.stream_version != position:
+    expected_version, expected_prev = 1, GENESIS_HASH
+    for env in envelopes:
+        intact = env.hash_matches()
+        if env.stream_version > expected_version:
+            last = env.stream_version - 1
+            span = f"{expected_version}–{last}" if last > expected_version else str(last)
+            breaks.append(
+                ChainBreak(
+                    env.stream_id,
+                    expected_version,
+                    env.event_id,
+                    f"版本 {span} 缺失 (version {span} missing)",
+                    kind="missing",
+                    last_version=last,
+                )
+            )
+        elif intact and env.prev_hash != expected_prev:
             breaks.append(
                 ChainBreak(
                     env.stream_id,
                     env.stream_version,
                     env.event_id,
-                    f"version {env.stream_version} found where {position} was expected",
+                    f"版本 {env.stream_version} 与前一版本的链接不符，其一被整体替换"
+                    " (link to the previous event broken: one of them was replaced)",
+                    kind="replaced",
                 )
             )
-        if env.prev_hash != expected_prev:
+        if not intact:
             breaks.append(
                 ChainBreak(
                     env.stream_id,
                     env.stream_version,
                     env.event_id,
-                    "prev_hash does not match the previous event's hash",
+                    f"版本 {env.stream_version} 内容与其哈希不符，记录后被修改"
+                    " (content does not match its hash: altered after it was recorded)",
                 )
             )
-        if not env.hash_matches():
-            breaks.append(
-                ChainBreak(
-                    env.stream_id,
-                    env.stream_version,
-                    env.event_id,
-                    "content does not match its hash (altered after it was recorded)",
-                )
-            )
-        expected_prev = env.hash
+        expected_version, expected_prev = env.stream_version + 1, env.hash
     return breaks
 
 

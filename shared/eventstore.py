@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -274,6 +274,22 @@ class EventStore:
         envelopes = await self.read_stream(stream_id, conn=conn)
         events = [decode(e.event_type, e.schema_version, e.payload) for e in envelopes]
         return events, len(envelopes)
+
+    async def streams(self, *, chunk: int = 2000) -> AsyncIterator[list[Envelope]]:
+        """Every stream's events in version order, one stream at a time (a server-side cursor
+        in stream order: the whole store is read once, holding one stream in memory)."""
+        sql = text(f"SELECT {_COLUMNS} FROM {self._s}.events ORDER BY stream_id, stream_version")
+        current: list[Envelope] = []
+        async with self.engine.connect() as conn:
+            result = await conn.stream(sql.execution_options(yield_per=chunk))
+            async for row in result:
+                env = _envelope(row._mapping)
+                if current and current[0].stream_id != env.stream_id:
+                    yield current
+                    current = []
+                current.append(env)
+        if current:
+            yield current
 
     async def verify(self, stream_id: str) -> list[ChainBreak]:
         """Check a stream's hash chain as stored; an empty list means it is intact."""

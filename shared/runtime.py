@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import structlog
+from fastapi import APIRouter
 from faststream.kafka import KafkaBroker
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,13 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.consumer import EventConsumer, Handler
 from shared.contracts import check_envelope
 from shared.db import Migration, make_engine, migrate
+from shared.envelope import SYSTEM_ACTOR
 from shared.eventstore import EventStore
+from shared.integrity import checkpoint
+from shared.integrity import routes as integrity_routes
 from shared.metrics import AppendCounts
 from shared.relay import OutboxRelay, idempotent_producer
 from shared.settings import Settings
 from shared.topics import ensure_topics, events_topic
 
 log = structlog.get_logger(__name__)
+_HOUR = dt.timedelta(hours=1)
 
 
 class ServiceRuntime:
@@ -43,7 +49,7 @@ class ServiceRuntime:
         self.store = EventStore(
             self.engine,
             schema=self.schema,
-            topic=events_topic(service),
+            topic=events_topic(service) + settings.topic_suffix,
             check=check_envelope if settings.check_contracts else None,
         )
         self.publishes = publishes
@@ -83,10 +89,16 @@ class ServiceRuntime:
         start in the service's schema under `component`."""
         self.migrations.append((component, migrations))
 
+    @property
+    def routers(self) -> list[APIRouter]:
+        """The endpoints every publishing service has beside its own (the auditor's 核查)."""
+        return [integrity_routes.router] if self.publishes else []
+
     async def start(self) -> None:
         """Migrate, create topics, then start the relay and the subscribers."""
         if self.publishes:
             await self.store.migrate()
+            await checkpoint.migrate_checkpoints(self.store)
         for component, migrations in self.migrations:
             await migrate(self.engine, self.schema, component, migrations)
         for consumer in self.consumers:
@@ -103,9 +115,28 @@ class ServiceRuntime:
         if self.producer is not None and self.relay is not None:
             await self.producer.start()
             self._tasks.append(asyncio.create_task(self.relay.run(self._stop)))
+        if self.publishes and self.settings.checkpoint_hours > 0:
+            self._tasks.append(asyncio.create_task(self._checkpoints()))
         if self.consumers:
             await self.broker.start()
         log.info("service.started", service=self.service, schema=self.schema)
+
+    async def _checkpoints(self) -> None:
+        """Append a checkpoint whenever the newest is older than `checkpoint_hours` (looked at
+        hourly, the first time an hour after start): daily by default."""
+        every = dt.timedelta(hours=self.settings.checkpoint_hours)
+        while not self._stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), min(every, _HOUR).total_seconds())
+                return
+            try:
+                newest, _ = await checkpoint.latest(self.store, self.service)
+                if newest is None or dt.datetime.now(dt.UTC) - newest.recorded_at >= every:
+                    await checkpoint.record(
+                        self.store, self.service, SYSTEM_ACTOR, town=self.settings.town_code
+                    )
+            except Exception:  # a database outage: the next look tries again
+                log.exception("checkpoint.failed", service=self.service)
 
     async def stop(self) -> None:
         """Stop subscribers and the relay, flush the producer, close the pool."""

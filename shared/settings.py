@@ -32,4 +32,9 @@ class Settings(BaseSettings):
     port: int = 0
     db_schema: str = Field(default="", alias="LIANXIN_DB_SCHEMA")
     topic_partitions: int = 3
+    #: Appended to the service's own topic (`relief.events<suffix>`): tests give a store a
+    #: topic of its own, so that the store and its topic can be reconciled one to one.
+    topic_suffix: str = Field(default="", alias="LIANXIN_TOPIC_SUFFIX")
+    #: Hours between the store's automatic checkpoints (0: only on demand).
+    checkpoint_hours: float = Field(default=24.0, alias="LIANXIN_CHECKPOINT_HOURS")
     check_contracts: bool = Field(default=False, alias="LIANXIN_CHECK_CONTRACTS")

@@ -45,7 +45,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app = create_app(
         title="funds 资金监管（惠农资金、预警、三资、阳光村务）",
         secret=load_secret(settings.token_secret, settings.token_secret_file, create=True),
-        routers=routers(),
+        routers=[*routers(), *runtime.routers],
         ready_checks=runtime.ready_checks,
         lifespan=runtime.lifespan,
     )

@@ -52,7 +52,7 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
     app = create_app(
         title="party 党组织和党员管理",
         secret=load_secret(settings.token_secret, settings.token_secret_file, create=True),
-        routers=[router],
+        routers=[router, *runtime.routers],
         ready_checks=cast(dict[str, ReadyCheck], runtime.ready_checks),
         lifespan=runtime.lifespan,
     )

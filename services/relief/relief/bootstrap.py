@@ -50,7 +50,7 @@ def build_app(
     app = create_app(
         title="relief 扶贫与民生实事 (measures 1–3)",
         secret=load_secret(settings.token_secret, settings.token_secret_file, create=True),
-        routers=ROUTERS,
+        routers=[*ROUTERS, *runtime.routers],
         ready_checks=runtime.ready_checks,
         lifespan=runtime.lifespan,
     )

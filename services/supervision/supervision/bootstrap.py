@@ -36,7 +36,7 @@ def build_app(
     app = create_app(
         title="连心惠民 · 督查问责 (supervision)",
         secret=load_secret(settings.token_secret, settings.token_secret_file, create=True),
-        routers=ROUTERS,
+        routers=[*ROUTERS, *runtime.routers],
         ready_checks=runtime.ready_checks,
         lifespan=runtime.lifespan,
     )

@@ -41,11 +41,26 @@ def test_an_altered_payload_is_named() -> None:
     assert [(b.stream_version, "altered" in b.reason) for b in breaks] == [(3, True)]
 
 
-def test_a_removed_event_breaks_the_link_after_it() -> None:
-    chain = _chain(4)
+def test_a_removed_event_is_named_once_without_a_cascade() -> None:
+    chain = _chain(6)
     del chain[1]
-    versions = {b.stream_version for b in verify_chain(chain)}
-    assert 3 in versions
+    breaks = verify_chain(chain)
+    assert [(b.kind, b.stream_version, b.last_version) for b in breaks] == [("missing", 2, 2)]
+
+
+def test_consecutive_removed_events_are_one_finding() -> None:
+    chain = _chain(7)
+    del chain[2:5]
+    breaks = verify_chain(chain)
+    assert [(b.kind, b.stream_version, b.last_version) for b in breaks] == [("missing", 3, 5)]
+    assert "3–5" in breaks[0].reason
+
+
+def test_an_event_replaced_whole_with_its_hash_recomputed_breaks_one_link() -> None:
+    chain = _chain(4)
+    chain[1] = replace(chain[1], payload={"n": 77, "名称": "伪造"}).sealed(chain[0].hash)
+    breaks = verify_chain(chain)
+    assert [(b.kind, b.stream_version) for b in breaks] == [("replaced", 3)]
 
 
 def test_the_wire_form_round_trips() -> None:

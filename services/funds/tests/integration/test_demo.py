@@ -5,46 +5,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 from funds import demo
 from funds.bootstrap import build_app
 from funds.domain.codes import CODES
 
 from shared.auth import Role
-from shared.testing import TEST_SECRET, Infra, bearer, eventually, service_settings
+from shared.testing import TEST_SECRET, Infra, bearer, eventually, served, service_settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @contextlib.asynccontextmanager
 async def running(infra: Infra) -> AsyncIterator[str]:
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(build_app(service_settings(infra)), port=port, log_config=None)
-    )
-    task = asyncio.create_task(server.serve())
-
-    async def started() -> bool:
-        return server.started
-
-    try:
-        await eventually(started, timeout=30, what="uvicorn started")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
+    async with served(build_app(service_settings(infra))) as base:
+        yield base
 
 
 async def test_the_demo_plants_every_code_and_is_idempotent(

@@ -9,7 +9,14 @@ from __future__ import annotations
 from projection.domain import funds, party, relief, supervision
 from projection.domain.folds import Rule, SumFn
 
-RULES: dict[str, Rule] = {**relief.RULES, **funds.RULES, **supervision.RULES, **party.RULES}
+RULES: dict[str, Rule] = {
+    **relief.RULES,
+    **funds.RULES,
+    **supervision.RULES,
+    **party.RULES,
+    # every write service's checkpoints of its store (shared.integrity): the audit copy of roots
+    "integrity.CheckpointRecorded": Rule("checkpoint", label="存储检查点"),
+}
 
 #: State fields the views count entities by (besides village and status), per kind: the
 #: projection keeps, per business day, how many entities have each of them set
@@ -46,6 +53,7 @@ KIND_LABELS = {
     "adjustment": "村干部调整",
     "accountability": "问责扣分",
     "party_key": "登记索引",
+    "checkpoint": "存储检查点",
 }
 
 #: Kinds whose audit trail only the clue readers may open (measure 11 and 13 casework).
