@@ -81,10 +81,12 @@ async def flush(
 async def raise_flags(
     uow: UnitOfWork, findings: Sequence[Finding], on: dt.date, cause: uuid.UUID | None
 ) -> list[RedFlagRaised]:
-    """Raise a red flag per new finding, as the system (the rule), caused by `cause`; a flag
-    already raised for the same code and subject is left alone."""
+    """Raise a red flag per new finding; a flag already raised for the same code and subject is
+    left alone. A flag caused by an event (`cause`, e.g. a payment) is raised by the system, the
+    rule, with the person behind that event one step up the chain; a flag raised by a check no
+    event caused (the deadline check) is raised by the person who ran it."""
     rules = CommandContext(
-        actor=SYSTEM_ACTOR,
+        actor=SYSTEM_ACTOR if cause is not None else uow.ctx.actor,
         town=uow.ctx.town,
         correlation_id=uow.ctx.correlation_id,
         causation_id=cause,

@@ -242,6 +242,9 @@ async def test_the_deadline_check_raises_a_flag_once(
     flags = await client.get("/api/v1/red-flags", params={"programme_id": pid}, headers=SECRETARY)
     assert [f["code"] for f in flags.json()] == ["FUNDS-NOT-STARTED"]
     assert flags.json()[0]["flag_id"] in [f["flag_id"] for f in mine]
+    store = service[0].state.runtime.store
+    [raised] = await store.read_stream(f"redflag-{flags.json()[0]['flag_id']}")
+    assert raised.actor.user_id == "zhoumin"  # the person who ran the check, not "system"
     second = await client.post(
         "/api/v1/checks/deadlines", json={"today": "2016-07-02"}, headers=ECONOMIC
     )
