@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Iterable
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
 
@@ -14,20 +15,51 @@ def events_topic(service: str) -> str:
     return f"{service}.events"
 
 
+#: Every topic keeps its messages for ever: the events topics are what a replay reads from
+#: offset zero and what the verifier reconciles the stores with (Kafka's default deletes after
+#: seven days), and a dead letter waits for a person.
+KEEP_FOREVER = {"retention.ms": "-1"}
+
+
 async def ensure_topics(
     bootstrap_servers: str, topics: Iterable[str], *, partitions: int = 3
 ) -> None:
-    """Create the topics that do not exist yet (replication factor 1 on the local broker)."""
+    """Create the topics that do not exist yet (replication factor 1 on the local broker), kept
+    for ever; a topic made before that rule gets it now."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
+        wanted = list(dict.fromkeys(topics))
         existing = set(await admin.list_topics())
-        missing = [t for t in dict.fromkeys(topics) if t not in existing]
-        if not missing:
-            return
-        with contextlib.suppress(TopicAlreadyExistsError):  # made by another process meanwhile
-            await admin.create_topics(
-                [NewTopic(name=t, num_partitions=partitions, replication_factor=1) for t in missing]
-            )
+        missing = [t for t in wanted if t not in existing]
+        if missing:
+            with contextlib.suppress(TopicAlreadyExistsError):  # made meanwhile elsewhere
+                await admin.create_topics(
+                    [
+                        NewTopic(t, partitions, replication_factor=1, topic_configs=KEEP_FOREVER)
+                        for t in missing
+                    ]
+                )
+        await _keep_forever(admin, [t for t in wanted if t in existing])
     finally:
         await admin.close()
+
+
+async def _keep_forever(admin: AIOKafkaAdminClient, topics: list[str]) -> None:
+    """Set `retention.ms=-1` on those of `topics` that delete old messages."""
+    if not topics:
+        return
+    described = await admin.describe_configs(
+        [ConfigResource(ConfigResourceType.TOPIC, t, configs=None) for t in topics]
+    )
+    expiring = [
+        str(resource[3])
+        for response in described
+        for resource in response.resources
+        for name, value, *_ in resource[4]
+        if name == "retention.ms" and value != "-1"
+    ]
+    if expiring:
+        await admin.alter_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, t, configs=KEEP_FOREVER) for t in expiring]
+        )

@@ -2,6 +2,8 @@
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from shared.testing import Infra, unique
 from shared.topics import ensure_topics
@@ -77,3 +79,31 @@ async def test_a_transaction_is_seen_only_when_committed(infra: Infra) -> None:
     finally:
         await consumer.stop()
     assert got == [b"committed", b"after"]
+
+
+async def retention(bootstrap: str, topic: str) -> str:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        [response] = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    finally:
+        await admin.close()
+    [resource] = response.resources
+    return next(str(value) for name, value, *_ in resource[4] if name == "retention.ms")
+
+
+async def test_topics_keep_their_messages_for_ever_also_those_made_before(infra: Infra) -> None:
+    bootstrap = infra.kafka_bootstrap_servers
+    new, old = f"{unique('keep')}.events", f"{unique('old')}.events"
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:  # a topic made with the broker's default (seven days), as before this rule
+        await admin.create_topics([NewTopic(old, 1, replication_factor=1)])
+    finally:
+        await admin.close()
+    assert await retention(bootstrap, old) != "-1"
+
+    await ensure_topics(bootstrap, [new, old])
+
+    assert await retention(bootstrap, new) == "-1"
+    assert await retention(bootstrap, old) == "-1"
