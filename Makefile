@@ -31,7 +31,7 @@ WITH_TEST_INFRA = if [ -z "$${KAFKA_BOOTSTRAP_SERVERS:-}" ] || [ -z "$${DATABASE
 	$(TEST_INFRA) $(INFRA) up >/dev/null; set -a; eval "$$($(TEST_INFRA) $(INFRA) env)"; set +a; fi;
 
 .PHONY: help venv infra-up infra-down infra-status infra-clean lint contracts test test-unit \
-        assets browser run stop status bench replay clean fuzz chaos
+        assets browser run stop status bench replay clean fuzz chaos verify
 
 help:
 	@echo "make run    — infrastructure, all services, demo data; prints the dashboard URL"
@@ -39,6 +39,7 @@ help:
 	@echo "make bench  — benchmarks; writes bench/results/<date>.json"
 	@echo "make fuzz   — schemathesis against every service (FUZZ_SECONDS per run); 0 server errors"
 	@echo "make chaos  — kill -9 under load on a system of its own (ROUNDS kills); 0 lost, 0 doubled"
+	@echo "make verify — check every event store's hash chains and checkpoints against Kafka and the views"
 	@echo "make stop   — stop services and infrastructure;  make status — what runs"
 
 $(UV):
@@ -103,6 +104,11 @@ status:
 	-$(INFRA) status
 	-$(TEST_INFRA) $(INFRA) status
 	-$(SERVICES) status
+
+# Verify every store's chains and checkpoints, and reconcile them with Kafka and the views
+# (docs in README "核查"); VERIFY_ARGS="--checkpoint" records a checkpoint first.
+verify: venv infra-up
+	$(WITH_INFRA) $(PY) -m projection.verify $(VERIFY_ARGS)
 
 replay: venv infra-up
 	$(WITH_INFRA) DATABASE_URL="$${DATABASE_URL%/*}/projection" $(PY) -m projection.replay

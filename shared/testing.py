@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
 import shlex
 import socket
@@ -37,6 +38,7 @@ from shared.db import make_engine
 from shared.envelope import GENESIS_HASH, SYSTEM_ACTOR, Actor, Envelope
 from shared.eventstore import EventStore
 from shared.ids import uuid7
+from shared.relay import OutboxRelay, idempotent_producer
 from shared.settings import YISUHE_TOWN_CODE, Settings
 from shared.topics import ensure_topics
 
@@ -166,6 +168,51 @@ async def read_topic(
     finally:
         await consumer.stop()
     return records
+
+
+async def drain_outbox(store: EventStore, bootstrap: str) -> None:
+    """Publish every unpublished outbox row of `store`, as its relay would, and return."""
+    producer = idempotent_producer(bootstrap)
+    await producer.start()
+    try:
+        relay = OutboxRelay(store.engine, producer, schema=store.schema)
+        while True:
+            async with store.engine.begin() as conn:
+                if await relay.publish_batch(conn) == 0:
+                    return
+    finally:
+        await producer.stop()
+
+
+async def insert_envelope(store: EventStore, env: Envelope) -> None:
+    """Write `env` straight into the store's table, past `append` and the outbox (a forgery,
+    for the tamper-evidence tests)."""
+    async with store.engine.begin() as conn:
+        await conn.execute(
+            text(
+                f'INSERT INTO "{store.schema}".events (event_id, stream_id, stream_version,'
+                " event_type, schema_version, occurred_at, recorded_at, actor, correlation_id,"
+                " causation_id, town, payload, prev_hash, hash) VALUES (:id, :stream, :v, :type,"
+                " :schema_version, :at, :rec, CAST(:actor AS jsonb), :corr, :cause, :town,"
+                " CAST(:payload AS jsonb), :prev, :hash)"
+            ),
+            {
+                "id": env.event_id,
+                "stream": env.stream_id,
+                "v": env.stream_version,
+                "type": env.event_type,
+                "schema_version": env.schema_version,
+                "at": env.occurred_at,
+                "rec": env.recorded_at,
+                "actor": json.dumps(env.actor.as_dict()),
+                "corr": env.correlation_id,
+                "cause": env.causation_id,
+                "town": env.town,
+                "payload": json.dumps(env.payload, ensure_ascii=False),
+                "prev": env.prev_hash,
+                "hash": env.hash,
+            },
+        )
 
 
 @asynccontextmanager

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import uuid
 
 import pytest
 from sqlalchemy import text
 
-from shared.envelope import Actor, Envelope
+from shared.envelope import Actor
 from shared.eventstore import CommandContext, EventStore
 from shared.integrity import checkpoint, merkle
 from shared.integrity.findings import Kind
 from shared.integrity.verify import verify_store, with_projection
-from shared.relay import OutboxRelay, idempotent_producer
-from shared.testing import Infra
+from shared.testing import Infra, drain_outbox, insert_envelope
 
 from .sample import Counted
 
@@ -32,25 +30,12 @@ NOW = dt.timedelta(0)  # no grace: every event is expected everywhere at once
 STREAMS = {"a": 5, "b": 3, "c": 4, "d": 2, "e": 3}
 
 
-async def publish_all(store: EventStore, infra: Infra) -> None:
-    producer = idempotent_producer(infra.kafka_bootstrap_servers)
-    await producer.start()
-    try:
-        relay = OutboxRelay(store.engine, producer, schema=store.schema)
-        while True:
-            async with store.engine.begin() as conn:
-                if await relay.publish_batch(conn) == 0:
-                    return
-    finally:
-        await producer.stop()
-
-
 async def given_a_published_store(store: EventStore, infra: Infra) -> checkpoint.Checkpoint:
     await checkpoint.migrate_checkpoints(store)
     for stream, n in STREAMS.items():
         await store.append(stream, 0, [Counted(n=i) for i in range(1, n + 1)], CTX)
     made = await checkpoint.record(store, "coretest", AUDITOR, town=CTX.town)
-    await publish_all(store, infra)
+    await drain_outbox(store, infra.kafka_bootstrap_servers)
     return made
 
 
@@ -97,7 +82,7 @@ async def test_each_tampering_is_named_exactly_once(store: EventStore, infra: In
     forged = dataclasses.replace(
         e3, event_id=uuid.uuid4(), stream_version=4, payload={"n": 4}, hash=""
     ).sealed(e3.hash)
-    await insert(store, forged)
+    await insert_envelope(store, forged)
 
     report = await verify_store(store, "coretest", kafka=infra.kafka_bootstrap_servers, grace=NOW)
     with_projection(report, projection, grace=NOW)
@@ -127,7 +112,7 @@ async def test_an_event_rewritten_with_its_hash_recomputed_is_caught_by_kafka_an
     for env in events[3:]:
         again = dataclasses.replace(env, payload={"n": env.payload["n"] * 10}, hash="").sealed(prev)
         prev = again.hash
-        await insert(store, again)
+        await insert_envelope(store, again)
 
     report = await verify_store(store, "coretest", kafka=infra.kafka_bootstrap_servers, grace=NOW)
 
@@ -146,25 +131,3 @@ async def test_unpublished_outbox_rows_are_named_not_forged(
 
     assert [(f.stream_id, f.kind) for f in report.findings] == [("late", Kind.UNPUBLISHED)]
     assert report.checkpoint is None
-
-
-async def insert(store: EventStore, env: Envelope) -> None:
-    await sql(
-        store,
-        "INSERT INTO {s}.events (event_id, stream_id, stream_version, event_type, schema_version,"
-        " occurred_at, recorded_at, actor, correlation_id, causation_id, town, payload, prev_hash,"
-        " hash) VALUES (:id, :stream, :v, :type, 1, :at, :rec, CAST(:actor AS jsonb), :corr, NULL,"
-        " :town, CAST(:payload AS jsonb), :prev, :hash)",
-        id=env.event_id,
-        stream=env.stream_id,
-        v=env.stream_version,
-        type=env.event_type,
-        at=env.occurred_at,
-        rec=env.recorded_at,
-        actor=json.dumps(env.actor.as_dict()),
-        corr=env.correlation_id,
-        town=env.town,
-        payload=json.dumps(env.payload),
-        prev=env.prev_hash,
-        hash=env.hash,
-    )
