@@ -12,17 +12,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.integrity import checkpoint
+from shared.integrity.roles import RECORDERS, VERIFIERS
 from shared.integrity.verify import verify_store
 from shared.web import require
 
 router = APIRouter(prefix="/api/v1/integrity", tags=["integrity"])
 _one_at_a_time = asyncio.Lock()
 
-#: Who may verify the stores (审计、党委书记、纪委书记) and who may record a checkpoint.
-VERIFIERS = (Role.AUDITOR, Role.TOWN_SECRETARY, Role.DISCIPLINE_SECRETARY)
-RECORDERS = (Role.AUDITOR, Role.TOWN_SECRETARY)
 Auditor = Annotated[Principal, Depends(require(*VERIFIERS))]
 Recorder = Annotated[Principal, Depends(require(*RECORDERS))]
 

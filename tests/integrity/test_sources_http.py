@@ -152,3 +152,21 @@ async def test_only_the_auditor_and_the_leaders_may_verify(sources: Sources) -> 
         assert response.headers["content-type"].startswith("application/problem+json")
         response = await client.post("/api/v1/integrity/checkpoints", headers=CLERK)
         assert response.status_code == 403
+
+
+async def test_the_dashboard_page_shows_the_report_and_records_a_checkpoint(
+    sources: Sources,
+) -> None:
+    page = await sources.projection.get("/dashboard/integrity", headers=AUDITOR)
+    assert page.status_code == 200, page.text
+    assert "存储核查" in page.text and 'data-service="relief"' in page.text
+    assert "无法核查" in page.text  # funds, supervision and party do not answer here
+
+    made = await sources.projection.post("/dashboard/integrity/checkpoints", headers=AUDITOR)
+    assert made.status_code == 303
+    assert "relief" in made.headers["location"]
+    after = await sources.projection.get(made.headers["location"], headers=AUDITOR)
+    assert "已记录检查点" in after.text
+
+    refused = await sources.projection.get("/dashboard/integrity", headers=CLERK)
+    assert refused.status_code == 403

@@ -54,7 +54,7 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
     app = create_app(
         title="连心惠民 · 领导驾驶舱 (projection)",
         secret=load_secret(cfg.token_secret, cfg.token_secret_file, create=True),
-        routers=[api.router, integrity.router, web.router],
+        routers=[api.router, integrity.router, integrity.pages, web.router],
         ready_checks={"database": database_ready, "consumer": consumer_ready},
         lifespan=lifespan,
     )

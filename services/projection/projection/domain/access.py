@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from shared.auth import VILLAGE_SCOPED, Principal, Role
+from shared.integrity.roles import VERIFIERS
 
 FULL_DETAIL = frozenset({Role.TOWN_SECRETARY, Role.DISCIPLINE_SECRETARY, Role.AUDITOR})
 CLUE_READERS = FULL_DETAIL
@@ -28,6 +29,11 @@ class OutOfScope(Exception):
 
 def sees_full_detail(principal: Principal) -> bool:
     return principal.role in FULL_DETAIL
+
+
+def verifies_sources(principal: Principal) -> bool:
+    """Whether the caller may read the 存储核查 page."""
+    return principal.role in VERIFIERS
 
 
 def sees_operations(principal: Principal) -> bool:

@@ -10,19 +10,33 @@ from __future__ import annotations
 
 import asyncio
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import httpx
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from projection.adapters.copies import stream_heads
 from projection.adapters.reader import ReadModels
+from projection.domain.access import verifies_sources
+from projection.entrypoints.auth import page_principal
+from projection.entrypoints.web import (
+    INTEGRITY_PAGE,
+    error_page,
+    login_redirect,
+    page_context,
+    templates,
+)
 from shared.auth import Principal
 from shared.integrity.report import render
-from shared.integrity.routes import RECORDERS, VERIFIERS
-from shared.integrity.verify import ServiceReport, report_from_dict, with_projection
+from shared.integrity.roles import RECORDERS, VERIFIERS
+from shared.integrity.verify import GRACE, ServiceReport, report_from_dict, with_projection
 from shared.web import require
 
 router = APIRouter(prefix="/api/v1/integrity", tags=["integrity"])
+#: The dashboard's page (存储核查), before `/dashboard/{name}` takes the path.
+pages = APIRouter(include_in_schema=False)
 #: How long one service may take to verify its store.
 TIMEOUT = 300.0
 
@@ -53,6 +67,15 @@ async def verify_sources(request: Request) -> dict[str, Any]:
     }
 
 
+async def record_checkpoints(request: Request) -> dict[str, Any]:
+    """Every write service records a checkpoint now; its answer (or why not) by service."""
+    urls, answers = await _ask_every_service(request, "POST", "/api/v1/integrity/checkpoints")
+    return {
+        service: body if body is not None else {"error": error}
+        for service, (body, error) in zip(urls, answers, strict=True)
+    }
+
+
 @router.get("", summary="核查各服务的事件存储及其副本 (verify every store, Kafka and the views)")
 async def get_integrity(request: Request, _: Verifier) -> dict[str, Any]:
     return await verify_sources(request)
@@ -62,11 +85,53 @@ async def get_integrity(request: Request, _: Verifier) -> dict[str, Any]:
     "/checkpoints", status_code=201, summary="各服务记录检查点 (every service records a checkpoint)"
 )
 async def post_checkpoints(request: Request, _: Recorder) -> dict[str, Any]:
-    urls, answers = await _ask_every_service(request, "POST", "/api/v1/integrity/checkpoints")
-    return {
-        service: body if body is not None else {"error": error}
-        for service, (body, error) in zip(urls, answers, strict=True)
-    }
+    return await record_checkpoints(request)
+
+
+@pages.get("/dashboard/integrity", response_class=HTMLResponse)
+async def integrity_page(request: Request, recorded: str = "") -> Response:
+    """存储核查: the same report as `GET /api/v1/integrity`, for the auditor and the leaders."""
+    principal = page_principal(request)
+    if principal is None:
+        return login_redirect(request)
+    if not verifies_sources(principal):
+        return error_page(
+            request,
+            principal,
+            StarletteHTTPException(403, "存储核查仅供审计、党委书记与纪委书记查看"),
+        )
+    return templates.TemplateResponse(
+        request,
+        "integrity.html",
+        page_context(
+            request,
+            principal,
+            spec=INTEGRITY_PAGE,
+            result=await verify_sources(request),
+            grace=int(GRACE.total_seconds()),
+            may_record=principal.role in RECORDERS,
+            recorded=recorded,
+        ),
+    )
+
+
+@pages.post("/dashboard/integrity/checkpoints")
+async def integrity_checkpoints(request: Request) -> Response:
+    principal = page_principal(request)
+    if principal is None:
+        return login_redirect(request)
+    if principal.role not in RECORDERS:
+        return error_page(
+            request, principal, StarletteHTTPException(403, "仅审计与党委书记可记录检查点")
+        )
+    made = await record_checkpoints(request)
+    done = "，".join(
+        f"{service} #{body['number']}" if "number" in body else f"{service} 未能记录"
+        for service, body in made.items()
+    )
+    return RedirectResponse(
+        f"/dashboard/integrity?{urlencode({'recorded': f'已记录检查点：{done}'})}", status_code=303
+    )
 
 
 Answer = tuple[dict[str, Any] | None, str]

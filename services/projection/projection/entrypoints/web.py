@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from projection.domain.access import sees_full_detail, sees_operations
+from projection.domain.access import sees_full_detail, sees_operations, verifies_sources
 from projection.domain.operations import Level, findings
 from projection.domain.timeframe import Window
 from projection.entrypoints.api import build_view, load_audit
@@ -53,7 +53,7 @@ def _with(query: dict[str, str], **changes: Any) -> str:
 templates.env.globals["with_query"] = _with
 
 
-def _login_redirect(request: Request) -> RedirectResponse:
+def login_redirect(request: Request) -> RedirectResponse:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
 
@@ -67,6 +67,7 @@ class NavLink:
 
 
 SYSTEM_PAGE = NavLink("system", "系统运行")
+INTEGRITY_PAGE = NavLink("integrity", "存储核查")
 
 
 def _nav(principal: Principal) -> list[tuple[str, list[Any]]]:
@@ -75,10 +76,12 @@ def _nav(principal: Principal) -> list[tuple[str, list[Any]]]:
         groups.setdefault(spec.group, []).append(spec)
     if sees_operations(principal):
         groups.setdefault("运维", []).append(SYSTEM_PAGE)
+    if verifies_sources(principal):
+        groups.setdefault("运维", []).append(INTEGRITY_PAGE)
     return list(groups.items())
 
 
-def _context(request: Request, principal: Principal, **extra: Any) -> dict[str, Any]:
+def page_context(request: Request, principal: Principal, **extra: Any) -> dict[str, Any]:
     settings = request.app.state.settings
     return {
         "request": request,
@@ -101,12 +104,12 @@ async def home(request: Request) -> Response:
 _ERROR_TITLES = {403: "无权查看", 404: "未找到", 422: "查询条件有误"}
 
 
-def _error_page(request: Request, principal: Principal, exc: StarletteHTTPException) -> Response:
+def error_page(request: Request, principal: Principal, exc: StarletteHTTPException) -> Response:
     """A page-shaped error (the JSON API answers problem+json instead)."""
     return templates.TemplateResponse(
         request,
         "error.html",
-        _context(
+        page_context(
             request,
             principal,
             title=_ERROR_TITLES.get(exc.status_code, "出错了"),
@@ -122,11 +125,11 @@ async def system_page(request: Request) -> Response:
     (registered before `/dashboard/{name}`, which would take the path otherwise)."""
     principal = page_principal(request)
     if principal is None:
-        return _login_redirect(request)
+        return login_redirect(request)
     if principal.role is Role.PUBLIC:
         return RedirectResponse("/public", status_code=303)
     if not sees_operations(principal):
-        return _error_page(
+        return error_page(
             request,
             principal,
             StarletteHTTPException(
@@ -138,7 +141,7 @@ async def system_page(request: Request) -> Response:
     return templates.TemplateResponse(
         request,
         "system.html",
-        _context(request, principal, spec=SYSTEM_PAGE, rows=rows, Level=Level),
+        page_context(request, principal, spec=SYSTEM_PAGE, rows=rows, Level=Level),
     )
 
 
@@ -149,7 +152,7 @@ async def dashboard(
 ) -> Response:
     principal = page_principal(request)
     if principal is None:
-        return _login_redirect(request)
+        return login_redirect(request)
     if principal.role is Role.PUBLIC:
         return RedirectResponse("/public", status_code=303)
     spec = VIEWS.get(name)
@@ -159,7 +162,7 @@ async def dashboard(
         ask = query.ask(request, principal)
         view = await build_view(request, name, ask, principal)
     except StarletteHTTPException as exc:
-        return _error_page(request, principal, exc)
+        return error_page(request, principal, exc)
     params = query.params()
     if ask.page.number > 1:
         params["page"] = str(ask.page.number)
@@ -168,7 +171,7 @@ async def dashboard(
     return templates.TemplateResponse(
         request,
         "view.html",
-        _context(
+        page_context(
             request,
             principal,
             spec=spec,
@@ -188,15 +191,15 @@ async def audit_page(
 ) -> Response:
     principal = page_principal(request)
     if principal is None:
-        return _login_redirect(request)
+        return login_redirect(request)
     if principal.role is Role.PUBLIC:
         return RedirectResponse("/public", status_code=303)
     try:
         trail = await load_audit(request, stream_id, principal, as_of)
     except StarletteHTTPException as exc:
-        return _error_page(request, principal, exc)
+        return error_page(request, principal, exc)
     return templates.TemplateResponse(
-        request, "audit.html", _context(request, principal, trail=trail, as_of=as_of)
+        request, "audit.html", page_context(request, principal, trail=trail, as_of=as_of)
     )
 
 
