@@ -169,7 +169,10 @@ class Quarter:
         match = _QUARTER.match(text.strip().upper())
         if not match:
             raise Refused(f"季度格式应为 2016Q3 (quarter must look like 2016Q3): {text}")
-        return cls(int(match.group(1)), int(match.group(2)))
+        year = int(match.group(1))
+        if not 1900 <= year <= 2200:  # a date library's range ends at year 1 and 9999
+            raise Refused(f"季度的年份不在 1900–2200 之间 (no such year for a quarter): {text}")
+        return cls(year, int(match.group(2)))
 
     @classmethod
     def containing(cls, day: dt.date) -> Quarter:

@@ -83,3 +83,10 @@ def test_a_household_is_poor_from_registration_until_it_exits() -> None:
     assert not record.in_poverty_on(D(2015, 9, 30))
     assert record.in_poverty_on(D(2016, 11, 29))
     assert not record.in_poverty_on(D(2016, 11, 30))
+
+
+def test_a_quarter_of_a_year_no_calendar_has_is_refused_not_a_crash() -> None:
+    for text in ("0000Q1", "9999Q4"):
+        with pytest.raises(Refused, match="年份"):
+            Quarter.parse(text)
+    assert Quarter.parse("2016Q3") == Quarter(2016, 3)
