@@ -216,20 +216,25 @@ async def insert_envelope(store: EventStore, env: Envelope) -> None:
 
 
 @asynccontextmanager
-async def served(app: FastAPI) -> AsyncIterator[str]:
-    """`app` served by uvicorn on a free loopback port (real HTTP, its lifespan run); yields
-    the base URL, and stops the server on leaving."""
+async def served(app: FastAPI, *, timeout: float = 60.0) -> AsyncIterator[str]:
+    """`app` served by uvicorn on a free loopback port (real HTTP, its lifespan running);
+    yields the base URL and stops the server on leaving. A server that dies while starting
+    raises what stopped it."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_config=None))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-
-    async def started() -> bool:
-        return server.started
-
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not server.started:
+        if task.done():
+            task.result()  # raises what stopped it
+            raise RuntimeError("the service stopped during start")
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"the service did not start in {timeout:.0f} s")
+        await asyncio.sleep(0.05)
     try:
-        await eventually(started, timeout=30, what="uvicorn started")
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True

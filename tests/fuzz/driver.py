@@ -16,18 +16,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
-import socket
 import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import uvicorn
 from fastapi import FastAPI
 from funds.bootstrap import build_app as build_funds
 from party.bootstrap import build_app as build_party
@@ -39,7 +36,7 @@ from supervision.bootstrap import build_app as build_supervision
 from shared.auth import Principal, Role, issue_token
 from shared.logs import configure_logging
 from shared.settings import Settings
-from shared.testing import TEST_SECRET, Infra, service_settings, unique
+from shared.testing import TEST_SECRET, Infra, served, service_settings, unique
 
 PHASES = "examples,coverage,fuzzing,stateful"
 
@@ -83,34 +80,6 @@ class Outcome:
             f"{self.service:12} {self.role:22} {self.tests:4} operations tested, {verdict}"
             f" (other check failures {self.other_failures}; {self.seconds:.0f} s)"
         )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.asynccontextmanager
-async def served(app: FastAPI) -> AsyncIterator[str]:
-    """`app` served on a free loopback port (its lifespan running); yields its base URL."""
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if task.done():
-            task.result()  # raises what stopped it
-            raise RuntimeError("the service stopped during start")
-        if time.monotonic() > deadline:
-            raise TimeoutError("the service did not start in 60 s")
-        await asyncio.sleep(0.1)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 def _read_junit(path: Path, outcome: Outcome) -> None:
@@ -179,7 +148,7 @@ async def fuzz(
     outcomes: list[Outcome] = []
     for name in services or list(SERVICES):
         build, owner, reader = SERVICES[name]
-        app = build(service_settings(infra))
+        app = build(service_settings(infra, LIANXIN_TOPIC_SUFFIX="." + unique("fz")))
         async with served(app) as base_url:
             for role in (owner, reader) if read_only else (owner,):
                 outcomes.append(
