@@ -14,7 +14,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from projection.adapters.generations import Generations
 from projection.adapters.reader import ReadModels
 from projection.domain.catalogue import RULES
-from projection.entrypoints import api, integrity, web
+from projection.entrypoints import api, chains, integrity, web
 from projection.entrypoints.auth import CookieBearer
 from projection.settings import ProjectionSettings
 from projection.worker import ProjectionWorker
@@ -54,7 +54,14 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
     app = create_app(
         title="连心惠民 · 领导驾驶舱 (projection)",
         secret=load_secret(cfg.token_secret, cfg.token_secret_file, create=True),
-        routers=[api.router, integrity.router, integrity.pages, web.router],
+        routers=[
+            api.router,
+            chains.router,
+            integrity.router,
+            chains.pages,
+            integrity.pages,
+            web.router,
+        ],
         ready_checks={"database": database_ready, "consumer": consumer_ready},
         lifespan=lifespan,
     )

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from projection.adapters.auditing import AuditQueries
 from projection.adapters.generations import Generations
 from projection.adapters.queries import (
     Condition,
@@ -66,7 +67,7 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-class Snapshot:
+class Snapshot(AuditQueries):
     """Queries on one data schema inside one transaction."""
 
     def __init__(self, conn: AsyncConnection, schema: str) -> None:

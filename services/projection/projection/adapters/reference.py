@@ -48,6 +48,7 @@ from projection.adapters.queries import (
     ordered,
 )
 from projection.adapters.reader import Entity, LoggedEvent, logged_envelope
+from projection.adapters.reference_auditing import ReferenceAudit
 from projection.domain.catalogue import RULES, SUMS
 from projection.domain.folds import Fact, Rule, State, fold, referenced_ids
 from shared.db import checked_schema
@@ -95,7 +96,7 @@ def _jsonb_order(value: Any) -> Any:
     return value
 
 
-class ReferenceSnapshot:
+class ReferenceSnapshot(ReferenceAudit):
     """`Snapshot`'s questions answered by folding every stream from scratch, each time."""
 
     def __init__(

@@ -219,6 +219,16 @@ MIGRATIONS = [
             " ON {schema}.entity_state (kind, valid_to, valid_from)",
         ],
     ),
+    Migration(
+        7,
+        "cause chains: events by correlation and by cause",
+        [
+            "CREATE INDEX IF NOT EXISTS event_log_correlation"
+            " ON {schema}.event_log (correlation_id)",
+            "CREATE INDEX IF NOT EXISTS event_log_causation ON {schema}.event_log (causation_id)"
+            " WHERE causation_id IS NOT NULL",
+        ],
+    ),
 ]
 
 META_MIGRATIONS = [

@@ -28,6 +28,7 @@ from projection.domain.timeframe import Window, after_day
 from projection.entrypoints.export import XLSX, write_csv, write_xlsx
 from projection.entrypoints.params import ViewQuery
 from projection.views.audit import audit_trail
+from projection.views.auditing import mark_changed_after
 from projection.views.common import Ask
 from projection.views.model import RowChunks, View
 from projection.views.public import public_notices
@@ -59,6 +60,7 @@ async def opened_view(
     reader: ReadModels = request.app.state.reader
     async with reader.snapshot() as snap:
         view = await spec.build(snap, ask)
+        await mark_changed_after(snap, ask, spec.group, view)
         sort = ask.page.sort
         if sort and not any(t.page and sort in t.page.sortable for t in view.tables):
             raise StarletteHTTPException(

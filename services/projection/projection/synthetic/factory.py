@@ -46,6 +46,10 @@ class EnvelopeFactory:
         self.late_share = late_share
         self.latest: dict[str, dt.date] = {}
         self.correlation = self._uuid4() if rng else uuid.uuid4()
+        #: The cause of the events made next (a reaction's), unless an event names its own.
+        self.causing: uuid.UUID | None = None
+        #: When the events made next were recorded, unless an event says (a late entry).
+        self.recording: dt.datetime | None = None
 
     def _uuid4(self) -> uuid.UUID:
         assert self.rng is not None
@@ -83,6 +87,7 @@ class EnvelopeFactory:
         version, prev = self.heads.get(stream_id, (0, GENESIS_HASH))
         on = self._entered(stream_id, event_type, on)
         occurred = noon(on)  # a business day as the services store it
+        recorded_at = recorded_at or self.recording
         if recorded_at is None:
             recorded_at = (
                 occurred + dt.timedelta(seconds=self.rng.randrange(0, 4 * 3600))
@@ -99,7 +104,7 @@ class EnvelopeFactory:
             recorded_at=recorded_at,
             actor=actor,
             correlation_id=self.correlation,
-            causation_id=causation_id,
+            causation_id=causation_id or self.causing,
             town=self.town,
             payload=payload,
         ).sealed(prev)

@@ -91,6 +91,7 @@ async def audit_trail(
                     "role_label": ROLE_LABELS.get(env.actor.role, env.actor.role),
                 },
                 "correlation_id": str(env.correlation_id),
+                "chain_url": f"/api/v1/chains/{env.event_id}",
                 "causation_id": str(env.causation_id) if env.causation_id else None,
                 "reason": redact(_reason(env.payload), full=full),
                 "payload": redact(env.payload, full=full, kind=kind),

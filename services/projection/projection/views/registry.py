@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from projection.views import (
+    auditing,
     casework,
     collective,
     funds,
@@ -47,5 +48,7 @@ SPECS = (
     ViewSpec("party/points", "党员积分", "党建", members.points),
     ViewSpec("party/training", "教育培训", "党建", members.training),
     ViewSpec("party/adjustments", "村干部调整", "党建", party.adjustments),
+    ViewSpec("audit/backdated", "补录预警", "审计", auditing.backdated),
+    ViewSpec("audit/broken-chains", "断链", "审计", auditing.broken_chains),
 )
 VIEWS = {spec.name: spec for spec in SPECS}
