@@ -24,6 +24,7 @@ from shared.integrity import checkpoint
 from shared.integrity import routes as integrity_routes
 from shared.metrics import AppendCounts
 from shared.relay import OutboxRelay, idempotent_producer
+from shared.retention import prune
 from shared.settings import Settings
 from shared.topics import ensure_topics, events_topic
 
@@ -117,6 +118,8 @@ class ServiceRuntime:
             self._tasks.append(asyncio.create_task(self.relay.run(self._stop)))
         if self.publishes and self.settings.checkpoint_hours > 0:
             self._tasks.append(asyncio.create_task(self._checkpoints()))
+        if self.settings.retention_days > 0:
+            self._tasks.append(asyncio.create_task(self._retention()))
         if self.consumers:
             await self.broker.start()
         log.info("service.started", service=self.service, schema=self.schema)
@@ -137,6 +140,20 @@ class ServiceRuntime:
                     )
             except Exception:  # a database outage: the next look tries again
                 log.exception("checkpoint.failed", service=self.service)
+
+    async def _retention(self) -> None:
+        """Prune delivery rows past the retention horizon, hourly (the first time an hour after
+        start): published outbox rows and processed event ids (`shared.retention`)."""
+        horizon = dt.timedelta(days=self.settings.retention_days)
+        while not self._stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), _HOUR.total_seconds())
+                return
+            try:
+                outbox, processed = await prune(self.engine, self.schema, horizon=horizon)
+                log.info("retention.pruned", outbox=outbox, processed=processed)
+            except Exception:  # a database outage: the next hour tries again
+                log.exception("retention.failed", service=self.service)
 
     async def stop(self) -> None:
         """Stop subscribers and the relay, flush the producer, close the pool."""

@@ -37,4 +37,6 @@ class Settings(BaseSettings):
     topic_suffix: str = Field(default="", alias="LIANXIN_TOPIC_SUFFIX")
     #: Hours between the store's automatic checkpoints (0: only on demand).
     checkpoint_hours: float = Field(default=24.0, alias="LIANXIN_CHECKPOINT_HOURS")
+    #: Days published outbox rows and processed event ids are kept (`shared.retention`).
+    retention_days: float = Field(default=7.0, alias="LIANXIN_RETENTION_DAYS")
     check_contracts: bool = Field(default=False, alias="LIANXIN_CHECK_CONTRACTS")

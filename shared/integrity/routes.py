@@ -8,6 +8,7 @@ copy; `POST /api/v1/integrity/checkpoints` records a checkpoint now. One check r
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -30,7 +31,10 @@ async def verify(request: Request, _: Auditor, heads: bool = False) -> dict[str,
     runtime = request.app.state.runtime
     async with _one_at_a_time:
         report = await verify_store(
-            runtime.store, runtime.service, kafka=runtime.settings.kafka_bootstrap_servers
+            runtime.store,
+            runtime.service,
+            kafka=runtime.settings.kafka_bootstrap_servers,
+            outbox_kept=dt.timedelta(days=runtime.settings.retention_days),
         )
     body = report.as_dict()
     if heads:

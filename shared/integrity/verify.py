@@ -25,6 +25,7 @@ from shared.integrity.checkpoint import latest
 from shared.integrity.findings import Finding, Kind, merged
 from shared.integrity.findings import from_dict as finding_from_dict
 from shared.integrity.kafka_copy import Copy, read_copies
+from shared.retention import DEFAULT_HORIZON
 
 #: A stream head as a copy holds it: (version, hash).
 Head = tuple[int, str]
@@ -113,9 +114,11 @@ async def verify_store(
     kafka: str | None,
     grace: dt.timedelta = GRACE,
     now: dt.datetime | None = None,
+    outbox_kept: dt.timedelta = DEFAULT_HORIZON,
 ) -> ServiceReport:
     """Check `service`'s store; `kafka` is the bootstrap address (None: not compared). The
-    report keeps every stream's head, for `compare_heads` with the projection's copy."""
+    report keeps every stream's head, for `compare_heads` with the projection's copy. Outbox
+    rows are pruned after `outbox_kept`: an older event without one is not called forged."""
     report = ServiceReport(service)
     cutoff = (now or dt.datetime.now(dt.UTC)) - grace
     copies: dict[tuple[str, int], Copy] | None = None
@@ -175,7 +178,8 @@ async def verify_store(
                 found.append(
                     Finding(service, stream, 1, Kind.STREAM_DELETED, "checkpoint", last=leaf[1])
                 )
-    found += await _through_outbox(store, service, unpublished)
+    pruned_before = (now or dt.datetime.now(dt.UTC)) - outbox_kept
+    found += await _through_outbox(store, service, unpublished, pruned_before)
     report.findings = merged([*report.findings, *found], present=present)
     return report
 
@@ -355,7 +359,9 @@ def _still_in_projection(service: str, stream: str, first: int, last: int) -> Fi
     )
 
 
-async def _through_outbox(store: EventStore, service: str, absent: list[Envelope]) -> list[Finding]:
+async def _through_outbox(
+    store: EventStore, service: str, absent: list[Envelope], pruned_before: dt.datetime
+) -> list[Finding]:
     """Events in the store but not on Kafka: never published, lost, or never through the outbox."""
     if not absent:
         return []
@@ -370,7 +376,13 @@ async def _through_outbox(store: EventStore, service: str, absent: list[Envelope
         outbox = {row[0]: row[1] for row in rows}
     found = []
     for env in absent:
-        if env.event_id not in outbox:
+        if env.event_id not in outbox and env.recorded_at < pruned_before:
+            found.append(
+                _one(
+                    service, env, Kind.NOT_ON_KAFKA, "kafka", "发件箱记录已过保留期 (outbox pruned)"
+                )
+            )
+        elif env.event_id not in outbox:
             found.append(_one(service, env, Kind.FORGED, "outbox"))
         elif outbox[env.event_id] is None:
             found.append(_one(service, env, Kind.UNPUBLISHED, "outbox"))

@@ -27,6 +27,7 @@ from shared.integrity import checkpoint
 from shared.integrity.bundle import write_bundle
 from shared.integrity.report import render
 from shared.integrity.verify import GRACE, ServiceReport, verify_store, with_projection
+from shared.retention import DEFAULT_HORIZON
 from shared.settings import Settings
 from shared.topics import events_topic
 
@@ -58,6 +59,7 @@ async def verify_all(
     grace: dt.timedelta = GRACE,
     record_as: Actor | None = None,
     bundles: Path | None = None,
+    outbox_kept: dt.timedelta = DEFAULT_HORIZON,
 ) -> list[ServiceReport]:
     """Each service's report, reconciled with the projection's copy when `projection_url`."""
     copies: dict[str, dict[str, tuple[int, str]]] | None = None
@@ -77,7 +79,9 @@ async def verify_all(
             if record_as is not None:
                 await checkpoint.migrate_checkpoints(store)
                 await checkpoint.record(store, source.service, record_as, town=town or "")
-            report = await verify_store(store, source.service, kafka=kafka, grace=grace)
+            report = await verify_store(
+                store, source.service, kafka=kafka, grace=grace, outbox_kept=outbox_kept
+            )
             if bundles is not None:
                 await write_bundle(store, source.service, bundles / source.service)
         finally:
@@ -137,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                 grace=dt.timedelta(seconds=args.grace),
                 record_as=Actor(args.user, "auditor") if args.checkpoint else None,
                 bundles=args.bundle,
+                outbox_kept=dt.timedelta(days=settings.retention_days),
             )
         )
     except (OSError, TimeoutError) as exc:
