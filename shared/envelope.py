@@ -74,7 +74,9 @@ class Envelope:
         }
 
     def compute_hash(self) -> str:
-        """SHA-256 of the previous hash and the canonical JSON of the hashed fields."""
+        """Lowercase hex SHA-256 of the UTF-8 canonical JSON (`canonical_json`) of
+        `hashed_fields()`; `prev_hash` is one of those fields, not a prefix of the bytes.
+        Specified byte for byte in `contracts/hash-spec.md`."""
         return hashlib.sha256(canonical_json(self.hashed_fields())).hexdigest()
 
     def hash_matches(self) -> bool:

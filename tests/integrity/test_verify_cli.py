@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")
 CTX = CommandContext(
     actor=Actor("clerk-1", "village_clerk"), town="430321100", correlation_id=uuid.uuid4()
 )
+VERIFIER = Path(__file__).resolve().parents[2] / "contracts" / "verifier" / "lianxin_verify.py"
 STREAMS = {"household-a": 4, "household-b": 3, "household-c": 3, "household-d": 2, "visit-e": 2}
 
 
@@ -91,6 +92,16 @@ async def test_make_verify_reports_clean_then_names_each_tampering_once(
         STREAMS.values()
     ) + 1
     assert (tmp_path / "relief" / "checkpoint.json").exists()
+    # the bundle proves every stream against the checkpoint with the standard library alone
+    outside = subprocess.run(
+        [sys.executable, "-I", str(VERIFIER), str(tmp_path / "relief")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert outside.returncode == 0, outside.stdout + outside.stderr
 
     e2 = (await store.read_stream("visit-e"))[-1]
     async with store.engine.begin() as conn:
