@@ -31,6 +31,7 @@ from bench.core import (
     raw_consume,
     raw_produce,
     relay_throughput,
+    store_verify,
 )
 from shared.cli import run_cli
 
@@ -77,6 +78,7 @@ async def core(
     figures["relay_outbox_to_kafka"] = await relay_throughput(url, bootstrap, n_batch)
     figures["consumer_apply"] = await consumer_apply(url, bootstrap, n_batch)
     figures["consumer_apply_batch"] = await consumer_apply(url, bootstrap, n_batch, batch=True)
+    figures["store_verify"] = await store_verify(url, bootstrap, n_batch * 5)
     ratio = lambda a, b: round(figures[a]["per_second"] / figures[b]["per_second"], 3)  # noqa: E731
     figures["eventstore_append_single"]["ratio_to_raw"] = ratio(
         "eventstore_append_single", "raw_asyncpg_insert_single"

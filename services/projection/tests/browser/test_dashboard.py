@@ -136,6 +136,13 @@ async def test_overview_chart_and_drill_down_to_the_audit_trail(
     assert await page.locator("#audit-trail li").count() == 5
     await page.screenshot(path=str(shots / "audit.png"), full_page=True)
 
+    # one event opens its cause chain (因果链): the timeline across services, this step marked
+    await page.locator("#audit-trail li a.chain").first.click()
+    await page.wait_for_selector("#chain li")
+    assert await page.locator("#chain li.asked").count() == 1
+    assert "审计追溯" in await page.locator("#chain").inner_text()
+    await page.screenshot(path=str(shots / "chain.png"), full_page=True)
+
 
 async def test_a_tablet_sees_the_dashboard_and_the_public_page(
     server: str, chromium: str, tmp_path: Path
