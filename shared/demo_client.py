@@ -4,12 +4,13 @@ run is idempotent). Works with httpx's sync and async clients alike."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 import httpx
 
-from shared.auth import issue_token, load_secret
+from shared.auth import TokenIssuer, ensure_keys
 from shared.demo_users import demo_user
 from shared.settings import Settings
 
@@ -21,16 +22,23 @@ class DemoError(RuntimeError):
     """The service answered something the demo did not expect."""
 
 
-def demo_secret(settings: Settings | None = None) -> str:
-    """The token secret the local services verify with (made on first use)."""
+#: A demo loader's tokens outlive its run (a loader is an issuer's script, not a person's session).
+DEMO_TTL = dt.timedelta(hours=1)
+
+
+def demo_issuer(settings: Settings | None = None) -> TokenIssuer:
+    """The issuer of the local services' tokens (a demo loader is an issuer: it reads the
+    private key; the key pair is made on first use, for local development)."""
     settings = settings or Settings()
-    return load_secret(settings.token_secret, settings.token_secret_file, create=True)
+    ensure_keys(settings.token_private_key_file, settings.token_public_key_file)
+    return TokenIssuer.from_file(settings.token_private_key_file)
 
 
-def demo_headers(secret: str, users: Iterable[str]) -> dict[str, dict[str, str]]:
-    """An Authorization header per demo user id (`shared.demo_users`), signed with `secret`."""
+def demo_headers(issuer: TokenIssuer, users: Iterable[str]) -> dict[str, dict[str, str]]:
+    """An Authorization header per demo user id (`shared.demo_users`), signed by `issuer`."""
     return {
-        user: {"Authorization": f"Bearer {issue_token(secret, demo_user(user))}"} for user in users
+        user: {"Authorization": f"Bearer {issuer.issue(demo_user(user), ttl=DEMO_TTL)}"}
+        for user in users
     }
 
 

@@ -4,11 +4,13 @@ clients must be made on a running loop), then uvicorn on the service's port unti
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable
 
 import uvicorn
 from fastapi import FastAPI
 
+from shared.auth import MissingKey
 from shared.logs import configure_logging
 from shared.settings import Settings
 
@@ -20,7 +22,8 @@ def serve(
     service: str,
     default_port: int,
 ) -> None:
-    """`python -m <ctx>.main`: serve `build_app(settings)`; uvicorn runs the app's lifespan."""
+    """`python -m <ctx>.main`: serve `build_app(settings)`; uvicorn runs the app's lifespan.
+    A missing token key stops the start with its message and exit status 2 (fail closed)."""
     settings = settings or Settings()
     configure_logging(service, settings.log_level)
 
@@ -34,4 +37,8 @@ def serve(
         )
         await uvicorn.Server(config).serve()
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except MissingKey as exc:
+        print(f"{service}: {exc}", file=sys.stderr)
+        sys.exit(2)

@@ -23,10 +23,22 @@ class Settings(BaseSettings):
     )
     kafka_bootstrap_servers: str = "127.0.0.1:19092"
     town_code: str = YISUHE_TOWN_CODE
-    token_secret: str = Field(default="", alias="LIANXIN_TOKEN_SECRET")
-    token_secret_file: str = Field(
-        default=".local/secrets/token.key", alias="LIANXIN_TOKEN_SECRET_FILE"
+    #: Development mode: a service whose token public key is missing starts anyway (and refuses
+    #: every token until the key appears) instead of refusing to start (`shared.auth`).
+    dev_mode: bool = Field(default=False, alias="LIANXIN_DEV")
+    #: The token issuer's Ed25519 public key (PEM), all a service needs to check tokens.
+    token_public_key_file: str = Field(
+        default=".local/secrets/public/token_verify.pem", alias="LIANXIN_TOKEN_PUBLIC_KEY_FILE"
     )
+    #: Revoked token ids, one a line ("": `revoked_tokens.txt` next to the public key).
+    token_revoked_file: str = Field(default="", alias="LIANXIN_TOKEN_REVOKED_FILE")
+    #: The issuer's private key: read only by the issuer (the CLI, the demo loaders and the
+    #: dashboard's demo login), never by a service otherwise.
+    token_private_key_file: str = Field(
+        default=".local/secrets/token_signing.pem", alias="LIANXIN_TOKEN_PRIVATE_KEY_FILE"
+    )
+    #: Minutes an issued access token lives.
+    token_minutes: float = Field(default=15.0, alias="LIANXIN_TOKEN_MINUTES")
     log_level: str = "INFO"
     host: str = "127.0.0.1"
     port: int = 0

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import json
 import os
 import shlex
 import socket
 import subprocess
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
@@ -28,11 +30,12 @@ import pytest_asyncio
 import uvicorn
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.auth import Principal, Role, issue_token
+from shared.auth import SERVICES, Principal, Role, TokenIssuer, TokenVerifier
 from shared.consumer import EventConsumer
 from shared.db import make_engine
 from shared.envelope import GENESIS_HASH, SYSTEM_ACTOR, Actor, Envelope
@@ -250,15 +253,67 @@ async def app_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
             yield client
 
 
-TEST_SECRET = "lianxin-test-secret-not-for-production-0123456789"
+#: The tests' token issuer: an Ed25519 key from a published seed, trusted only by services
+#: under test (their settings name its public key, `key_files`); never by `make run`'s.
+TEST_ISSUER = TokenIssuer(
+    Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"lianxin-test-signing-key").digest())
+)
+#: The audience of the bare test apps (`create_app(..., verifier=trusting_verifier())`).
+TEST_AUDIENCE = "test"
+#: Test tokens live long: modules make theirs at import, and a whole run takes minutes.
+TEST_TTL = dt.timedelta(hours=12)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFiles:
+    """Where the test issuer's key files are (written once per machine and user)."""
+
+    private: Path
+    public: Path
+
+    @property
+    def revoked(self) -> Path:
+        return self.public.with_name("revoked_tokens.txt")
+
+
+def key_files() -> KeyFiles:
+    """The test issuer's private and public key files, in a temporary directory of this user
+    (the same content every time: written aside and renamed, so concurrent runs agree)."""
+    folder = Path(tempfile.gettempdir()) / f"lianxin-test-keys-{os.getuid()}"
+    keys = KeyFiles(folder / "token_signing.pem", folder / "public" / "token_verify.pem")
+    fresh = keys.private.exists() and keys.public.exists()
+    if not fresh or keys.public.read_bytes() != TEST_ISSUER.public_pem:
+        TEST_ISSUER.write_private_key(keys.private)
+        TEST_ISSUER.write_public_key(keys.public)
+    return keys
+
+
+def trusting_verifier(audience: str = TEST_AUDIENCE) -> TokenVerifier:
+    """A verifier trusting the test issuer, for `audience`."""
+    return TokenVerifier(audience, key_files().public)
+
+
+def signed_token(
+    principal: Principal,
+    *,
+    audience: Iterable[str] = (*SERVICES, TEST_AUDIENCE),
+    ttl: dt.timedelta = TEST_TTL,
+) -> str:
+    """A token from the test issuer (any role, `system` included: test helpers may)."""
+    return TEST_ISSUER.issue(principal, audience=audience, ttl=ttl, allow_system=True)
 
 
 def bearer(
-    role: Role, *, user_id: str = "", village: str | None = None, secret: str = TEST_SECRET
+    role: Role,
+    *,
+    user_id: str = "",
+    village: str | None = None,
+    audience: Iterable[str] = (*SERVICES, TEST_AUDIENCE),
 ) -> dict[str, str]:
-    """An Authorization header for a test user in `role` (scoped to `village` if given)."""
+    """An Authorization header for a test user in `role` (scoped to `village` if given), from
+    the test issuer, for every service (or `audience`)."""
     principal = Principal(user_id or f"test-{role.value}", f"测试 {role.value}", role, village)
-    return {"Authorization": f"Bearer {issue_token(secret, principal)}"}
+    return {"Authorization": f"Bearer {signed_token(principal, audience=audience)}"}
 
 
 def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
@@ -282,13 +337,23 @@ async def stored_events(store: EventStore) -> int:
         return int(count.scalar_one())
 
 
+def key_settings() -> dict[str, str]:
+    """The settings (by alias) that make a service trust the test issuer; the private key for
+    the projection's demo login (an issuer) and the demo loaders."""
+    keys = key_files()
+    return {
+        "LIANXIN_TOKEN_PUBLIC_KEY_FILE": str(keys.public),
+        "LIANXIN_TOKEN_PRIVATE_KEY_FILE": str(keys.private),
+    }
+
+
 def service_settings(infra: Infra, **overrides: Any) -> Settings:
     """Settings for a service under test: the real infrastructure, a fresh schema, contracts
     checked on every append."""
     values: dict[str, Any] = {
         "database_url": infra.database_url,
         "kafka_bootstrap_servers": infra.kafka_bootstrap_servers,
-        "LIANXIN_TOKEN_SECRET": TEST_SECRET,
+        **key_settings(),
         "LIANXIN_DB_SCHEMA": unique("svc"),
         "LIANXIN_CHECK_CONTRACTS": True,
     }

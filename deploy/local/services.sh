@@ -77,7 +77,9 @@ cmd_start() {
     || die 'DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS are not set: eval "$(deploy/local/infra.sh env)"'
   [ -x "$PY" ] || die "no virtualenv: run 'make venv' first"
   mkdir -p "$LOGS" "$RUN"
-  (cd "$REPO" && "$PY" -c "from shared.auth import load_secret; load_secret(create=True)")
+  # The token key pair, made on first use by the issuer (never by a service): the services read
+  # only the public key (.local/secrets/public/), the demo login and loaders the private one.
+  (cd "$REPO" && "$PY" -m shared.auth keys >&2)
   local entry name port started=()
   for entry in "${SERVICES[@]}"; do
     name=${entry%%:*} port=${entry##*:}
@@ -91,7 +93,9 @@ cmd_start() {
     say "starting $name on :$port (log: $LOGS/$name.log)"
     (
       cd "$REPO"
-      DATABASE_URL="$(db_url_for "$name")" PORT="$port" LIANXIN_DEMO_LOGIN=1 \
+      # Development mode: LIANXIN_DEV (a missing public key is not fatal) and the demo login
+      # (the projection is then an issuer: it reads the private key to sign the demo users in).
+      DATABASE_URL="$(db_url_for "$name")" PORT="$port" LIANXIN_DEV=1 LIANXIN_DEMO_LOGIN=1 \
         setsid nohup "$PY" "$SUPERVISE" run --name "$name" --state "$(state_of "$name")" \
         --stop-timeout 15 -- "$PY" -m "$name.main" >>"$LOGS/$name.log" 2>&1 </dev/null &
       echo $! >"$RUN/$name.pid"
@@ -125,7 +129,8 @@ print_urls() {
     echo
     echo "  Dashboard (领导驾驶舱): http://127.0.0.1:$(port_of projection)/  — pick a demo user on the login page"
   fi
-  echo "  Tokens for the APIs: .venv/bin/python -m shared.auth --user agriculture --role agriculture_leader"
+  echo "  Tokens for the APIs (15 min): .venv/bin/python -m shared.auth issue --user agriculture --role agriculture_leader"
+  echo "  Revoke one: .venv/bin/python -m shared.auth revoke <jti>"
   echo "  Stop: make stop"
 }
 

@@ -14,7 +14,7 @@ from supervision.domain.vocabulary import STATUS_LABELS as DIRECTIVE_LABELS
 
 from shared.auth import Role
 from shared.demo_client import demo_headers
-from shared.testing import TEST_SECRET, bearer
+from shared.testing import TEST_ISSUER, bearer
 
 from .support import DISCIPLINE, ok
 
@@ -25,7 +25,7 @@ async def supervision_work(supervision: httpx.AsyncClient) -> None:
     directive overdue."""
     cases = load_cases()
     users = {"organisation"} | {c.by for c in cases} | {s.by for c in cases for s in c.steps}
-    headers = demo_headers(TEST_SECRET, users)
+    headers = demo_headers(TEST_ISSUER, users)
     await ok(
         supervision.post(
             "/api/v1/plan/register",

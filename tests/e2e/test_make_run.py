@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from shared.auth import issue_token, load_secret
+from shared.demo_client import demo_issuer
 from shared.demo_users import demo_user
 from shared.testing import Infra
 
@@ -87,7 +87,7 @@ def test_the_services_start_load_their_demo_data_and_stop(
         for name, port in ports.items():
             assert f"http://127.0.0.1:{port}/docs" in started.stdout, name
             assert _get(port, "/health/ready")["status"] == "ok", name
-        token = issue_token(load_secret(create=True), demo_user("secretary"))
+        token = demo_issuer().issue(demo_user("secretary"))  # the runner's own key pair
         # relief's own store holds the demo's 150 households (the relief database has nothing
         # else: tests use fresh schemas in the `lianxin` database) ...
         demo = _get(ports["relief"], "/api/v1/households", token)["count"]

@@ -33,10 +33,10 @@ from projection.settings import ProjectionSettings
 from relief.bootstrap import build_app as build_relief
 from supervision.bootstrap import build_app as build_supervision
 
-from shared.auth import Principal, Role, issue_token
+from shared.auth import Principal, Role
 from shared.logs import configure_logging
 from shared.settings import Settings
-from shared.testing import TEST_SECRET, Infra, served, service_settings, unique
+from shared.testing import Infra, served, service_settings, signed_token, unique
 
 PHASES = "examples,coverage,fuzzing,stateful"
 
@@ -100,7 +100,7 @@ async def fuzz_one(
     name: str, base_url: str, role: Role, *, max_time: int, phases: str, seed: int | None
 ) -> Outcome:
     """One `st run` against one running service with one role's token."""
-    token = issue_token(TEST_SECRET, Principal(f"fuzz-{role.value}", "模糊测试", role))
+    token = signed_token(Principal(f"fuzz-{role.value}", "模糊测试", role))
     outcome = Outcome(name, role.value, returncode=-1)
     with tempfile.TemporaryDirectory(prefix="lianxin-fuzz-") as scratch:
         junit = Path(scratch) / "junit.xml"

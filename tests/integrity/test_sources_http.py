@@ -20,11 +20,11 @@ from sqlalchemy import text
 from shared.auth import Role
 from shared.kernel import make_resident_id
 from shared.testing import (
-    TEST_SECRET,
     Infra,
     app_client,
     bearer,
     eventually,
+    key_settings,
     served,
     service_settings,
     unique,
@@ -57,7 +57,7 @@ async def sources(infra: Infra) -> AsyncIterator[Sources]:
             ProjectionSettings(
                 database_url=infra.database_url,
                 kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
-                LIANXIN_TOKEN_SECRET=TEST_SECRET,
+                **key_settings(),
                 LIANXIN_DB_SCHEMA=unique("pj"),
                 LIANXIN_PROJECTION_TOPICS=f"relief.events{suffix}",
                 LIANXIN_RELIEF_URL=base,

@@ -17,8 +17,7 @@ from typing import Any
 import httpx
 from system import System
 
-from shared.auth import issue_token, load_secret
-from shared.demo_users import demo_user
+from shared.demo_client import demo_headers, demo_issuer
 from shared.kernel import make_resident_id
 
 BRANCH = "branch-chaos"
@@ -156,11 +155,7 @@ class Load:
     def __init__(self, system: System, *, rate: float, limit: int, patience: float) -> None:
         self.system = system
         self.rate, self.limit, self.patience = rate, limit, patience
-        secret = load_secret()
-        self.headers = {
-            user: {"Authorization": f"Bearer {issue_token(secret, demo_user(user))}"}
-            for user in {k.user for k in (*KINDS, SETUP)}
-        }
+        self.headers = demo_headers(demo_issuer(), {k.user for k in (*KINDS, SETUP)})
         self.commands: list[Command] = []
         self.client = httpx.AsyncClient(timeout=10)
         self.gate = asyncio.Semaphore(16)

@@ -14,7 +14,7 @@ from funds.application.villages import VillageHandlers
 from funds.entrypoints.deps import Services
 from funds.entrypoints.reactions import Reactions
 from funds.entrypoints.routes import routers
-from shared.auth import load_secret
+from shared.auth import token_verifier
 from shared.clock import china_today
 from shared.readers import AggregateReader
 from shared.runtime import ServiceRuntime
@@ -29,6 +29,7 @@ PORT = 8102
 
 def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     """The funds service's app; `clock` gives today's business date (tests fix it)."""
+    verifier = token_verifier(settings, SERVICE)  # no public key: no start
     runtime = ServiceRuntime(settings, service=SERVICE)
     town = load_town(settings.town_code)
     view = ReliefHouseholdView(runtime.schema, town.code)
@@ -44,7 +45,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     )
     app = create_app(
         title="funds 资金监管（惠农资金、预警、三资、阳光村务）",
-        secret=load_secret(settings.token_secret, settings.token_secret_file, create=True),
+        verifier=verifier,
         routers=[*routers(), *runtime.routers],
         ready_checks=runtime.ready_checks,
         lifespan=runtime.lifespan,

@@ -30,7 +30,7 @@ from funds.demo_steps import (
 )
 from funds.domain.codes import CODES
 from shared.cli import run_cli
-from shared.demo_client import DemoError, demo_secret
+from shared.demo_client import DemoError, demo_issuer
 from shared.progress import Progressing, counting
 from shared.settings import Settings
 from shared.town import load_town
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     settings = Settings()
-    secret = demo_secret(settings)
+    issuer = demo_issuer(settings)
     started = time.monotonic()
     town = load_town(settings.town_code)
     with (
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         httpx.Client(base_url=args.base_url, timeout=30, event_hooks=counting(progress)) as http,
     ):
         wait_ready(http, 30)
-        loader = Loader(http, town.code, secret)
+        loader = Loader(http, town.code, issuer)
         households = registered_households(loader, args.wait_relief)
         print(f"资金监管演示数据 → {args.base_url}（扶贫建档立卡户 {len(households)} 户可见）")
         industry(loader, households, set(town.names))

@@ -14,6 +14,7 @@ import httpx
 
 from funds import demo_data as data
 from funds.domain.identity import name_id, programme_id_for
+from shared.auth import TokenIssuer
 from shared.demo_client import answer, demo_headers, written
 
 Json = dict[str, Any]
@@ -22,10 +23,10 @@ Json = dict[str, Any]
 class Loader:
     """Posts the demo data; a 409 means "already there" (a repeated run)."""
 
-    def __init__(self, http: httpx.Client, town: str, secret: str) -> None:
+    def __init__(self, http: httpx.Client, town: str, issuer: TokenIssuer) -> None:
         self.http = http
         self.town = town
-        self.tokens = demo_headers(secret, ("economic", "discipline"))
+        self.tokens = demo_headers(issuer, ("economic", "discipline"))
         self.counts: Counter[str] = Counter()
 
     def post(self, path: str, body: Json, who: str = "economic") -> Json | None:

@@ -13,7 +13,7 @@ from party.adapters.views import Views
 from party.application.dependencies import Deps
 from party.entrypoints.reactions import supervision_handler
 from party.entrypoints.routes import router
-from shared.auth import load_secret
+from shared.auth import token_verifier
 from shared.clock import Clock, utc_now
 from shared.readers import AggregateReader
 from shared.runtime import ServiceRuntime
@@ -28,6 +28,7 @@ PORT = 8104
 
 def build_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
     """The party service's app; its lifespan runs the runtime (relay, consumer)."""
+    verifier = token_verifier(settings, SERVICE)  # no public key: no start
     runtime = ServiceRuntime(settings, service=SERVICE)
     views = Views(runtime.engine, runtime.schema)
     runtime.add_migrations("views", views.migrations)
@@ -51,7 +52,7 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
     runtime.subscribe("accountability", [events_topic("supervision")], supervision_handler(deps))
     app = create_app(
         title="party 党组织和党员管理",
-        secret=load_secret(settings.token_secret, settings.token_secret_file, create=True),
+        verifier=verifier,
         routers=[router, *runtime.routers],
         ready_checks=cast(dict[str, ReadyCheck], runtime.ready_checks),
         lifespan=runtime.lifespan,

@@ -48,7 +48,7 @@ import httpx
 from party import demo_data as data
 from party.domain.periods import add_months
 from shared.cli import run_cli
-from shared.demo_client import DemoError, answer, demo_headers, demo_secret
+from shared.demo_client import DemoError, answer, demo_headers, demo_issuer
 from shared.progress import Progressing, counting_async
 
 UNQUALIFIED_STEPS: dict[str, list[tuple[str, dict[str, str]]]] = {
@@ -313,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Load the party service's demo data.")
     parser.add_argument("--base-url", default="http://127.0.0.1:8104")
     args = parser.parse_args(argv)
-    headers = demo_headers(demo_secret(), ("organisation",))["organisation"]
+    headers = demo_headers(demo_issuer(), ("organisation",))["organisation"]
     started = time.monotonic()
 
     async def run() -> Api:

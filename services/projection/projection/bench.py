@@ -125,7 +125,6 @@ async def replay_rate(
         kafka_bootstrap_servers=bootstrap,
         LIANXIN_DB_SCHEMA=home,
         LIANXIN_PROJECTION_TOPICS=topic,
-        LIANXIN_TOKEN_SECRET="bench",
     )
     engine = make_engine(url)
     schema = f"{home}_g1"
@@ -176,7 +175,6 @@ async def e2e_latency(url: str, bootstrap: str, n: int) -> dict[str, Any]:
         kafka_bootstrap_servers=bootstrap,
         LIANXIN_DB_SCHEMA=home,
         LIANXIN_PROJECTION_TOPICS=store.topic,
-        LIANXIN_TOKEN_SECRET="bench",
     )
     schema = f"{home}_g1"
     runtime, _ = projection_runtime(settings, schema, RULES, topics=[store.topic])

@@ -23,7 +23,7 @@ import contextlib
 import datetime as dt
 import json
 import os
-import secrets
+import shutil
 import socket
 import statistics
 import sys
@@ -40,7 +40,7 @@ from sqlalchemy import text
 
 from projection.synthetic import EnvelopeFactory, county_events, household_registered
 from projection.views.registry import SPECS
-from shared.auth import Principal, Role, issue_token
+from shared.auth import Principal, Role, TokenIssuer
 from shared.db import make_engine
 from shared.eventstore import EventStore
 from shared.progress import Progressing
@@ -121,13 +121,16 @@ class County:
         self.tag = uuid.uuid4().hex[:10]
         self.home = f"bench_{self.tag}"
         self.topics = {s: f"bench-{self.tag}.{s}.events" for s in SERVICES}
-        self.secret = secrets.token_urlsafe(48)
+        # an issuer of its own: the projection under test trusts only this run's public key
+        issuer = TokenIssuer.generate()
+        self.keys = Path(f"/tmp/lianxin-bench-{self.tag}-keys")
+        public_key = issuer.write_public_key(self.keys / "token_verify.pem")
         self.port = free_port()
         self.env = {
             **os.environ,
             "DATABASE_URL": url,
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-            "LIANXIN_TOKEN_SECRET": self.secret,
+            "LIANXIN_TOKEN_PUBLIC_KEY_FILE": str(public_key),
             "LIANXIN_DB_SCHEMA": self.home,
             "LIANXIN_PROJECTION_TOPICS": ",".join(self.topics.values()),
             "LIANXIN_PROJECTION_POLL_SECONDS": "1",
@@ -135,7 +138,11 @@ class County:
             "PORT": str(self.port),
             "LOG_LEVEL": "WARNING",
         }
-        token = issue_token(self.secret, Principal("bench", "基准测试", Role.TOWN_SECRETARY))
+        token = issuer.issue(
+            Principal("bench", "基准测试", Role.TOWN_SECRETARY),
+            audience=["projection"],
+            ttl=dt.timedelta(hours=6),  # a benchmark's client, not a person's session
+        )
         self.http = httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{self.port}",
             headers={"Authorization": f"Bearer {token}"},
@@ -179,7 +186,8 @@ class County:
                 await self.proc.wait()
 
     async def clean(self) -> None:
-        """Drop every scratch schema and topic of this run."""
+        """Drop every scratch schema and topic of this run (and its key)."""
+        shutil.rmtree(self.keys, ignore_errors=True)
         engine = make_engine(self.url)
         try:
             async with engine.begin() as conn:

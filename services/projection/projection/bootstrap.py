@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,20 +16,33 @@ from projection.adapters.generations import Generations
 from projection.adapters.reader import ReadModels
 from projection.domain.catalogue import RULES
 from projection.entrypoints import api, chains, integrity, web
-from projection.entrypoints.auth import CookieBearer
+from projection.entrypoints.auth import CookieBearer, Sessions
 from projection.settings import ProjectionSettings
 from projection.worker import ProjectionWorker
-from shared.auth import load_secret
+from shared.auth import MissingKey, TokenIssuer, token_verifier
 from shared.db import make_engine
 from shared.settings import Settings
 from shared.web import create_app
 
 STATIC = Path(__file__).resolve().parent / "static"
+SERVICE = "projection"
 
 
 def build_app(settings: Settings | None = None, *, consume: bool = True) -> FastAPI:
     """The projection's FastAPI app; with `consume`, its lifespan also runs the consumer."""
     cfg = ProjectionSettings.from_settings(settings) if settings else ProjectionSettings()
+    # no public key: no start, unless in a development mode (the demo login is one)
+    verifier = token_verifier(cfg, SERVICE, dev=cfg.dev_mode or cfg.demo_login)
+    sessions = None
+    if cfg.demo_login:  # development mode: the projection is an issuer and reads the private key
+        issuer = TokenIssuer.from_file(cfg.token_private_key_file)
+        if not verifier.trusts(issuer):
+            raise MissingKey(
+                f"演示登录的私钥与公钥不配对 (the private key {cfg.token_private_key_file} does not"
+                f" match the public key {cfg.token_public_key_file})"
+            )
+        ttl = dt.timedelta(minutes=cfg.token_minutes)
+        sessions = Sessions.of(issuer, verifier, ttl, secure=cfg.cookie_secure)
     engine = make_engine(cfg.database_url)
     generations = Generations(engine, cfg.home_schema)
     worker = ProjectionWorker(cfg, generations, RULES)
@@ -53,7 +67,7 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
 
     app = create_app(
         title="连心惠民 · 领导驾驶舱 (projection)",
-        secret=load_secret(cfg.token_secret, cfg.token_secret_file, create=True),
+        verifier=verifier,
         routers=[
             api.router,
             chains.router,
@@ -70,9 +84,10 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
     app.state.generations = generations
     app.state.reader = ReadModels(engine, generations)
     app.state.worker = worker
+    app.state.sessions = sessions
     # /metrics reports on the consumer's runtime of the moment (a replay swaps it)
     app.state.metrics.follow(lambda: [worker.runtime] if worker.runtime else [])
-    app.add_middleware(CookieBearer)
+    app.add_middleware(CookieBearer, sessions=sessions)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app

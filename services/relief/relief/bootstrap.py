@@ -12,7 +12,7 @@ from relief.application.service import ReliefService
 from relief.domain.values import Policy
 from relief.entrypoints.reactions import PARTY_TOPIC, party_member_joined
 from relief.entrypoints.routes import ROUTERS
-from shared.auth import load_secret
+from shared.auth import token_verifier
 from shared.clock import Clock, utc_now
 from shared.eventstore import CommandContext
 from shared.readers import AggregateReader
@@ -32,6 +32,7 @@ def build_app(
     settings: Settings, *, policy: Policy | None = None, clock: Clock = utc_now
 ) -> FastAPI:
     """The relief app; its lifespan starts and stops the runtime."""
+    verifier = token_verifier(settings, SERVICE)  # no public key: no start
     runtime = ServiceRuntime(settings, service=SERVICE)
     members = PartyMembersView(runtime.engine, runtime.schema)
     runtime.add_migrations("party_members", MIGRATIONS)
@@ -49,7 +50,7 @@ def build_app(
     )
     app = create_app(
         title="relief 扶贫与民生实事 (measures 1–3)",
-        secret=load_secret(settings.token_secret, settings.token_secret_file, create=True),
+        verifier=verifier,
         routers=[*ROUTERS, *runtime.routers],
         ready_checks=runtime.ready_checks,
         lifespan=runtime.lifespan,

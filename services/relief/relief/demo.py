@@ -20,7 +20,7 @@ import httpx
 from relief import demo_data, demo_records
 from relief.demo_data import DemoHousehold
 from shared.cli import run_cli
-from shared.demo_client import DemoError, demo_headers, demo_secret, written
+from shared.demo_client import DemoError, demo_headers, demo_issuer, written
 from shared.progress import Progressing, counting_async
 from shared.settings import Settings
 from shared.town import Town, load_town
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args(argv)
     settings = Settings()
-    tokens = demo_headers(demo_secret(settings), ("agriculture", "clerk-shibi"))
+    tokens = demo_headers(demo_issuer(settings), ("agriculture", "clerk-shibi"))
     started = time.monotonic()
     with Progressing("扶贫演示数据 (relief demo)", None) as progress:
         tally = asyncio.run(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from shared.auth import load_secret
+from shared.auth import token_verifier
 from shared.clock import Clock, utc_now
 from shared.readers import AggregateReader
 from shared.runtime import ServiceRuntime
@@ -30,12 +30,13 @@ def build_app(
     settings: Settings, *, clock: Clock = utc_now, plan_path: Path | str = DEFAULT_PLAN
 ) -> FastAPI:
     """The supervision app; a malformed plan file stops it here with `PlanError`."""
+    verifier = token_verifier(settings, SERVICE)  # no public key: no start
     plan = load_plan(plan_path)
     runtime = ServiceRuntime(settings, service=SERVICE)
     runtime.subscribe("reactions", SOURCES, Reactions(runtime.store, plan, settings.town_code))
     app = create_app(
         title="连心惠民 · 督查问责 (supervision)",
-        secret=load_secret(settings.token_secret, settings.token_secret_file, create=True),
+        verifier=verifier,
         routers=[*ROUTERS, *runtime.routers],
         ready_checks=runtime.ready_checks,
         lifespan=runtime.lifespan,

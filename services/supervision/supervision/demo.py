@@ -40,7 +40,7 @@ import httpx
 import yaml
 
 from shared.cli import run_cli
-from shared.demo_client import DemoError, answer, demo_headers, demo_secret
+from shared.demo_client import DemoError, answer, demo_headers, demo_issuer
 from shared.progress import Progressing, counting
 
 DEMO_NAMESPACE = uuid.UUID("9b0d3c55-1f7e-4f3e-8d7e-3b1f5c2a6e01")
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         | {c.by for c in cases}
         | {s.by for c in cases for s in c.steps}
     )
-    headers = demo_headers(demo_secret(), users)
+    headers = demo_headers(demo_issuer(), users)
     started = time.monotonic()
     requests = 1 + sum(1 + len(c.steps) for c in cases)
     with (

@@ -1,10 +1,12 @@
 """The demo loaders' HTTP side: signed demo users, an expected answer's body, and a repeated
 create (409) taken as "already there"."""
 
+from pathlib import Path
+
 import httpx
 import pytest
 
-from shared.auth import Role, verify_token
+from shared.auth import Role, TokenIssuer, TokenVerifier
 from shared.demo_client import DemoError, answer, demo_headers, written
 
 
@@ -15,11 +17,12 @@ def client(status: int, body: object = None) -> httpx.Client:
     return httpx.Client(transport=httpx.MockTransport(reply), base_url="http://demo")
 
 
-def test_each_demo_user_gets_a_signed_bearer_header() -> None:
-    secret = "s" * 40
-    headers = demo_headers(secret, ["agriculture", "clerk-shibi"])
+def test_each_demo_user_gets_a_signed_bearer_header(tmp_path: Path) -> None:
+    issuer = TokenIssuer.generate()
+    headers = demo_headers(issuer, ["agriculture", "clerk-shibi"])
     scheme, token = headers["clerk-shibi"]["Authorization"].split()
-    principal = verify_token(secret, token)
+    verifier = TokenVerifier("relief", issuer.write_public_key(tmp_path / "verify.pem"))
+    principal = verifier.verify(token)
     assert scheme == "Bearer" and principal.role is Role.VILLAGE_CLERK
     assert principal.village == "石壁村"
     assert set(headers) == {"agriculture", "clerk-shibi"}

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.metrics import Figures, ServiceMetrics, parse_figures
-from shared.testing import TEST_SECRET
+from shared.testing import trusting_verifier
 from shared.web import create_app
 
 router = APIRouter()
@@ -25,7 +25,7 @@ async def get_thing(thing_id: str) -> dict[str, str]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(title="t", secret=TEST_SECRET, routers=[router])
+    app = create_app(title="t", verifier=trusting_verifier(), routers=[router])
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
         yield c
@@ -66,7 +66,7 @@ async def test_metrics_is_not_in_the_openapi_document(client: httpx.AsyncClient)
 
 
 async def test_two_apps_in_one_process_keep_their_own_counts() -> None:
-    apps = [create_app(title=n, secret=TEST_SECRET, routers=[router]) for n in "ab"]
+    apps = [create_app(title=n, verifier=trusting_verifier(), routers=[router]) for n in "ab"]
     texts = []
     for n, app in enumerate(apps, start=1):
         transport = httpx.ASGITransport(app=app)

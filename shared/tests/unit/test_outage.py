@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from shared.db import make_engine
 from shared.outage import readiness
-from shared.testing import TEST_SECRET, assert_problem
+from shared.testing import assert_problem, trusting_verifier
 from shared.web import create_app
 
 
@@ -101,7 +101,7 @@ async def _ok() -> bool:
 async def client() -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(
         title="t",
-        secret=TEST_SECRET,
+        verifier=trusting_verifier(),
         routers=[router],
         ready_checks={"database": _refused, "kafka": _ok},
     )

@@ -14,7 +14,14 @@ from funds.bootstrap import build_app
 from funds.domain.codes import CODES
 
 from shared.auth import Role
-from shared.testing import TEST_SECRET, Infra, bearer, eventually, served, service_settings
+from shared.testing import (
+    Infra,
+    bearer,
+    eventually,
+    key_settings,
+    served,
+    service_settings,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -28,7 +35,8 @@ async def running(infra: Infra) -> AsyncIterator[str]:
 async def test_the_demo_plants_every_code_and_is_idempotent(
     infra: Infra, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("LIANXIN_TOKEN_SECRET", TEST_SECRET)
+    for name, value in key_settings().items():  # the loader signs as the test issuer
+        monkeypatch.setenv(name, value)
     headers = bearer(Role.TOWN_SECRETARY)
     async with running(infra) as base, httpx.AsyncClient(base_url=base, headers=headers) as http:
         settled: list[int] = []

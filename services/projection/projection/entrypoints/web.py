@@ -18,7 +18,13 @@ from projection.domain.access import sees_full_detail, sees_operations, verifies
 from projection.domain.operations import Level, findings
 from projection.domain.timeframe import Window
 from projection.entrypoints.api import build_view, load_audit
-from projection.entrypoints.auth import COOKIE, page_principal
+from projection.entrypoints.auth import (
+    COOKIE,
+    SESSION_COOKIE,
+    SESSION_TTL,
+    Sessions,
+    page_principal,
+)
 from projection.entrypoints.export import cell
 from projection.entrypoints.params import ViewQuery, checked_village
 from projection.entrypoints.system import all_states
@@ -26,7 +32,7 @@ from projection.views.audit import ROLE_LABELS
 from projection.views.common import Ask
 from projection.views.public import public_notices
 from projection.views.registry import SPECS, VIEWS
-from shared.auth import VILLAGE_SCOPED, InvalidToken, Principal, Role, issue_token, verify_token
+from shared.auth import VILLAGE_SCOPED, InvalidToken, Principal, Role, TokenVerifier
 from shared.business_dates import AsOf
 from shared.clock import china_today
 from shared.demo_users import DEMO_USERS, demo_user
@@ -256,36 +262,45 @@ async def login_page(request: Request, next: str = "/dashboard", error: str = ""
 async def login(request: Request) -> Response:
     form = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items() if v}
     settings = request.app.state.settings
-    secret: str = request.app.state.authenticator.secret
+    sessions: Sessions | None = request.app.state.sessions
+    verifier: TokenVerifier = request.app.state.authenticator.verifier
     target = _safe_next(form.get("next", "/dashboard"))
-    token = ""
+    token, session = "", ""
     if form.get("user_id"):
-        if not settings.demo_login:
+        if not settings.demo_login or sessions is None:
             raise StarletteHTTPException(403, "演示登录未启用 (LIANXIN_DEMO_LOGIN is not set)")
         try:
             user = demo_user(form["user_id"])
         except KeyError:
             raise StarletteHTTPException(422, "没有这个演示用户 (unknown demo user)") from None
-        token = issue_token(secret, user, ttl=dt.timedelta(hours=12))
+        token, session = sessions.start(user)
+        lifetime = int(SESSION_TTL.total_seconds())
     elif form.get("token"):
         token = form["token"].strip()
         try:
-            user = verify_token(secret, token)
+            claims = verifier.claims(token)
+            user = verifier.verify(token)
         except InvalidToken as exc:
             query = urlencode({"next": target, "error": str(exc)})
             return RedirectResponse(f"/login?{query}", status_code=303)
+        # a pasted token cannot be refreshed here: its cookie ends with it
+        lifetime = max(1, int(float(claims["exp"]) - dt.datetime.now(dt.UTC).timestamp()))
     else:
         return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
     response = RedirectResponse("/public" if user.role is Role.PUBLIC else target, status_code=303)
-    response.set_cookie(
-        COOKIE,
-        token,
-        max_age=12 * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure,
-        path="/",
-    )
+    for name, value in ((COOKIE, token), (SESSION_COOKIE, session)):
+        if not value:  # another user's session must not refresh a pasted token
+            response.delete_cookie(name, path="/")
+            continue
+        response.set_cookie(
+            name,
+            value,
+            max_age=lifetime,
+            httponly=True,
+            samesite="lax",
+            secure=settings.cookie_secure,
+            path="/",
+        )
     return response
 
 
@@ -293,6 +308,7 @@ async def login(request: Request) -> Response:
 async def logout() -> Response:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 

@@ -21,7 +21,7 @@ from projection.synthetic import supervision as su
 from shared import testing
 from shared.contracts import check_envelope
 from shared.envelope import Envelope
-from shared.testing import TEST_SECRET, Infra, unique
+from shared.testing import Infra, key_settings, unique
 from shared.topics import ensure_topics
 
 D = dt.date
@@ -33,7 +33,7 @@ def settings_for(infra: Infra, suffix: str, **extra: Any) -> ProjectionSettings:
     values: dict[str, Any] = {
         "database_url": infra.database_url,
         "kafka_bootstrap_servers": infra.kafka_bootstrap_servers,
-        "LIANXIN_TOKEN_SECRET": TEST_SECRET,
+        **key_settings(),
         "LIANXIN_DB_SCHEMA": unique("pj"),
         "LIANXIN_PROJECTION_TOPICS": ",".join(f"{s}.events{suffix}" for s in SERVICES),
         "LIANXIN_PROJECTION_POLL_SECONDS": 0.5,
@@ -49,7 +49,8 @@ def settings_env(settings: ProjectionSettings) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": settings.database_url,
         "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
-        "LIANXIN_TOKEN_SECRET": settings.token_secret,
+        "LIANXIN_TOKEN_PUBLIC_KEY_FILE": settings.token_public_key_file,
+        "LIANXIN_TOKEN_PRIVATE_KEY_FILE": settings.token_private_key_file,
         "LIANXIN_DB_SCHEMA": settings.db_schema,
         "LIANXIN_PROJECTION_TOPICS": settings.topics,
     }

@@ -187,9 +187,10 @@ def test_the_service_does_not_start_on_a_malformed_plan(tmp_path: Path) -> None:
     from supervision.bootstrap import build_app
 
     from shared.settings import Settings
+    from shared.testing import key_settings
 
     data = raw_plan()
     data["measures"][11]["deadline"] = "someday"
     path = written(tmp_path, data)
     with pytest.raises(PlanError, match=r"measures\[11\]\.deadline"):
-        build_app(Settings(LIANXIN_TOKEN_SECRET="x" * 40), plan_path=path)
+        build_app(Settings(**key_settings()), plan_path=path)
