@@ -8,7 +8,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from projection.domain.timeframe import Window
-from projection.entrypoints.export import cell, write_csv, write_xlsx
+from projection.entrypoints.export import cell, inert, write_csv, write_xlsx
 from projection.views.model import Card, Column, Table, View
 
 
@@ -82,4 +82,70 @@ async def test_an_export_writes_the_rows_read_in_chunks_in_their_order() -> None
     sheet = load_workbook(io.BytesIO(await to_xlsx(view)))["贫困户明细"]
     assert [row[1].value for row in sheet.iter_rows(min_row=2)] == [
         f"h-{c}-{i}" for c in range(2) for i in range(3)
+    ]
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"]
+
+
+def free_text_view() -> View:
+    """Petitions whose free text a petitioner typed as formulas, next to a real negative number
+    and an amount."""
+    table = Table(
+        "petitions",
+        "信访件",
+        [
+            Column("petitioner_name", "信访人"),
+            Column("subject", "事由", "note"),
+            Column("delta", "变化", "int"),
+            Column("amount", "金额", "money"),
+        ],
+        [
+            {"petitioner_name": text, "subject": text, "delta": -3, "amount": "-12.50"}
+            for text in FORMULAS
+        ],
+    )
+    cards = [Card("=1+1", "-5", "@x")]
+    return View("supervision/petitions", "信访积案化解", Window(), None, cards, [], [table])
+
+
+def test_text_a_spreadsheet_would_run_gets_a_quote() -> None:
+    for text in [*FORMULAS, "\t=1+1", "\r=1+1", " =1+1", "\u3000＝1+1", "－1"]:
+        assert inert(text) == "'" + text
+    for harmless in ["石壁村", "张大山", "a-b", "", "'=1+1", "1-2", "#N/A"]:
+        assert inert(harmless) == harmless
+    for number in [-2, -2.5, Decimal("-12.50"), 0]:
+        assert inert(number) == number and type(inert(number)) is type(number)
+
+
+async def test_the_csv_holds_formulas_as_quoted_text_and_numbers_as_numbers() -> None:
+    data = await to_csv(free_text_view().tables[0])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [r[:2] for r in rows[1:]] == [["'" + t, "'" + t] for t in FORMULAS]
+    assert {(r[2], r[3]) for r in rows[1:]} == {("-3", "-12.50")}  # no quote on a number
+
+
+async def test_the_xlsx_has_no_formula_and_keeps_numbers_numeric() -> None:
+    book = load_workbook(io.BytesIO(await to_xlsx(free_text_view())))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert not [t for t in texts if t.startswith(("=", "+", "-", "@"))]
+    sheet = book["信访件"]
+    assert [c.value for c in sheet[2]][:2] == ["'" + FORMULAS[0]] * 2
+    assert (sheet["C2"].value, sheet["C2"].data_type) == (-3, "n")
+    assert (sheet["D2"].value, sheet["D2"].data_type) == (-12.5, "n")
+    about = {row[0].value: row[1].value for row in book["说明"].iter_rows()}
+    assert about["'=1+1"] == "'-5 @x"
+
+
+async def test_the_xlsx_keeps_text_that_looks_like_an_error_or_holds_control_characters() -> None:
+    table = Table(
+        "t", "信访件", [Column("subject", "事由")], [{"subject": "#N/A"}, {"subject": "a\x01b"}]
+    )
+    view = View("supervision/petitions", "信访", Window(), None, [], [], [table])
+    sheet = load_workbook(io.BytesIO(await to_xlsx(view)))["信访件"]
+    assert [(c.value, c.data_type) for (c, _) in sheet.iter_rows(min_row=2)] == [
+        ("#N/A", "s"),
+        ("ab", "s"),
     ]
