@@ -6,6 +6,10 @@ with the YAML anchors of the shared `x-app` parts resolved.
 
 from __future__ import annotations
 
+import os
+import re
+import stat
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,12 @@ APP_PORTS = {
 }
 INFRA_PORTS = {"kafka": 9092, "postgres": 5432}
 DATABASES = {"lianxin", *APP_PORTS}
+#: The PostgreSQL password: a required variable (`:?`, no default), from the environment or
+#: the git-ignored .env that deploy/compose/secrets.sh writes; never a literal in the file.
+PG_PASSWORD = "${LIANXIN_PG_PASSWORD:?run deploy/compose/secrets.sh once, see README}"
+DATABASE_URL = re.compile(
+    r"postgresql\+asyncpg://(?P<user>[^:@/]+):(?P<password>\$\{[^}]*\}|[^@]*)@postgres:5432/(?P<db>\w+)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -146,9 +156,52 @@ def test_app_service_configuration(services: dict[str, Any], name: str) -> None:
     assert service["command"] == ["python", "-m", f"{name}.main"]
     env = environment(service)
     assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
-    assert env["DATABASE_URL"] == f"postgresql+asyncpg://lianxin:lianxin@postgres:5432/{name}"
+    url = DATABASE_URL.fullmatch(env["DATABASE_URL"])
+    assert url, f"{name}: DATABASE_URL is not postgresql+asyncpg://lianxin:<password>@postgres:5432"
+    assert (url["user"], url["password"], url["db"]) == ("lianxin", PG_PASSWORD, name)
     assert env["PORT"] == str(port)
     assert f"http://localhost:{port}/health/ready" in healthcheck_command(service)
+
+
+def test_no_password_is_written_in_the_compose_file(services: dict[str, Any]) -> None:
+    """Every password (POSTGRES_PASSWORD, each DATABASE_URL's) is the one required variable."""
+    found = 0
+    for name, service in services.items():
+        for key, value in environment(service).items():
+            if key.endswith("PASSWORD_FILE"):  # a Docker secret would do as well
+                assert value.startswith("/run/secrets/"), f"{name}: {key} is not a secret"
+                found += 1
+            elif "PASSWORD" in key:
+                assert value == PG_PASSWORD, f"{name}: {key} is not {PG_PASSWORD}"
+                found += 1
+            if "://" in value and "@" in value:  # a URL with credentials
+                url = DATABASE_URL.fullmatch(value)
+                assert url and url["password"] == PG_PASSWORD, f"{name}: {key} holds a password"
+                found += 1
+    assert found == 1 + len(APP_PORTS)
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    assert "lianxin:lianxin@" not in text
+    assert not re.search(r"(?m)^\s*[A-Z_]*PASSWORD:[ \t]*+(?!\$\{)", text), "a literal password"
+
+
+def test_the_compose_secrets_are_made_once_and_never_committed(tmp_path: Path) -> None:
+    script = ROOT / "deploy" / "compose" / "secrets.sh"
+    env_file = tmp_path / ".env"
+    env_file.write_text("OTHER=1\n", encoding="utf-8")
+    clean = {k: v for k, v in os.environ.items() if k != "LIANXIN_PG_PASSWORD"}
+
+    def run() -> str:
+        subprocess.run([str(script), str(env_file)], env=clean, check=True, capture_output=True)
+        return env_file.read_text(encoding="utf-8")
+
+    first = run()
+    (password,) = re.findall(r"(?m)^LIANXIN_PG_PASSWORD=(.*)$", first)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32,}", password)  # URL-safe: it goes into DATABASE_URL
+    assert first.startswith("OTHER=1\n")
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    assert run() == first  # kept: the database volume was made with it
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert ".env" in ignored
 
 
 def test_dockerfile_builds_with_the_pinned_uv() -> None:
