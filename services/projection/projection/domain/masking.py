@@ -1,81 +1,32 @@
-"""Masking personal data (names, ID numbers, phone numbers) for roles that may not see it.
+"""Masking personal data (names, ID numbers, phone numbers) for roles that may not see it, by an
+allow-list: every field is declared in `field_classes` with its class; a field that is not is
+replaced by `UNDECLARED` for every role.
 
-Whose names: the people the plan's work is about — household heads and members, beneficiaries
-and their relatives, students, petitioners, party members, the subjects of clues, adjustments
-and accountability. Officials named in their official function (linked leaders, first
-secretaries, helpers, visitors, duty cadres, team members) are shown: leaders need to know who
-is responsible, and those roles are public.
-
-Fields are recognised by name: `*id_number*` and ID-shaped strings anywhere (also inside free
-text) are masked with `mask_id`; person-name fields (`head_name`, `subject_name`, …, and `name`
-except on institutions such as branches, programmes or projects) with `mask_name`; phone
-numbers keep their first three and last four digits. Free text is otherwise shown as recorded:
-officials are asked not to write names into notes.
+For a role that sees personal data masked (`full=False`): person names keep the family name
+(`mask_name`), ID numbers their area code and last four characters (`mask_id`), phone numbers
+their first three and last four digits; public fields and free text are shown with ID-number-
+and mobile-shaped strings in them masked (defence in depth: officials are asked not to write
+them into notes). For `access.FULL_DETAIL` (`full=True`) every declared field is shown as
+recorded.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
+from projection.domain.field_classes import (
+    UNDECLARED,
+    Declaration,
+    KeyedBy,
+    Sensitivity,
+    declaration,
+)
 from shared.kernel import mask_id, mask_name
 
-PERSON_NAME_KEYS = frozenset(
-    {
-        "head_name",
-        "subject_name",
-        "member_name",
-        "beneficiary_name",
-        "beneficiary_names",
-        "relative_name",
-        "cadre_name",
-        "petitioner_name",
-        "complainant_name",
-        "reporter_name",
-        "informant_name",
-        "person_name",
-        "payee_name",
-        "recipient_name",
-        "student_name",
-        "applicant",
-        "signed_by",
-        "people",
-        "names",
-        "member_names",
-    }
-)
-#: Kinds whose own `name` is an institution's, not a person's.
-INSTITUTION_KINDS = frozenset(
-    {
-        "branch",
-        "programme",
-        "program",
-        "project",
-        "asset",
-        "measure",
-        "item",
-        "site",
-        "station",
-        "activity",
-        "enterprise",
-        "village",
-        "notice",
-        "disposal",
-        "training",
-        "directive",
-        "team",
-    }
-)
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _PHONE = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
-
-
-def is_person_key(key: str, kind: str | None) -> bool:
-    if key in PERSON_NAME_KEYS:
-        return True
-    if key == "name":
-        return kind not in INSTITUTION_KINDS
-    return False
 
 
 def _mask_text(value: str) -> str:
@@ -83,33 +34,63 @@ def _mask_text(value: str) -> str:
     return _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", value)
 
 
+#: How a string of each class is shown to a role that sees personal data masked.
+_MASKERS: dict[Sensitivity, Callable[[str], str]] = {
+    Sensitivity.PUBLIC: _mask_text,
+    Sensitivity.FREE_TEXT: _mask_text,
+    Sensitivity.PERSON_NAME: mask_name,
+    Sensitivity.ID_NUMBER: mask_id,
+    Sensitivity.PHONE: _mask_text,
+}
+
+
 def redact(value: Any, *, full: bool, kind: str | None = None) -> Any:
-    """`value` with personal data masked unless `full`. Nested records (e.g. a household's
-    members) are treated as persons."""
-    if full:
-        return value
-    if isinstance(value, dict):
+    """`value` (a view row, an event's payload, an entity's state, a text) as a role sees it:
+    personal data masked unless `full`, undeclared fields replaced for everyone. `kind` is the
+    entity kind of a payload or state (None: a view row). A bare text is free text."""
+    return _Walk(full).value(value, Sensitivity.FREE_TEXT, kind, "")
+
+
+def undeclared(value: Any, *, kind: str | None = None) -> list[str]:
+    """The paths (`members[].name`) of the fields in `value` that are not declared."""
+    walk = _Walk(full=True, missing=[])
+    walk.value(value, Sensitivity.FREE_TEXT, kind, "")
+    return walk.missing or []
+
+
+class _Walk:
+    """One pass over a value: masks (unless `full`) and notes undeclared fields' paths."""
+
+    __slots__ = ("full", "missing")
+
+    def __init__(self, full: bool, missing: list[str] | None = None) -> None:
+        self.full = full
+        self.missing = missing
+
+    def value(self, value: Any, declared: Declaration, kind: str | None, path: str) -> Any:
+        if isinstance(value, dict):
+            if isinstance(declared, KeyedBy):
+                return {
+                    key: self.value(item, declared.values, kind, f"{path}.*")
+                    for key, item in value.items()
+                }
+            return self.record(value, kind, path)
+        if isinstance(value, list):
+            return [self.value(item, declared, kind, f"{path}[]") for item in value]
+        if self.full or not isinstance(value, str):
+            return value
+        return _MASKERS[declared.values if isinstance(declared, KeyedBy) else declared](value)
+
+    def record(self, record: dict[str, Any], kind: str | None, path: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key, item in value.items():
-            if "id_number" in key or key in ("id_no", "resident_id"):
-                out[key] = _mask_value(item, mask_id)
-            elif is_person_key(key, kind):
-                out[key] = _mask_value(item, mask_name)
-            elif "phone" in key or "mobile" in key:
-                out[key] = _mask_value(item, _mask_text)
-            else:
-                out[key] = redact(item, full=False, kind=None if isinstance(item, list) else kind)
+        for key, item in record.items():
+            where = f"{path}.{key}" if path else key
+            declared = declaration(key, kind)
+            if declared is None:
+                if self.missing is not None:
+                    self.missing.append(where)
+                out[key] = UNDECLARED
+            else:  # a list's records are people's or parts': looked up without the kind
+                inner = None if isinstance(item, list) else kind
+                out[key] = self.value(item, declared, inner, where)
         return out
-    if isinstance(value, list):
-        return [redact(item, full=False, kind=kind) for item in value]
-    if isinstance(value, str):
-        return _mask_text(value)
-    return value
-
-
-def _mask_value(value: Any, masker: Any) -> Any:
-    if isinstance(value, str):
-        return masker(value)
-    if isinstance(value, list):
-        return [_mask_value(v, masker) for v in value]
-    return value

@@ -1,6 +1,7 @@
 """The public page (公示): what was published, and nothing personal — fund programmes' public
 notices (公示) with their windows and objection counts, and the villages' finance disclosures
-(阳光村务). Names and ID numbers never appear here, masked or not."""
+(阳光村务). Names and ID numbers never appear here, masked or not; the page still goes through
+`redact` as the public role sees it (an undeclared field shows as undeclared)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from projection.adapters.reader import Snapshot
 from projection.domain import funds as f
+from projection.domain.masking import redact
 from projection.views.common import Ask
 
 
@@ -47,4 +49,5 @@ async def public_notices(snap: Snapshot, ask: Ask) -> dict[str, Any]:
         for d in await ask.facts(snap, ["funds.FinanceDisclosed"])
     ]
     disclosures.reverse()
-    return {"notices": notices, "disclosures": disclosures}
+    page: dict[str, Any] = redact({"notices": notices, "disclosures": disclosures}, full=False)
+    return page

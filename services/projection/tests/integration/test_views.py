@@ -14,6 +14,7 @@ import pytest
 import pytest_asyncio
 from openpyxl import load_workbook
 from projection.bootstrap import build_app
+from projection.domain.field_classes import UNDECLARED
 from projection.synthetic import EnvelopeFactory
 
 from shared.auth import Role
@@ -260,6 +261,32 @@ async def test_a_broken_hash_chain_is_flagged(town: Town, infra: Infra) -> None:
     assert trail["chain"]["intact"] is False
     [only] = trail["chain"]["breaks"]  # named once, not as a cascade
     assert "版本 1 缺失 (version 1 missing)" in only["reason"]
+
+
+async def test_an_undeclared_field_is_masked_even_for_the_roles_that_see_names(
+    town: Town, infra: Infra
+) -> None:
+    """A new service's event with a field nobody declared (`field_classes.py`): the town
+    secretary and the auditor see it masked in the audit trail, as every other role does."""
+    stream = f"festival-{unique('f')}"
+    env = EnvelopeFactory().event(
+        stream,
+        "relief.VillageFestivalHeld",
+        {"village": "石壁村", "organiser_name": "张大山"},
+        on=dt.date(2016, 5, 1),
+    )
+    await publish(infra.kafka_bootstrap_servers, [env], town.suffix)
+
+    async def logged() -> bool:
+        response = await town.client.get(f"/api/v1/audit/{stream}", headers=SECRETARY)
+        return response.status_code == 200
+
+    await eventually(logged, timeout=30, what="the new event in the audit trail")
+    for headers in (SECRETARY, bearer(Role.AUDITOR), AGRICULTURE):
+        trail = (await town.client.get(f"/api/v1/audit/{stream}", headers=headers)).json()
+        payload = trail["events"][0]["payload"]
+        assert payload == {"village": "石壁村", "organiser_name": UNDECLARED}
+        assert "张大山" not in str(trail)
 
 
 async def test_the_public_page_shows_published_notices_without_personal_data(town: Town) -> None:
