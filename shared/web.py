@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.auth import InvalidToken, Principal, Role, verify_token
+from shared.auth import InvalidToken, Principal, Role, TokenVerifier
 from shared.eventstore import CommandContext
 from shared.inputs import RefuseNul
 from shared.kernel import DomainError, InvalidResidentId, ResidentId
@@ -143,10 +143,11 @@ _DETAILS = {
 
 
 class Authenticator:
-    """Checks bearer tokens with the service's secret; the dependency behind `require`."""
+    """Checks bearer tokens with the service's verifier (the issuer's public key, the service's
+    name as the audience, the revocation list); the dependency behind `require`."""
 
-    def __init__(self, secret: str) -> None:
-        self.secret = secret
+    def __init__(self, verifier: TokenVerifier) -> None:
+        self.verifier = verifier
 
     def principal(self, request: Request) -> Principal:
         header = request.headers.get("authorization", "")
@@ -158,7 +159,7 @@ class Authenticator:
                 headers={"WWW-Authenticate": "Bearer"},
             )
         try:
-            return verify_token(self.secret, token.strip())
+            return self.verifier.verify(token.strip())
         except InvalidToken as exc:
             raise StarletteHTTPException(
                 401, str(exc), headers={"WWW-Authenticate": "Bearer"}
@@ -210,7 +211,7 @@ def resident_id_number(value: str) -> str:
 def create_app(
     *,
     title: str,
-    secret: str,
+    verifier: TokenVerifier,
     routers: Sequence[APIRouter] = (),
     ready_checks: dict[str, ReadyCheck] | None = None,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
@@ -218,7 +219,7 @@ def create_app(
 ) -> FastAPI:
     """A service's FastAPI app with the shared conventions in place."""
     app = FastAPI(title=title, version=version, lifespan=lifespan)
-    app.state.authenticator = Authenticator(secret)
+    app.state.authenticator = Authenticator(verifier)
     app.add_middleware(RefuseNul)  # inside RequestIds: its answers carry the ids too
     app.add_middleware(RequestIds)
     install_metrics(app)  # GET /metrics, public (counts only, no personal data); times requests
