@@ -164,10 +164,11 @@ FIELDS: Mapping[str, Declaration] = _declare(
     (Sensitivity.PHONE, _PHONE),
     (KeyedBy(Sensitivity.PUBLIC), _KEYED_BY),
 )
-#: Kinds whose own `name` is an institution's (a branch, a programme, a site …), not a person's.
-#: (`assets`, whose `name` is an asset's, is not among them: masked as a name, as it always was.)
+#: Kinds whose own `name` is an institution's or a thing's (a branch, a programme, a site, a
+#: village's 三资 ledger …), not a person's.
 INSTITUTION_KINDS = (
     "activity",
+    "assets",
     "branch",
     "directive",
     "item",

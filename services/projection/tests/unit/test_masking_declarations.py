@@ -212,3 +212,8 @@ def test_the_declarations_hold_together() -> None:
     assert declaration("income_2031", None) is Sensitivity.PUBLIC
     assert declaration("income_total_2031", None) is None
     assert all(" " not in key and key for key in FIELDS)
+
+
+def test_an_asset_in_a_village_ledger_is_named_in_full_a_member_is_not() -> None:
+    assert redact({"name": "村部用房"}, full=False, kind="assets") == {"name": "村部用房"}
+    assert redact({"name": "张三"}, full=False, kind="member") != {"name": "张三"}
