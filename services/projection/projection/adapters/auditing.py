@@ -10,11 +10,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projection.domain.auditing import (
+    ASSESSED_KINDS,
     CLOSINGS,
     EXPECTED,
     Closing,
     Policy,
     Step,
+    by_scope,
     newest_first,
     reasons_for,
 )
@@ -141,43 +143,72 @@ async def broken(
     return found
 
 
+#: The log's entries not recorded on the day they happened (`domain.auditing.off_the_day`),
+#: written as the partial index `event_log_off_the_day` is, so that the planner uses it.
+OFF_THE_DAY_SQL = (
+    "(e.recorded_at - e.occurred_at > interval '1 day'"
+    " OR e.occurred_at - e.recorded_at > interval '1 day')"
+)
+#: A closing's period as dates (the forms `domain.auditing.period_days` reads).
+_PERIODS = """
+    SELECT event_type, village, payload->>'period' AS period, recorded_at,
+           make_date(y, CASE WHEN k = 'Q' THEN 3 * n - 2 WHEN k = 'H' THEN 6 * n - 5 ELSE 1 END, 1)
+             AS first_day,
+           make_date(y, CASE WHEN k = 'Q' THEN 3 * n - 2 WHEN k = 'H' THEN 6 * n - 5 ELSE 1 END, 1)
+             + CASE WHEN k = 'Q' THEN interval '3 months' WHEN k = 'H' THEN interval '6 months'
+                    ELSE interval '1 year' END - interval '1 day' AS last_day
+    FROM (SELECT *, left(p, 4)::int AS y, substr(p, 5, 1) AS k,
+                 CASE WHEN length(p) = 6 THEN right(p, 1)::int ELSE 0 END AS n
+          FROM (SELECT *, upper(replace(trim(payload->>'period'), '-', '')) AS p
+                FROM {s}.event_log WHERE event_type = ANY(:closing)) AS c
+          WHERE p ~ '^[0-9]{{4}}(Q[1-4]|H[12])?$') AS c
+    WHERE y BETWEEN 1900 AND 2200"""
+
+
 async def backdated(
     conn: AsyncConnection, schema: str, rules: Policy, *, until: dt.datetime | None
 ) -> list[tuple[Step, list[str]]]:
     """Entries recorded (by `until`) long after their date, dated ahead of their recording, or
-    dated into a period already closed (`reasons_for`): the SQL finds the candidates, the
-    domain's rule decides."""
+    dated into a period already closed (`reasons_for`): the SQL finds the candidates (entries
+    off their day, through their partial index; entries dated into a closed period, joined on
+    the village or the assessed kinds), the domain's rule decides."""
     s = f'"{checked_schema(schema)}"'
     by_until = " AND e.recorded_at <= :until" if until is not None else ""
-    params: dict[str, Any] = {"late": rules.late_after, "ahead": rules.future_after}
+    params: dict[str, Any] = {
+        "late": rules.late_after,
+        "ahead": rules.future_after,
+        "closing": list(CLOSINGS),
+        "kinds": sorted(ASSESSED_KINDS),
+    }
     if until is not None:
         params["until"] = until
-    closings = [
-        Closing(r.event_type, r.village, str(r.period or ""), r.recorded_at)
-        for r in await conn.execute(
-            text(
-                "SELECT event_type, village, payload->>'period' AS period, recorded_at"
-                f" FROM {s}.event_log WHERE event_type = ANY(:closing)"
-            ),
-            {"closing": list(CLOSINGS)},
-        )
-    ]
     cols = ", ".join("e." + c.strip() for c in _COLUMNS.split(","))
+    periods = _PERIODS.format(s=s)
+    closings = [
+        Closing(r.event_type, r.village, str(r.period), r.recorded_at)
+        for r in await conn.execute(text(periods), params)
+    ]
+    local_day = "(e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date"
+    into = f" AND e.recorded_at > d.recorded_at AND {local_day} BETWEEN d.first_day AND d.last_day"
     candidates = await conn.execute(
         text(
-            f"SELECT {cols} FROM {s}.event_log e WHERE ((e.recorded_at - e.occurred_at > :late"
-            " OR e.occurred_at - e.recorded_at > :ahead)"
-            # dated into a closed period: recorded after some closing of its service
-            f" OR EXISTS (SELECT 1 FROM {s}.event_log d WHERE d.event_type = ANY(:closing)"
-            " AND split_part(d.event_type, '.', 1) = split_part(e.event_type, '.', 1)"
-            f" AND e.recorded_at > d.recorded_at)){by_until}"
+            f"SELECT {cols} FROM {s}.event_log e WHERE {OFF_THE_DAY_SQL}"
+            " AND (e.recorded_at - e.occurred_at > :late OR e.occurred_at - e.recorded_at > :ahead)"
+            f"{by_until}"
+            f" UNION SELECT {cols} FROM ({periods}) d JOIN {s}.event_log e"
+            " ON d.event_type = 'funds.FinanceDisclosed' AND e.village = d.village"
+            f" AND e.event_type LIKE 'funds.%' AND e.event_type <> d.event_type{into}{by_until}"
+            f" UNION SELECT {cols} FROM ({periods}) d JOIN {s}.event_log e"
+            " ON d.event_type = 'party.AssessmentConcluded' AND e.event_type LIKE 'party.%'"
+            f" AND e.kind = ANY(:kinds){into}{by_until}"
         ),
-        {**params, "closing": list(CLOSINGS)},
+        params,
     )
+    scoped = by_scope(closings)
     flagged = []
     for row in candidates:
         entry = step(row)
-        reasons = reasons_for(entry, closings, rules)
+        reasons = reasons_for(entry, scoped, rules)
         if reasons:
             flagged.append((entry, reasons))
     return newest_first(flagged)
@@ -191,16 +222,17 @@ async def changed_after(
     services: list[str],
     village: str | None,
 ) -> tuple[int, dt.datetime | None]:
-    """How many entries of `services` dated by `day_end` were recorded after it (they changed
-    every figure "as of" that day after it was first shown), and the last recording time."""
+    """How many entries of `services` dated by `day_end` were recorded after it, and more than a
+    day after they happened (they changed every figure "as of" that day after it was first
+    shown), and the last recording time."""
     s = f'"{checked_schema(schema)}"'
-    by_village = " AND village = :v" if village else ""
+    by_village = " AND e.village = :v" if village else ""
     row = (
         await conn.execute(
             text(
-                f"SELECT count(*), max(recorded_at) FROM {s}.event_log"
-                " WHERE occurred_at <= :d AND recorded_at > :d"
-                f" AND split_part(event_type, '.', 1) = ANY(:services){by_village}"
+                f"SELECT count(*), max(e.recorded_at) FROM {s}.event_log e"
+                f" WHERE {OFF_THE_DAY_SQL} AND e.occurred_at <= :d AND e.recorded_at > :d"
+                f" AND split_part(e.event_type, '.', 1) = ANY(:services){by_village}"
             ),
             {"d": day_end, "services": services, "v": village},
         )

@@ -13,7 +13,9 @@ from projection.domain.auditing import (
     Closing,
     Policy,
     Step,
+    by_scope,
     newest_first,
+    off_the_day,
     reasons_for,
 )
 
@@ -122,12 +124,13 @@ class ReferenceAudit:
             for r in log
             if r.env.event_type in CLOSINGS
         ]
+        scoped = by_scope(closings)
         flagged = []
         for r in log:
             if until is not None and r.env.recorded_at > until:
                 continue
             entry = _step(r)
-            reasons = reasons_for(entry, closings, rules)
+            reasons = reasons_for(entry, scoped, rules)
             if reasons:
                 flagged.append((entry, reasons))
         return newest_first(flagged)
@@ -139,6 +142,7 @@ class ReferenceAudit:
             r.env.recorded_at
             for r in self._log()
             if r.env.occurred_at <= day_end < r.env.recorded_at
+            and off_the_day(r.env.occurred_at, r.env.recorded_at)
             and r.env.event_type.partition(".")[0] in services
             and (village is None or r.village == village)
         ]

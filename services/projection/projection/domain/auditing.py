@@ -10,6 +10,7 @@ effect, never decides the effect again. Thresholds come from `audit_policy.yaml`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -68,11 +69,24 @@ class Policy:
 @cache
 def policy(path: Path = POLICY) -> Policy:
     raw = yaml.safe_load(path.read_text())
-    return Policy(
+    rules = Policy(
         late_after=dt.timedelta(days=float(raw["backdating"]["late_after_days"])),
         future_after=dt.timedelta(days=float(raw["backdating"]["future_after_days"])),
         grace=dt.timedelta(minutes=float(raw["chains"]["grace_minutes"])),
     )
+    if min(rules.late_after, rules.future_after) < OFF_THE_DAY:
+        raise ValueError(f"{path}: the backdating thresholds are a day or more")
+    return rules
+
+
+#: An entry whose two times lie more than this apart was not recorded on the day it happened:
+#: the only entries the backdating rules look at (the log keeps them in an index of their own).
+OFF_THE_DAY = dt.timedelta(days=1)
+
+
+def off_the_day(occurred_at: dt.datetime, recorded_at: dt.datetime) -> bool:
+    """Whether an entry was recorded more than a day from when it happened (before or after)."""
+    return abs(recorded_at - occurred_at) > OFF_THE_DAY
 
 
 def service_of(event_type: str) -> str:
@@ -192,11 +206,27 @@ def closes(closing: Closing, entry: Step) -> bool:
     return concerned and days is not None and days[0] <= china_date(entry.occurred_at) <= days[1]
 
 
-def reasons_for(entry: Step, closings: Sequence[Closing], rules: Policy) -> list[str]:
+Closings = dict[tuple[str, str | None], list[Closing]]
+
+
+def by_scope(closings: Sequence[Closing]) -> Closings:
+    """Closings by whom they concern: a village's funds (its disclosures), the town's party
+    (its assessments)."""
+    scoped: Closings = {}
+    for c in closings:
+        key = ("funds", c.village) if c.event_type == "funds.FinanceDisclosed" else ("party", None)
+        scoped.setdefault(key, []).append(c)
+    return scoped
+
+
+def reasons_for(entry: Step, closings: Closings, rules: Policy) -> list[str]:
     """Every reason an entry is flagged (补录预警): its two times, then the closed periods it was
     dated into (by name, once each)."""
     late = backdating_reasons(entry.occurred_at, entry.recorded_at, rules)
-    dated_into = {f"{CLOSINGS[c.event_type]} {c.period}" for c in closings if closes(c, entry)}
+    scope = (entry.service, entry.village if entry.service == "funds" else None)
+    dated_into = {
+        f"{CLOSINGS[c.event_type]} {c.period}" for c in closings.get(scope, ()) if closes(c, entry)
+    }
     return late + sorted(dated_into)
 
 
@@ -205,28 +235,29 @@ def newest_first(flagged: list[tuple[Step, list[str]]]) -> list[tuple[Step, list
     return sorted(flagged, key=lambda item: (item[0].recorded_at, item[0].event_id), reverse=True)
 
 
+_PERIOD = re.compile(r"^([0-9]{4})(?:(Q)([1-4])|(H)([12]))?$")
+
+
 def period_days(period: str) -> tuple[dt.date, dt.date] | None:
     """The days of a reported period: a quarter (`2016Q3`, `2016-Q3`), a half year
-    (`2016-H1`) or a year (`2016`); None for any other text."""
-    text = period.strip().upper().replace("-", "")
-    try:
-        year = int(text[:4])
-        if len(text) == 4:
-            return dt.date(year, 1, 1), dt.date(year, 12, 31)
-        if text[4] == "Q":
-            q = int(text[5])
-            start = dt.date(year, 3 * q - 2, 1)
-            end = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)
-            return start, end
-        if text[4] == "H":
-            return (
-                (dt.date(year, 1, 1), dt.date(year, 6, 30))
-                if text[5] == "1"
-                else (
-                    dt.date(year, 7, 1),
-                    dt.date(year, 12, 31),
-                )
-            )
-    except (ValueError, IndexError):
+    (`2016-H1`) or a year (`2016`); None for any other text (the SQL reads the same forms)."""
+    m = _PERIOD.match(period.strip().upper().replace("-", ""))
+    if m is None:
         return None
-    return None
+    year = int(m[1])
+    if not 1900 <= year <= 2200:
+        return None
+    if m[2]:
+        q = int(m[3])
+        end = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)
+        return dt.date(year, 3 * q - 2, 1), end
+    if m[4]:
+        return (
+            (dt.date(year, 1, 1), dt.date(year, 6, 30))
+            if m[5] == "1"
+            else (
+                dt.date(year, 7, 1),
+                dt.date(year, 12, 31),
+            )
+        )
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
