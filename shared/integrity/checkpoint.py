@@ -8,8 +8,6 @@ the root lives outside the store; the leaves let the verifier prove each stream 
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -143,11 +141,3 @@ async def latest(
         ).all()
     leaves = merkle.ordered([(str(s), int(v), str(h)) for s, v, h in rows])
     return newest, leaves if rows or newest.payload.get("tree_size") == 0 else None
-
-
-def correlation() -> uuid.UUID:
-    return uuid7()
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
