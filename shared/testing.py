@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ import uvicorn
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -44,6 +44,7 @@ from shared.ids import uuid7
 from shared.relay import OutboxRelay, idempotent_producer
 from shared.settings import YISUHE_TOWN_CODE, Settings
 from shared.topics import ensure_topics
+from shared.web import create_app
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -218,14 +219,31 @@ async def insert_envelope(store: EventStore, env: Envelope) -> None:
         )
 
 
+def free_ports(count: int = 1) -> list[int]:
+    """Loopback ports nothing listens on now, distinct (all held open until all are known)."""
+    with ExitStack() as held:
+        socks = [held.enter_context(socket.socket()) for _ in range(count)]
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [int(s.getsockname()[1]) for s in socks]
+
+
+@asynccontextmanager
+async def router_client(router: APIRouter) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app made of `router` alone (the shared app factory, tokens of the test
+    issuer trusted), that answers a crash as the app does instead of raising it."""
+    app = create_app(title="t", verifier=trusting_verifier(), routers=[router])
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        yield c
+
+
 @asynccontextmanager
 async def served(app: FastAPI, *, timeout: float = 60.0) -> AsyncIterator[str]:
     """`app` served by uvicorn on a free loopback port (real HTTP, its lifespan running);
     yields the base URL and stops the server on leaving. A server that dies while starting
     raises what stopped it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    [port] = free_ports()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

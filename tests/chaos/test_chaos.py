@@ -7,30 +7,21 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from shared.testing import free_ports
+
 REPO = Path(__file__).resolve().parents[2]
 SUPERVISE = REPO / "deploy" / "local" / "supervise.py"
 CHAOS = REPO / "deploy" / "local" / "chaos"
-
-
-def _free_ports(count: int) -> list[int]:
-    """Ports nothing listens on now, distinct (all held open until all are known)."""
-    with ExitStack() as held:
-        socks = [held.enter_context(socket.socket()) for _ in range(count)]
-        for s in socks:
-            s.bind(("127.0.0.1", 0))
-        return [int(s.getsockname()[1]) for s in socks]
 
 
 def _eventually(check: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
@@ -125,7 +116,7 @@ def test_compose_restarts_every_container() -> None:
 def test_kill_minus_nine_under_load_loses_and_doubles_nothing() -> None:
     """The short chaos run: one kill of each process (7 rounds), a small load; ~3 minutes.
     Its own state dir and free ports: never the test infrastructure nor `make run`'s."""
-    kafka, controller, pg = _free_ports(3)
+    kafka, controller, pg = free_ports(3)
     state_dir = REPO / ".local" / "chaos-test"
     run = subprocess.run(
         [

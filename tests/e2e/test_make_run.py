@@ -13,7 +13,6 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ import pytest
 
 from shared.demo_client import demo_issuer
 from shared.demo_users import demo_user
-from shared.testing import Infra
+from shared.testing import Infra, free_ports
 
 pytestmark = pytest.mark.integration
 
@@ -31,21 +30,12 @@ SERVICES = ("projection", "relief", "funds", "supervision", "party")
 DEFAULT_PORTS = range(8100, 8105)
 
 
-def _free_ports(count: int) -> list[int]:
-    """Ports nothing listens on now, distinct (all held open until all are known)."""
-    with ExitStack() as held:
-        socks = [held.enter_context(socket.socket()) for _ in range(count)]
-        for s in socks:
-            s.bind(("127.0.0.1", 0))
-        return [int(s.getsockname()[1]) for s in socks]
-
-
 @pytest.fixture
 def ports() -> Iterator[dict[str, int]]:
     """The runner's ports for this test, and whatever listened on the default ones before it
     (a `make run` system) still listening after it."""
     before = [port for port in DEFAULT_PORTS if _in_use(port)]
-    yield dict(zip(SERVICES, _free_ports(len(SERVICES)), strict=True))
+    yield dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
     assert [port for port in before if _in_use(port)] == before, "the test stopped `make run`"
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.metrics import Figures, ServiceMetrics, parse_figures
-from shared.testing import trusting_verifier
+from shared.testing import router_client, trusting_verifier
 from shared.web import create_app
 
 router = APIRouter()
@@ -25,9 +25,7 @@ async def get_thing(thing_id: str) -> dict[str, str]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(title="t", verifier=trusting_verifier(), routers=[router])
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+    async with router_client(router) as c:
         yield c
 
 

@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.auth import Principal, Role
 from shared.business_dates import BusinessDate, Deadline, check_deadline, check_fact_date
 from shared.clock import china_today
-from shared.testing import bearer, trusting_verifier
-from shared.web import PROBLEM, create_app, require
+from shared.testing import bearer, router_client
+from shared.web import PROBLEM, require
 
 router = APIRouter()
 WRITER = bearer(Role.AGRICULTURE_LEADER)
@@ -49,9 +49,7 @@ async def make_thing(
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(title="t", verifier=trusting_verifier(), routers=[router])
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+    async with router_client(router) as c:
         yield c
 
 
