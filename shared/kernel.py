@@ -218,6 +218,13 @@ def medical_staff_key(name: str) -> str:
     return name.strip()
 
 
+def above_poverty_line(income_per_head: Decimal, line: Decimal) -> bool:
+    """Whether a household's income per head clears the year's poverty line (贫困线) for an
+    exit (脱贫): strictly above it (relief decides exits with it; the projection's 推演
+    replays history with it under a changed line)."""
+    return income_per_head > line
+
+
 #: A petition case's status once struck off (销号, supervision's `PetitionClosed`).
 PETITION_CLOSED = "closed"
 

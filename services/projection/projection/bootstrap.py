@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,8 +15,9 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from projection.adapters.generations import Generations
 from projection.adapters.reader import ReadModels
+from projection.adapters.whatif import WhatIfs
 from projection.domain.catalogue import RULES
-from projection.entrypoints import api, chains, integrity, web
+from projection.entrypoints import api, chains, integrity, web, whatif
 from projection.entrypoints.auth import CookieBearer, Sessions
 from projection.settings import ProjectionSettings
 from projection.worker import ProjectionWorker
@@ -46,15 +48,25 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
     engine = make_engine(cfg.database_url)
     generations = Generations(engine, cfg.home_schema)
     worker = ProjectionWorker(cfg, generations, RULES)
+    whatifs = WhatIfs(
+        engine,
+        generations,
+        cfg.town_code,
+        seconds=cfg.whatif_seconds,
+        keep=dt.timedelta(hours=cfg.whatif_keep_hours),
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await generations.migrate()
         if consume:
             await worker.start()
+        expiry = asyncio.create_task(whatifs.expire_every())
         try:
             yield
         finally:
+            expiry.cancel()
+            await whatifs.stop()
             await worker.stop()
             await engine.dispose()
 
@@ -72,8 +84,10 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
             api.router,
             chains.router,
             integrity.router,
+            whatif.router,
             chains.pages,
             integrity.pages,
+            whatif.pages,
             web.router,
         ],
         ready_checks={"database": database_ready, "consumer": consumer_ready},
@@ -84,6 +98,7 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
     app.state.generations = generations
     app.state.reader = ReadModels(engine, generations)
     app.state.worker = worker
+    app.state.whatifs = whatifs
     app.state.sessions = sessions
     # /metrics reports on the consumer's runtime of the moment (a replay swaps it)
     app.state.metrics.follow(lambda: [worker.runtime] if worker.runtime else [])

@@ -26,6 +26,16 @@ class ProjectionSettings(Settings):
         description="how often the consumer checks whether a replay swapped in a new schema",
     )
     cookie_secure: bool = Field(default=False, alias="LIANXIN_COOKIE_SECURE")
+    whatif_seconds: float = Field(
+        default=600.0,
+        alias="LIANXIN_WHATIF_SECONDS",
+        description="a what-if (推演) replay still running after this long is stopped",
+    )
+    whatif_keep_hours: float = Field(
+        default=24.0,
+        alias="LIANXIN_WHATIF_KEEP_HOURS",
+        description="a finished what-if's scratch generation is dropped this long after it ended",
+    )
     # Where the 系统运行 page reads the write services' /metrics: a URL when given (compose),
     # else the local runner's port on this host (deploy/local/services.sh uses the same names).
     relief_url: str = Field(default="", alias="LIANXIN_RELIEF_URL")

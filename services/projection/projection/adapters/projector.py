@@ -264,6 +264,8 @@ class Projector:
             return
         raw = (await conn.get_raw_connection()).driver_connection
         assert raw is not None
+        if not raw.is_in_transaction():  # the staging table's rows last until a commit
+            raise RuntimeError("Projector.apply runs inside a transaction already begun")
         logged = {r[0] for r in await raw.fetch(self._logged, [env.event_id for env in mine])}
         fresh = [env for env in mine if env.event_id not in logged]
         if not fresh:

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -31,6 +31,9 @@ from projection.adapters.queries import (
 )
 from projection.domain.catalogue import FACETS
 from shared.envelope import Actor, Envelope
+
+if TYPE_CHECKING:
+    from projection.adapters.whatif import WhatIfResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,12 @@ class Snapshot(AuditQueries):
             params,
         )
         return [_entity(r) for r in rows]
+
+    async def whatif(self) -> WhatIfResult | None:
+        """The last finished what-if (推演) run beside this schema, read in this transaction."""
+        from projection.adapters.whatif import last_result  # it reads through a Snapshot
+
+        return await last_result(self.conn, self.schema)
 
     async def entity(self, stream_id: str, *, cutoff: dt.datetime | None) -> Entity | None:
         """One entity as it was before `cutoff` (None: now), or None if it did not exist."""

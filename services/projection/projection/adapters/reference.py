@@ -99,6 +99,10 @@ def _jsonb_order(value: Any) -> Any:
 class ReferenceSnapshot(ReferenceAudit):
     """`Snapshot`'s questions answered by folding every stream from scratch, each time."""
 
+    async def whatif(self) -> None:
+        """The reference reads no what-if generation (a 推演 is compared with the live one)."""
+        return None
+
     def __init__(
         self,
         envelopes: Iterable[Envelope],

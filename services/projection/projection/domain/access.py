@@ -19,6 +19,8 @@ FULL_DETAIL = frozenset({Role.TOWN_SECRETARY, Role.DISCIPLINE_SECRETARY, Role.AU
 CLUE_READERS = FULL_DETAIL
 REPLAY_READERS = frozenset({Role.AUDITOR, Role.TOWN_SECRETARY})
 OPERATIONS_READERS = REPLAY_READERS
+#: Who may start a what-if (推演) replay; its result is a view every leader reads.
+WHATIF_RUNNERS = REPLAY_READERS
 #: Every role that reads the leadership views (everyone but the public).
 VIEW_READERS = tuple(r for r in Role if r is not Role.PUBLIC)
 

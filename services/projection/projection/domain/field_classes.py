@@ -124,6 +124,8 @@ _PUBLIC = """
     unqualified_year value verified verified_on village village_code visit_id visited_on
     visited_pct visitor visits vote votes_against votes_for voucher_no weak weak_period
     weak_rank weak_score weak_share_percent weak_since weekday year zero_listed_on zero_year
+    changed figure live_status live_value refused_event refused_on view_title whatif_status
+    whatif_value
 """
 _FREE_TEXT = """
     content description detail evidence explanation findings grounds matter note notes outcome

@@ -14,7 +14,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from projection.domain.access import sees_full_detail, sees_operations, verifies_sources
+from projection.domain.access import (
+    WHATIF_RUNNERS,
+    sees_full_detail,
+    sees_operations,
+    verifies_sources,
+)
 from projection.domain.operations import Level, findings
 from projection.domain.timeframe import Window
 from projection.entrypoints.api import build_view, load_audit
@@ -185,8 +190,20 @@ async def dashboard(
             query=params,
             qs=urlencode(params),
             rows_on_page=ROWS_ON_PAGE,
+            **(_whatif_context(request, principal) if name == "audit/whatif" else {}),
         ),
     )
+
+
+def _whatif_context(request: Request, principal: Principal) -> dict[str, Any]:
+    """The 推演 page's form and the run in progress."""
+    running = request.app.state.whatifs.running
+    return {
+        "may_whatif": principal.role in WHATIF_RUNNERS,
+        "whatif_running": running.to_json() if running else None,
+        "whatif_error": request.app.state.whatifs.last_error,
+        "whatif_started": request.query_params.get("started", ""),
+    }
 
 
 @router.get("/audit/{stream_id}", response_class=HTMLResponse)

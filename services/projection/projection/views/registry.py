@@ -15,6 +15,7 @@ from projection.views import (
     relief,
     sites,
     supervision,
+    whatif,
 )
 from projection.views.common import Builder
 
@@ -50,5 +51,6 @@ SPECS = (
     ViewSpec("party/adjustments", "村干部调整", "党建", party.adjustments),
     ViewSpec("audit/backdated", "补录预警", "审计", auditing.backdated),
     ViewSpec("audit/broken-chains", "断链", "审计", auditing.broken_chains),
+    ViewSpec("audit/whatif", "推演", "审计", whatif.whatif),
 )
 VIEWS = {spec.name: spec for spec in SPECS}

@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from httpx import AsyncClient
+from projection.bootstrap import build_app
 from projection.settings import ProjectionSettings
 from projection.synthetic import AGRICULTURE, EnvelopeFactory, topic_of
 from projection.synthetic import funds as fu
@@ -19,13 +22,15 @@ from projection.synthetic import relief as rl
 from projection.synthetic import supervision as su
 
 from shared import testing
+from shared.auth import Role
 from shared.contracts import check_envelope
 from shared.envelope import Envelope
-from shared.testing import Infra, key_settings, unique
+from shared.testing import Infra, app_client, bearer, eventually, key_settings, unique
 from shared.topics import ensure_topics
 
 D = dt.date
 SERVICES = ("relief", "funds", "supervision", "party")
+AUDITOR = bearer(Role.AUDITOR)
 
 
 def settings_for(infra: Infra, suffix: str, **extra: Any) -> ProjectionSettings:
@@ -65,6 +70,23 @@ async def publish(bootstrap: str, envelopes: Sequence[Envelope], suffix: str) ->
     await ensure_topics(bootstrap, sorted(by_topic), partitions=3)
     for topic, batch in by_topic.items():
         await testing.publish(bootstrap, topic, *batch)
+
+
+@asynccontextmanager
+async def serving(infra: Infra, story: Story, tag: str) -> AsyncIterator[tuple[Any, AsyncClient]]:
+    """The story published on fresh topics and a projection app (with its client) that has
+    logged every event of it."""
+    suffix = "." + unique(tag)
+    await publish(infra.kafka_bootstrap_servers, story.envelopes, suffix)
+    app = build_app(settings_for(infra, suffix))
+    async with app_client(app) as client:
+
+        async def logged() -> bool:
+            status = (await client.get("/api/v1/status", headers=AUDITOR)).json()
+            return bool(status["events"] == len(story.envelopes))
+
+        await eventually(logged, timeout=60, what="the projection logged the story")
+        yield app, client
 
 
 @dataclass

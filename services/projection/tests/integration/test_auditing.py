@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import pytest_asyncio
-from projection.bootstrap import build_app
 from projection.synthetic import EnvelopeFactory
 from projection.synthetic import funds as fu
 from projection.synthetic import party as pa
@@ -23,9 +22,9 @@ from projection.synthetic import supervision as su
 
 from shared.auth import Role
 from shared.envelope import Envelope
-from shared.testing import Infra, app_client, bearer, eventually, unique
+from shared.testing import Infra, bearer, unique
 
-from .support import Story, publish, settings_for
+from .support import Story, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -116,16 +115,7 @@ async def history(infra: Infra) -> AsyncIterator[History]:
     into = fu.income_recorded(f, "金霞村", "430321100202", 2016, "3000.00", D(2016, 9, 1))
     f.recording = None
     story.add(disclosed, late, into)
-    suffix = "." + unique("au")
-    await publish(infra.kafka_bootstrap_servers, story.envelopes, suffix)
-    app = build_app(settings_for(infra, suffix))
-    async with app_client(app) as client:
-
-        async def logged() -> bool:
-            status = (await client.get("/api/v1/status", headers=AUDITOR)).json()
-            return bool(status["events"] == len(story.envelopes))
-
-        await eventually(logged, timeout=60, what="the projection logged the story")
+    async with serving(infra, story, "au") as (_, client):
         yield History(client, confirmed, lost, late, into)
 
 

@@ -32,7 +32,7 @@ from relief.domain.values import (
     check_vocabulary,
     not_before,
 )
-from shared.kernel import AlreadyExists, NotFound, Refused
+from shared.kernel import AlreadyExists, NotFound, Refused, above_poverty_line
 
 
 def household_stream(household_id: str) -> str:
@@ -136,7 +136,7 @@ class Household(HouseholdState):
         income = self.incomes.get(on.year)
         if income is None:
             reasons.append(f"尚无 {on.year} 年度人均纯收入核定 (no income assessed for {on.year})")
-        elif income <= line:
+        elif not above_poverty_line(income, line):
             reasons.append(
                 f"{on.year} 年人均纯收入 {income} 元未超过贫困线 {line} 元 "
                 f"(income per head {income} is not above the line {line})"
