@@ -17,7 +17,7 @@ from projection.adapters.generations import Generations
 from projection.adapters.reader import ReadModels
 from projection.adapters.whatif import WhatIfs
 from projection.domain.catalogue import RULES
-from projection.entrypoints import api, chains, integrity, web, whatif
+from projection.entrypoints import api, basis, chains, integrity, web, whatif
 from projection.entrypoints.auth import CookieBearer, Sessions
 from projection.settings import ProjectionSettings
 from projection.worker import ProjectionWorker
@@ -82,9 +82,11 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
         verifier=verifier,
         routers=[
             api.router,
+            basis.router,
             chains.router,
             integrity.router,
             whatif.router,
+            basis.pages,
             chains.pages,
             integrity.pages,
             whatif.pages,

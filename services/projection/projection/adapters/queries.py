@@ -112,6 +112,21 @@ class HasEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Equals:
+    """The state field holds this text (a category, a code: the projection's own constants)."""
+
+    key: str
+    value: str
+
+    def sql(self) -> str:
+        quoted = self.value.replace("'", "''")
+        return f"coalesce(state->>'{checked_key(self.key)}' = '{quoted}', false)"
+
+    def test(self, status: str | None, state: Mapping[str, Any]) -> bool:
+        return json_text(state.get(self.key)) == self.value
+
+
+@dataclass(frozen=True, slots=True)
 class Not:
     """The condition does not hold."""
 

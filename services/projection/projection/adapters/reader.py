@@ -64,6 +64,7 @@ class LoggedEvent:
     village: str | None
     occurred_at: dt.datetime
     payload: dict[str, Any] = field(repr=False)
+    event_id: uuid.UUID | None = None
 
 
 def _json(value: Any) -> Any:
@@ -94,6 +95,39 @@ class Snapshot(AuditQueries):
             params,
         )
         return [_entity(r) for r in rows]
+
+    async def status_events(
+        self, stream_ids: Sequence[str], *, cutoff: dt.datetime | None
+    ) -> dict[str, uuid.UUID]:
+        """For each stream, the event that brought it into the status it has as of `cutoff`
+        (None: now): the first row of its last run of rows in that status."""
+        clause = "valid_from < :cutoff" if cutoff is not None else "true"
+        rows = await self.conn.execute(
+            text(
+                f"SELECT stream_id, status, event_id FROM {self._s}.entity_state"
+                f" WHERE stream_id = ANY(:ids) AND {clause} ORDER BY stream_id, valid_from"
+            ),
+            {"ids": list(stream_ids), **({"cutoff": cutoff} if cutoff is not None else {})},
+        )
+        found: dict[str, tuple[str | None, uuid.UUID]] = {}
+        for r in rows:
+            seen = found.get(r.stream_id)
+            if seen is None or seen[0] != r.status:  # a new run of one status starts here
+                found[r.stream_id] = (r.status, uuid.UUID(str(r.event_id)))
+        return {stream: event for stream, (_, event) in found.items()}
+
+    async def logged(self, event_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Envelope]:
+        """Logged events by id (those in the log)."""
+        rows = await self.conn.execute(
+            text(
+                "SELECT event_id, event_type, schema_version, stream_id, stream_version,"
+                " occurred_at, recorded_at, actor_id, actor_role, correlation_id, causation_id,"
+                f" town, payload, prev_hash, hash FROM {self._s}.event_log"
+                " WHERE event_id = ANY(:ids)"
+            ),
+            {"ids": list(event_ids)},
+        )
+        return {env.event_id: env for env in map(logged_envelope, rows)}
 
     async def whatif(self) -> WhatIfResult | None:
         """The last finished what-if (推演) run beside this schema, read in this transaction."""
@@ -383,7 +417,7 @@ class Snapshot(AuditQueries):
             params["prefix_key"], params["prefix"] = checked_key(prefix[0]), prefix[1]
         rows = await self.conn.execute(
             text(
-                "SELECT event_type, stream_id, kind, village, occurred_at, payload"
+                "SELECT event_type, stream_id, kind, village, occurred_at, payload, event_id"
                 f" FROM {self._s}.event_log WHERE {where}"
                 " ORDER BY occurred_at, stream_id, stream_version"
             ),
@@ -391,7 +425,13 @@ class Snapshot(AuditQueries):
         )
         return [
             LoggedEvent(
-                r.event_type, r.stream_id, r.kind, r.village, r.occurred_at, _json(r.payload)
+                r.event_type,
+                r.stream_id,
+                r.kind,
+                r.village,
+                r.occurred_at,
+                _json(r.payload),
+                uuid.UUID(str(r.event_id)),
             )
             for r in rows
         ]

@@ -219,6 +219,37 @@ class ReferenceSnapshot(ReferenceAudit):
             found.append(latest)
         return sorted(found, key=lambda e: (e.valid_from, e.stream_id))
 
+    async def status_events(
+        self, stream_ids: Sequence[str], *, cutoff: dt.datetime | None
+    ) -> dict[str, uuid.UUID]:
+        """For each stream, the event that brought it into its status as of `cutoff`: the
+        newest event of the first day of its last run of days in that status."""
+        ids = {(r.env.stream_id, r.env.stream_version): r.env.event_id for r in self._tables().log}
+        found: dict[str, uuid.UUID] = {}
+        for stream_id in stream_ids:
+            days: dict[dt.datetime, Entity] = {}
+            for v in self._tables().versions.get(stream_id, []):
+                if cutoff is None or v.valid_from < cutoff:
+                    days[v.valid_from] = v  # a day's row holds its newest version
+            run: tuple[str | None, uuid.UUID] | None = None
+            for day in sorted(days):
+                v = days[day]
+                event = ids.get((stream_id, v.version))
+                if event is not None and (run is None or run[0] != v.status):
+                    run = (v.status, event)
+            if run is not None:
+                found[stream_id] = run[1]
+        return found
+
+    async def logged(self, event_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Envelope]:
+        """Logged events by id (those in the log)."""
+        wanted = set(event_ids)
+        return {
+            r.env.event_id: replace(r.env, payload=r.payload)
+            for r in self._tables().log
+            if r.env.event_id in wanted
+        }
+
     async def entity(self, stream_id: str, *, cutoff: dt.datetime | None) -> Entity | None:
         """One entity as it was before `cutoff` (None: now), or None if it did not exist."""
         history = self._tables().versions.get(stream_id, [])
@@ -403,7 +434,13 @@ class ReferenceSnapshot(ReferenceAudit):
         rows.sort(key=lambda r: (r.env.occurred_at, r.env.stream_id, r.env.stream_version))
         return [
             LoggedEvent(
-                r.env.event_type, r.env.stream_id, r.kind, r.village, r.env.occurred_at, r.payload
+                r.env.event_type,
+                r.env.stream_id,
+                r.kind,
+                r.village,
+                r.env.occurred_at,
+                r.payload,
+                r.env.event_id,
             )
             for r in rows
         ]

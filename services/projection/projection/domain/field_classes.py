@@ -124,8 +124,9 @@ _PUBLIC = """
     unqualified_year value verified verified_on village village_code visit_id visited_on
     visited_pct visitor visits vote votes_against votes_for voucher_no weak weak_period
     weak_rank weak_score weak_share_percent weak_since weekday year zero_listed_on zero_year
-    changed figure live_status live_value refused_event refused_on view_title whatif_status
-    whatif_value
+    audit_url changed derived done event_id figure indicator kind_code live_status live_value
+    refused_event refused_on target
+    view_title whatif_status whatif_value
 """
 _FREE_TEXT = """
     content description detail evidence explanation findings grounds matter note notes outcome
@@ -142,7 +143,8 @@ _PHONE = "mobile phone"
 #: Dicts keyed by data: money by village, a ledger's assets and a programme's notices by id,
 #: a member's grades and points by year, scores by branch id, …
 _KEYED_BY = """
-    allocated_by_village assets booked_assets disbursed_by_village grades income_by_year incomes
+    allocated_by_village assets booked_assets disbursed_by_village figures grades income_by_year
+    incomes
     measures_by_project notices points scores
 """
 

@@ -77,6 +77,17 @@ class NavLink:
     title: str
 
 
+def page_reader(request: Request) -> Principal | Response:
+    """The signed-in reader of a dashboard page, or where to send the caller instead (the
+    login page, or the public page for the public role)."""
+    principal = page_principal(request)
+    if principal is None:
+        return login_redirect(request)
+    if principal.role is Role.PUBLIC:
+        return RedirectResponse("/public", status_code=303)
+    return principal
+
+
 SYSTEM_PAGE = NavLink("system", "系统运行")
 INTEGRITY_PAGE = NavLink("integrity", "存储核查")
 
@@ -134,11 +145,9 @@ def error_page(request: Request, principal: Principal, exc: StarletteHTTPExcepti
 async def system_page(request: Request) -> Response:
     """系统运行: per service, consumer lag, outbox backlog and dead letters, and what to do
     (registered before `/dashboard/{name}`, which would take the path otherwise)."""
-    principal = page_principal(request)
-    if principal is None:
-        return login_redirect(request)
-    if principal.role is Role.PUBLIC:
-        return RedirectResponse("/public", status_code=303)
+    principal = page_reader(request)
+    if isinstance(principal, Response):
+        return principal
     if not sees_operations(principal):
         return error_page(
             request,
@@ -161,11 +170,9 @@ async def system_page(request: Request) -> Response:
 async def dashboard(
     request: Request, query: Annotated[ViewQuery, Depends()], name: str = "overview"
 ) -> Response:
-    principal = page_principal(request)
-    if principal is None:
-        return login_redirect(request)
-    if principal.role is Role.PUBLIC:
-        return RedirectResponse("/public", status_code=303)
+    principal = page_reader(request)
+    if isinstance(principal, Response):
+        return principal
     spec = VIEWS.get(name)
     try:
         if spec is None:
@@ -212,11 +219,9 @@ async def audit_page(
     stream_id: str,
     as_of: AsOf = None,
 ) -> Response:
-    principal = page_principal(request)
-    if principal is None:
-        return login_redirect(request)
-    if principal.role is Role.PUBLIC:
-        return RedirectResponse("/public", status_code=303)
+    principal = page_reader(request)
+    if isinstance(principal, Response):
+        return principal
     try:
         trail = await load_audit(request, stream_id, principal, as_of)
     except StarletteHTTPException as exc:

@@ -8,9 +8,12 @@ from collections import Counter
 from projection.adapters.reader import Snapshot
 from projection.domain import supervision as s
 from projection.domain.catalogue import status_label
+from projection.views.basis import of_entities, of_events
 from projection.views.common import Ask, by_status, entity_row, overdue_days
 from projection.views.model import Card, Chart, Column, Series, Table, View, pct, tone_for
 from projection.views.supervision import is_done
+
+DECIDED = "supervision.AccountabilityDecided"
 
 
 async def directives(snap: Snapshot, ask: Ask) -> View:
@@ -25,11 +28,21 @@ async def directives(snap: Snapshot, ask: Ask) -> View:
     done = sum(1 for e in found if is_done(s.DIRECTIVE, e.status))
     overdue = sum(1 for v in late.values() if v)
     view.cards += [
-        Card("批示交办件", str(len(found)), "件"),
+        Card("批示交办件", str(len(found)), "件", basis=of_entities(found)),
         Card(
-            "已办结/反馈", str(done), f"{pct(done, len(found))}%", tone_for(pct(done, len(found)))
+            "已办结/反馈",
+            str(done),
+            f"{pct(done, len(found))}%",
+            tone_for(pct(done, len(found))),
+            of_entities(e for e in found if is_done(s.DIRECTIVE, e.status)),
         ),
-        Card("逾期未办结", str(overdue), "件", "bad" if overdue else "ok"),
+        Card(
+            "逾期未办结",
+            str(overdue),
+            "件",
+            "bad" if overdue else "ok",
+            of_entities(e for e in found if late[e.stream_id]),
+        ),
     ]
     statuses = by_status(found)
     order = ["received", "assigned", "reported_back", "completed"]
@@ -87,11 +100,31 @@ async def clues(snap: Snapshot, ask: Ask) -> View:
     matrix = Counter((str(e.get("category", "")), e.status or "") for e in found)
     open_count = sum(1 for e in found if not is_done(s.CLUE, e.status))
     decisions = Counter(str(d.get("kind", "")) for e in found for d in (e.get("decisions") or []))
+    # each decision is one AccountabilityDecided on its clue (the events behind 问责人次)
+    clue_streams = {e.stream_id for e in found}
+    decided = [
+        f
+        for f in await snap.facts(
+            [DECIDED], start=None, cutoff=ask.window.cutoff, village=ask.village
+        )
+        if f.stream_id in clue_streams
+    ]
     view.cards += [
-        Card("线索", str(len(found)), "条"),
-        Card("在办", str(open_count), "条", "warn" if open_count else "ok"),
-        Card("问责人次", str(sum(decisions.values())), "人次"),
-        Card("来自资金预警", str(sum(1 for e in found if e.get("red_flag_id"))), "条"),
+        Card("线索", str(len(found)), "条", basis=of_entities(found)),
+        Card(
+            "在办",
+            str(open_count),
+            "条",
+            "warn" if open_count else "ok",
+            of_entities(e for e in found if not is_done(s.CLUE, e.status)),
+        ),
+        Card("问责人次", str(sum(decisions.values())), "人次", basis=of_events(decided)),
+        Card(
+            "来自资金预警",
+            str(sum(1 for e in found if e.get("red_flag_id"))),
+            "条",
+            basis=of_entities(e for e in found if e.get("red_flag_id")),
+        ),
     ]
     view.charts.append(
         Chart(
@@ -106,23 +139,32 @@ async def clues(snap: Snapshot, ask: Ask) -> View:
             "条",
         )
     )
-    view.tables.append(
-        Table(
-            "summary",
-            "按类别与状态",
-            [Column("category", "类别")]
-            + [Column(st, status_label(s.CLUE, st), "int") for st in order],
-            [{"category": c} | {st: matrix[(c, st)] for st in order} for c in cats],
-        )
+    summary = Table(
+        "summary",
+        "按类别与状态",
+        [Column("category", "类别")]
+        + [Column(st, status_label(s.CLUE, st), "int") for st in order],
     )
-    view.tables.append(
-        Table(
-            "accountability",
-            "问责方式",
-            [Column("kind", "问责方式"), Column("count", "人次", "int")],
-            [{"kind": k, "count": n} for k, n in decisions.most_common()],
-        )
+    for c in cats:
+        row = {"category": c} | {st: matrix[(c, st)] for st in order}
+        summary.rows.append(row)
+        for st in order:
+            summary.based(
+                row,
+                st,
+                of_entities(e for e in found if e.get("category") == c and e.status == st),
+            )
+    view.tables.append(summary)
+    kinds = Table(
+        "accountability",
+        "问责方式",
+        [Column("kind", "问责方式"), Column("count", "人次", "int")],
     )
+    for k, n in decisions.most_common():
+        row = {"kind": k, "count": n}
+        kinds.rows.append(row)
+        kinds.based(row, "count", of_events(f for f in decided if f.payload.get("kind") == k))
+    view.tables.append(kinds)
     if not ask.clues:
         view.notes.append("线索明细仅纪委书记、党委书记和审计可查看。")
         return view

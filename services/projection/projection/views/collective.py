@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from projection.adapters.reader import Entity, Snapshot
+from projection.adapters.reader import Entity, LoggedEvent, Snapshot
 from projection.domain import funds as f
 from projection.domain.funds import money
+from projection.views.basis import of_entities, of_events
 from projection.views.common import Ask, entity_row
 from projection.views.funds import yuan
 from projection.views.model import Card, Column, Table, View, pct, tone_for
@@ -30,11 +31,33 @@ async def assets(snap: Snapshot, ask: Ask) -> View:
         for aid, amount in (eco.get("booked_assets") or {}).items()
     }
     asset_count = sum(len(led.get("assets") or {}) for led in ledgers)
+    # a ledger's entry is the first event naming its asset: its registration, or a disposal
+    # of an asset never registered (which funds' ledger shows as an entry too)
+    on_ledgers = {led.stream_id for led in ledgers}
+    registered: dict[tuple[str, str], LoggedEvent] = {}
+    for e in await snap.facts(
+        ["funds.CollectiveAssetRegistered", "funds.CollectiveAssetDisposed"],
+        start=None,
+        cutoff=ask.window.cutoff,
+        village=ask.village,
+    ):
+        if e.stream_id in on_ledgers:
+            registered.setdefault((e.stream_id, str(e.payload.get("asset_id"))), e)
     value = sum((money(led.get("ledger_value")) for led in ledgers), Decimal(0))
     view.cards += [
-        Card("建账村", str(len(ledgers)), "个"),
-        Card("登记资产资源资金", str(asset_count), f"{yuan(value)} 元"),
-        Card("处置", str(len(disposals)), "宗（均经村民代表大会表决并备案）"),
+        Card("建账村", str(len(ledgers)), "个", basis=of_entities(ledgers)),
+        Card(
+            "登记资产资源资金",
+            str(asset_count),
+            f"{yuan(value)} 元",
+            basis=of_events(registered.values()),
+        ),
+        Card(
+            "处置",
+            str(len(disposals)),
+            "宗（均经村民代表大会表决并备案）",
+            basis=of_events(disposals),
+        ),
     ]
     view.tables.append(
         Table(
@@ -118,10 +141,29 @@ async def zero_villages(snap: Snapshot, ask: Ask) -> View:
     no_leader = [e for e in zero if not e.get("leader_name")]
     no_plan = [e for e in zero if not e.get("plan_title")]
     view.cards += [
-        Card("清零村（仍无收入）", str(len(zero)), "个", "bad" if zero else "ok"),
-        Card("已销号", str(len(listed) - len(zero)), f"共列入 {len(listed)} 个"),
-        Card("未安排联点负责人", str(len(no_leader)), "个", "bad" if no_leader else "ok"),
-        Card("未制定一村一策", str(len(no_plan)), "个", "bad" if no_plan else "ok"),
+        Card(
+            "清零村（仍无收入）", str(len(zero)), "个", "bad" if zero else "ok", of_entities(zero)
+        ),
+        Card(
+            "已销号",
+            str(len(listed) - len(zero)),
+            f"共列入 {len(listed)} 个",
+            basis=of_entities(e for e in listed if e.status != "zero"),
+        ),
+        Card(
+            "未安排联点负责人",
+            str(len(no_leader)),
+            "个",
+            "bad" if no_leader else "ok",
+            of_entities(no_leader),
+        ),
+        Card(
+            "未制定一村一策",
+            str(len(no_plan)),
+            "个",
+            "bad" if no_plan else "ok",
+            of_entities(no_plan),
+        ),
     ]
     years = sorted({y for e in economies for y in (e.get("income_by_year") or {})})
     view.tables.append(
@@ -169,40 +211,43 @@ async def disclosures(snap: Snapshot, ask: Ask) -> View:
     late = sum(1 for v in villages if overdue[v])
     view.cards += [
         Card(
-            "期内已公开村", f"{count} / {len(villages)}", "个", tone_for(pct(count, len(villages)))
+            "期内已公开村",
+            f"{count} / {len(villages)}",
+            "个",
+            tone_for(pct(count, len(villages))),
+            of_events(done[v][0] for v in villages if done.get(v)),  # a village's first
         ),
         Card("逾期未公开村", str(late), f"截至 {day}", "bad" if late else "ok"),
     ]
-    view.tables.append(
-        Table(
-            "villages",
-            "分村公开情况",
-            [
-                Column("village", "村/社区"),
-                Column("disclosures", "公开次数", "int"),
-                Column("periods", "公开期间"),
-                Column("last_on", "最近公开", "date"),
-                Column("income_total", "收入合计(元)", "money"),
-                Column("expenditure_total", "支出合计(元)", "money"),
-                Column("overdue", "逾期未公开季度"),
-            ],
-            [
-                {
-                    "stream_id": done[v][-1].stream_id if done.get(v) else "",
-                    "village": v,
-                    "disclosures": len(done.get(v, [])),
-                    "periods": "、".join(str(d.payload.get("period")) for d in done.get(v, [])),
-                    "last_on": done[v][-1].payload.get("disclosed_on", "") if done.get(v) else "",
-                    "income_total": done[v][-1].payload.get("income_total", "")
-                    if done.get(v)
-                    else "",
-                    "expenditure_total": done[v][-1].payload.get("expenditure_total", "")
-                    if done.get(v)
-                    else "",
-                    "overdue": "、".join(overdue[v]),
-                }
-                for v in villages
-            ],
-        )
+    table = Table(
+        "villages",
+        "分村公开情况",
+        [
+            Column("village", "村/社区"),
+            Column("disclosures", "公开次数", "int"),
+            Column("periods", "公开期间"),
+            Column("last_on", "最近公开", "date"),
+            Column("income_total", "收入合计(元)", "money"),
+            Column("expenditure_total", "支出合计(元)", "money"),
+            Column("overdue", "逾期未公开季度"),
+        ],
+        [
+            {
+                "stream_id": done[v][-1].stream_id if done.get(v) else "",
+                "village": v,
+                "disclosures": len(done.get(v, [])),
+                "periods": "、".join(str(d.payload.get("period")) for d in done.get(v, [])),
+                "last_on": done[v][-1].payload.get("disclosed_on", "") if done.get(v) else "",
+                "income_total": done[v][-1].payload.get("income_total", "") if done.get(v) else "",
+                "expenditure_total": done[v][-1].payload.get("expenditure_total", "")
+                if done.get(v)
+                else "",
+                "overdue": "、".join(overdue[v]),
+            }
+            for v in villages
+        ],
     )
+    for row in table.rows:
+        table.based(row, "disclosures", of_events(done.get(row["village"], [])))
+    view.tables.append(table)
     return view

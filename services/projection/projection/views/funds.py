@@ -11,6 +11,7 @@ from projection.adapters.reader import Entity, Snapshot
 from projection.domain import funds as f
 from projection.domain.catalogue import status_label
 from projection.domain.funds import money
+from projection.views.basis import Basis, of_entities
 from projection.views.common import Ask, by_status, entity_row, in_window
 from projection.views.model import Card, Chart, Column, Series, Table, View, pct, tone_for
 
@@ -150,7 +151,7 @@ async def programmes(snap: Snapshot, ask: Ask) -> View:
         money_totals["allocated"] += row["allocated"]
         money_totals["disbursed"] += row["disbursed"]
     view.cards += [
-        Card("资金项目", str(len(shown)), "个"),
+        Card("资金项目", str(len(shown)), "个", basis=of_entities(shown)),
         Card("已分配", yuan(money_totals["allocated"]), "元"),
         Card(
             "已发放",
@@ -184,6 +185,10 @@ async def programmes(snap: Snapshot, ask: Ask) -> View:
     return view
 
 
+def _flags_in(flags: list[Entity], *statuses: str) -> Basis:
+    return of_entities(x for x in flags if x.status in statuses)
+
+
 async def red_flags(snap: Snapshot, ask: Ask) -> View:
     """问题预警 by code and status (measures 13 and 14)."""
     view = View("funds/red-flags", "资金问题预警", ask.window, ask.village)
@@ -191,10 +196,26 @@ async def red_flags(snap: Snapshot, ask: Ask) -> View:
     statuses = by_status(flags)
     open_count = statuses["raised"] + statuses["acknowledged"]
     view.cards += [
-        Card("预警总数", str(len(flags)), "条"),
-        Card("待处理", str(open_count), "已预警、已签收", "bad" if open_count else "ok"),
-        Card("问题属实", str(statuses["confirmed"] + statuses["accountability"]), "条"),
-        Card("已说明/了结", str(statuses["explained"] + statuses["dismissed"]), "条"),
+        Card("预警总数", str(len(flags)), "条", basis=of_entities(flags)),
+        Card(
+            "待处理",
+            str(open_count),
+            "已预警、已签收",
+            "bad" if open_count else "ok",
+            _flags_in(flags, "raised", "acknowledged"),
+        ),
+        Card(
+            "问题属实",
+            str(statuses["confirmed"] + statuses["accountability"]),
+            "条",
+            basis=_flags_in(flags, "confirmed", "accountability"),
+        ),
+        Card(
+            "已说明/了结",
+            str(statuses["explained"] + statuses["dismissed"]),
+            "条",
+            basis=_flags_in(flags, "explained", "dismissed"),
+        ),
     ]
     order = ["raised", "acknowledged", "explained", "confirmed", "accountability", "dismissed"]
     codes = sorted({str(x.get("code", "")) for x in flags})
@@ -213,23 +234,24 @@ async def red_flags(snap: Snapshot, ask: Ask) -> View:
             "条",
         )
     )
-    view.tables.append(
-        Table(
-            "by_code",
-            "按预警代码",
-            [Column("code", "代码"), Column("label", "问题"), Column("total", "合计", "int")]
-            + [Column(s, status_label(f.RED_FLAG, s), "int") for s in order],
-            [
-                {
-                    "code": c,
-                    "label": CODE_LABELS.get(c, c),
-                    "total": sum(matrix[(c, s)] for s in order),
-                }
-                | {s: matrix[(c, s)] for s in order}
-                for c in codes
-            ],
-        )
+    by_code = Table(
+        "by_code",
+        "按预警代码",
+        [Column("code", "代码"), Column("label", "问题"), Column("total", "合计", "int")]
+        + [Column(s, status_label(f.RED_FLAG, s), "int") for s in order],
     )
+    for c in codes:
+        row = {
+            "code": c,
+            "label": CODE_LABELS.get(c, c),
+            "total": sum(matrix[(c, s)] for s in order),
+        } | {s: matrix[(c, s)] for s in order}
+        by_code.rows.append(row)
+        mine = [x for x in flags if str(x.get("code", "")) == c]
+        by_code.based(row, "total", _flags_in(mine, *order))
+        for s in order:
+            by_code.based(row, s, _flags_in(mine, s))
+    view.tables.append(by_code)
     view.tables.append(
         Table(
             "flags",

@@ -11,6 +11,7 @@ from projection.adapters.queries import Not, Sort, StatusIn
 from projection.adapters.reader import Entity, Snapshot
 from projection.domain import party as pt
 from projection.domain.catalogue import status_label
+from projection.views.basis import of_entities
 from projection.views.common import Ask, entity_row, entity_table, page_info, page_of
 from projection.views.model import (
     Card,
@@ -94,10 +95,12 @@ async def points(snap: Snapshot, ask: Ask) -> View:
         )
         if m.status != "left"
     ]
-    levels: Counter[str] = Counter()
-    for m in members:
+
+    def level_of(m: Entity) -> str:
         _, level = _member_points(year, m.get("net"), m.get("grade"))
-        levels[level.removesuffix("（预估）")] += 1
+        return level.removesuffix("（预估）")
+
+    levels = Counter(level_of(m) for m in members)
 
     def row(m: Entity) -> dict[str, Any]:
         total, level = _member_points(
@@ -118,14 +121,21 @@ async def points(snap: Snapshot, ask: Ask) -> View:
     unqualified = [m for m in members if m.status == "unqualified"]
     names = [name for _, name, _ in LEVELS] + [UNQUALIFIED[1]]
     view.cards += [
-        Card("党员", str(len(members)), "名"),
+        Card("党员", str(len(members)), "名", basis=of_entities(members)),
         Card(
             "已评定等次",
             ratio_text(graded_count, len(members)),
             "名",
             tone_for(pct(graded_count, len(members))),
+            of_entities(m for m in members if m.get("grade")),
         ),
-        Card("不合格党员处置中", str(len(unqualified)), "名", "bad" if unqualified else "ok"),
+        Card(
+            "不合格党员处置中",
+            str(len(unqualified)),
+            "名",
+            "bad" if unqualified else "ok",
+            of_entities(unqualified),
+        ),
     ]
     view.charts.append(
         Chart(
@@ -137,21 +147,20 @@ async def points(snap: Snapshot, ask: Ask) -> View:
             "名",
         )
     )
-    view.tables.append(
-        Table(
-            "by_level",
-            "按等次",
-            [
-                Column("level", "等次"),
-                Column("members", "人数", "int"),
-                Column("share", "占比", "pct"),
-            ],
-            [
-                {"level": n, "members": levels[n], "share": pct(levels[n], len(members))}
-                for n in names
-            ],
-        )
+    by_level = Table(
+        "by_level",
+        "按等次",
+        [
+            Column("level", "等次"),
+            Column("members", "人数", "int"),
+            Column("share", "占比", "pct"),
+        ],
     )
+    for n in names:
+        level_row = {"level": n, "members": levels[n], "share": pct(levels[n], len(members))}
+        by_level.rows.append(level_row)
+        by_level.based(level_row, "members", of_entities(m for m in members if level_of(m) == n))
+    view.tables.append(by_level)
     members_table = Table(
         "members",
         "党员积分",
@@ -229,31 +238,41 @@ async def training(snap: Snapshot, ask: Ask) -> View:
     secretaries = [
         str(b.get("secretary_member_id")) for b in branches.values() if b.get("secretary_member_id")
     ]
-    county_ok = sum(1 for sid in secretaries if attended[sid]["county"] >= SECRETARY_COUNTY)
-    town_ok = sum(1 for sid in secretaries if attended[sid]["town"] >= SECRETARY_TOWN)
+    county_ok = [members[sid] for sid in secretaries if attended[sid]["county"] >= SECRETARY_COUNTY]
+    town_ok = [members[sid] for sid in secretaries if attended[sid]["town"] >= SECRETARY_TOWN]
     # party's rules (shared kernel): each month over in which one was a member, attended;
     # degree education enrolled in the year by the day (a member since left counts too)
     day = ask.window.state_day or ask.today
-    degree = sum(
-        1
+    degree = [
+        m
         for m in registered
         if degree_enrolment_counts(_date(m.get("degree_enrolled_on")), year, day)
-    )
+    ]
     months_due = len(training_months_required(year, dt.date(year, 1, 1), day))
-    monthly_ok = sum(
-        1
+    monthly_ok = [
+        m
         for mid, m in members.items()
         if set(training_months_required(year, _date(m.get("joined_on")) or day, day)) <= months[mid]
-    )
-    rows = [
+    ]
+    met = [
         ("支部书记参加县级培训≥1次", county_ok, len(secretaries), "名"),
         ("支部书记参加党委培训≥2次", town_ok, len(secretaries), "名"),
         (f"党员每月参加支部培训（已过{months_due}个月）", monthly_ok, len(members), "名"),
         ("选派参加大专以上学历教育", degree, DEGREE_TARGET, "名"),
-        ("培育农村创业就业党员", len(entrepreneurs), ENTREPRENEUR_TARGET, "名"),
+        ("培育农村创业就业党员", [members[m] for m in entrepreneurs], ENTREPRENEUR_TARGET, "名"),
     ]
-    for label, done, target, unit in rows:
-        view.cards.append(Card(label, ratio_text(done, target), unit, tone_for(pct(done, target))))
+    rows = [(label, len(who), target, unit) for label, who, target, unit in met]
+    for label, who, target, unit in met:
+        done = len(who)
+        view.cards.append(
+            Card(
+                label,
+                ratio_text(done, target),
+                unit,
+                tone_for(pct(done, target)),
+                of_entities(who),
+            )
+        )
     view.charts.append(
         Chart(
             "against_targets",

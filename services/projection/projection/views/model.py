@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from projection.domain.timeframe import Window
+from projection.views.basis import Basis, card_id, cell_id
 
 #: A long list's rows, read in chunks (for an export).
 RowChunks = Callable[[], AsyncIterator[list[dict[str, Any]]]]
@@ -67,6 +68,13 @@ class Table:
     note: str = ""
     page: PageInfo | None = None
     more: RowChunks | None = field(default=None, repr=False)
+    bases: dict[str, Basis] = field(default_factory=dict, repr=False)
+
+    def based(self, row: dict[str, Any], column: str, basis: Basis) -> None:
+        """Give a row's figure its basis (事实依据); the row is named by its first column."""
+        figure = cell_id(self.name, column, row[self.columns[0].key])
+        self.bases[figure] = basis
+        row.setdefault("figures", {})[column] = figure
 
     async def chunks(self) -> AsyncIterator[list[dict[str, Any]]]:
         """Every row: those held, then those `more` reads."""
@@ -126,6 +134,12 @@ class Card:
     value: str
     hint: str = ""
     tone: str = ""
+    basis: Basis | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def figure(self) -> str | None:
+        """The card's figure id when it has a basis (事实依据)."""
+        return card_id(self.label) if self.basis is not None else None
 
 
 @dataclass(slots=True)
@@ -152,6 +166,16 @@ class View:
                 return table
         raise KeyError(name)
 
+    def basis(self, figure: str) -> Basis | None:
+        """The basis of a figure by its id (None: no such figure, or it has none)."""
+        for card in self.cards:
+            if card.figure == figure:
+                return card.basis
+        for table in self.tables:
+            if figure in table.bases:
+                return table.bases[figure]
+        return None
+
     def to_json(self) -> dict[str, Any]:
         return {
             "view": self.name,
@@ -162,6 +186,7 @@ class View:
             "village": self.village,
             "cards": [
                 {"label": c.label, "value": c.value, "hint": c.hint, "tone": c.tone}
+                | ({"figure": c.figure} if c.figure else {})
                 for c in self.cards
             ],
             "charts": [c.to_json() for c in self.charts],

@@ -28,12 +28,22 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from projection.adapters.queries import HasEntry, Not, StatusIn, Tally
-from projection.adapters.reader import Entity, Snapshot
+from projection.adapters.queries import (
+    Both,
+    Condition,
+    Equals,
+    HasEntry,
+    IsSet,
+    Not,
+    StatusIn,
+    Tally,
+)
+from projection.adapters.reader import Entity, LoggedEvent, Snapshot
 from projection.domain import funds as f
 from projection.domain import party as pt
 from projection.domain import relief as r
 from projection.domain import supervision as s
+from projection.views.basis import Basis, EntityQuery, of_entities, of_events, of_query
 from projection.views.common import Ask, day_of
 from projection.views.funds import programme_figures
 from projection.views.members import training, year_of
@@ -74,11 +84,18 @@ def _done(label: str, groups: list[dict[str, Any]], done: set[str]) -> Indicator
     )
 
 
-async def indicators(snap: Snapshot, ask: Ask) -> dict[int, list[Indicator]]:
+async def indicators(
+    snap: Snapshot, ask: Ask, bases: dict[tuple[int, str], Basis] | None = None
+) -> dict[int, list[Indicator]]:
     """Every measure's indicators (label, done, target) from the facts: counts of the many
     (households, cases, members …) from the counts or one aggregate query each; the few
-    (sites, stations, villages' economies, branches) as entities."""
+    (sites, stations, villages' economies, branches) as entities. With `bases`, what each
+    indicator's done count counts (事实依据) goes there, by (measure, label)."""
     cut, village = ask.window.cutoff, ask.village
+    found: dict[tuple[int, str], Basis] = {} if bases is None else bases
+
+    def entities_in(kind: str, where: Condition) -> EntityQuery:
+        return EntityQuery((kind,), where)
 
     async def by_status(kind: str) -> list[dict[str, Any]]:
         return await snap.tally(Tally(kind), cutoff=cut, village=village)
@@ -91,9 +108,20 @@ async def indicators(snap: Snapshot, ask: Ask) -> dict[int, list[Indicator]]:
     homes = await snap.tally(HOUSEHOLD_TALLY, cutoff=cut, village=village)
     registered = sum(g["n"] for g in homes)
     act = await activity_figures(snap, ask)
+    exited = sum(g["n"] for g in homes if g["status"] == "exited")
+    paired = sum(g["paired"] for g in homes)
+    found[(1, "脱贫户")] = of_query(exited, entities_in(r.HOUSEHOLD, StatusIn(("exited",))))
+    found[(1, "结对帮扶户")] = of_query(paired, entities_in(r.HOUSEHOLD, IsSet("paired")))
+    for label, key in (
+        ("公益性岗位、就业岗位", "posts"),
+        ("帮助贫困生", "students"),
+        ("义诊", "free-clinics"),
+        ("企业联省定贫困村", "enterprise-village"),
+    ):
+        found[(1, label)] = act["bases"][key]
     out[1] = [
-        ("脱贫户", sum(g["n"] for g in homes if g["status"] == "exited"), registered),
-        ("结对帮扶户", sum(g["paired"] for g in homes), registered),
+        ("脱贫户", exited, registered),
+        ("结对帮扶户", paired, registered),
         ("公益性岗位、就业岗位", act["posts"], TARGETS["posts"]),
         ("帮助贫困生", act["students"], TARGETS["students"]),
         ("义诊", act["free-clinics"], TARGETS["free-clinics"]),
@@ -101,19 +129,32 @@ async def indicators(snap: Snapshot, ask: Ask) -> dict[int, list[Indicator]]:
         ("企业联省定贫困村", act["enterprise-village"], act["poor_villages"]),
     ]
     out[2] = [_done("项目验收", await by_status(r.PROJECT), {"accepted", "after_care"})]
+    found[(2, "项目验收")] = of_query(
+        out[2][0][1], entities_in(r.PROJECT, StatusIn(("accepted", "after_care")))
+    )
     villages = [v for v in ask.town.villages if v.kind == "village"]
     out[3] = [
         _share("社区服务场所达标", ents[r.SITE], {"compliant"}),
         ("村级便民服务站", len(ents[r.STATION]), 1 if ask.village else len(villages)),
     ]
+    found[(3, "社区服务场所达标")] = of_entities(
+        e for e in ents[r.SITE] if (e.status or "") == "compliant"
+    )
+    found[(3, "村级便民服务站")] = of_entities(ents[r.STATION])
     listed = [e for e in ents[f.COLLECTIVE] if e.get("zero_year") is not None]
     zero = [e for e in listed if e.status == "zero"]
+    found[(4, "清零村销号")] = of_entities(e for e in listed if e.status != "zero")
+    found[(4, "清零村有联点负责人")] = of_entities(e for e in zero if e.get("leader_name"))
+    found[(4, "清零村有一村一策")] = of_entities(e for e in zero if e.get("plan_title"))
     out[4] = [
         ("清零村销号", len(listed) - len(zero), len(listed)),
         ("清零村有联点负责人", sum(1 for e in zero if e.get("leader_name")), len(zero)),
         ("清零村有一村一策", sum(1 for e in zero if e.get("plan_title")), len(zero)),
     ]
     weak = [b for b in ents[pt.BRANCH] if b.status == "weak"]
+    found[(5, "软弱涣散支部选派第一书记")] = of_entities(
+        b for b in weak if b.get("first_secretary")
+    )
     out[5] = [
         ("软弱涣散支部选派第一书记", sum(1 for b in weak if b.get("first_secretary")), len(weak)),
         (
@@ -127,45 +168,105 @@ async def indicators(snap: Snapshot, ask: Ask) -> dict[int, list[Indicator]]:
             100 * len(weak),
         ),
     ]
-    disclosed = {
-        v
-        for _, v, _ in await snap.flow_counts(
-            ["funds.FinanceDisclosed"], start=ask.window.flow_start, cutoff=cut, village=village
-        )
-    }
-    out[6] = [("村级财务公开", len(disclosed), 1 if ask.village else len(ask.town.villages))]
+    first_disclosure: dict[str, LoggedEvent] = {}
+    for d in await ask.facts(snap, ["funds.FinanceDisclosed"]):
+        first_disclosure.setdefault(d.village or "", d)
+    found[(6, "村级财务公开")] = of_events(first_disclosure.values())
+    out[6] = [("村级财务公开", len(first_disclosure), 1 if ask.village else len(ask.town.villages))]
     out[7] = [_done("信访件化解", await by_status(s.PETITION), set(s.DONE[s.PETITION]))]
+    found[(7, "信访件化解")] = of_query(
+        out[7][0][1], entities_in(s.PETITION, StatusIn(tuple(s.DONE[s.PETITION])))
+    )
     trained = await training(snap, ask)
     out[8] = [(c.label, *_ratio(c.value)) for c in trained.cards]
-    out[9] = [await _graded(snap, ask)]
-    out[10] = [
-        _done(
-            "调整案件办结", await by_status(pt.ADJUSTMENT), {"notified", "reviewed", "reappointed"}
-        )
-    ]
+    found.update({(8, c.label): c.basis for c in trained.cards if c.basis is not None})
+    graded, graded_where = await _graded(snap, ask)
+    out[9] = [graded]
+    found[(9, graded[0])] = of_query(graded[1], entities_in(pt.MEMBER, graded_where))
+    adjusted = ("notified", "reviewed", "reappointed")
+    out[10] = [_done("调整案件办结", await by_status(pt.ADJUSTMENT), set(adjusted))]
+    found[(10, "调整案件办结")] = of_query(
+        out[10][0][1], entities_in(pt.ADJUSTMENT, StatusIn(adjusted))
+    )
     clues = await snap.tally(Tally(s.CLUE, by=("category", "status")), cutoff=cut, village=village)
     for number, category in ((11, "为官不为"), (13, "雁过拔毛")):
         mine = [g for g in clues if g["category"] == category]
         out[number] = [_done("线索办结", mine, set(s.DONE[s.CLUE]))]
+        where = Both(Equals("category", category), StatusIn(tuple(s.DONE[s.CLUE])))
+        found[(number, "线索办结")] = of_query(out[number][0][1], entities_in(s.CLUE, where))
     out[12] = [_done("批示交办件办结", await by_status(s.DIRECTIVE), set(s.DONE[s.DIRECTIVE]))]
+    found[(12, "批示交办件办结")] = of_query(
+        out[12][0][1], entities_in(s.DIRECTIVE, StatusIn(tuple(s.DONE[s.DIRECTIVE])))
+    )
     flags = await by_status(f.RED_FLAG)
-    handled = {"explained", "confirmed", "accountability", "dismissed"}
-    out[13].append(_done("资金预警处理", flags, handled))
+    handled = ("explained", "confirmed", "accountability", "dismissed")
+    out[13].append(_done("资金预警处理", flags, set(handled)))
+    for number in (13, 14):
+        found[(number, "资金预警处理")] = of_query(
+            out[13][-1][1], entities_in(f.RED_FLAG, StatusIn(handled))
+        )
     money = await programme_figures(snap, ask)
     payments = sum(row["payments"] for row in money["per"].values())
     on_time = sum(row["on_time"] for row in money["per"].values())
-    out[14] = [_done("资金预警处理", flags, handled), ("按期发放", on_time, payments)]
+    out[14] = [_done("资金预警处理", flags, set(handled)), ("按期发放", on_time, payments)]
     items = await snap.tally(Tally(s.ITEM, by=("measure", "status")), cutoff=cut, village=village)
     by_measure: Counter[int] = Counter()
     closed: Counter[int] = Counter()
+    texts: dict[int, set[str]] = {}
     for group in items:
         number = _measure_number(group["measure"])
         by_measure[number] += group["n"]
         closed[number] += group["n"] if group["status"] == "closed" else 0
+        texts.setdefault(number, set()).add(str(group["measure"]))
     for number in PLAN:
         if by_measure[number]:
             out.setdefault(number, []).append(("清单事项销号", closed[number], by_measure[number]))
+            if len(texts[number]) == 1:  # one way of writing the measure's number
+                where = Both(Equals("measure", texts[number].pop()), StatusIn(("closed",)))
+                found[(number, "清单事项销号")] = of_query(
+                    closed[number], entities_in(s.ITEM, where)
+                )
     return out
+
+
+#: Indicators whose done figure is not a count of entities or events, and what it is.
+DERIVED = {
+    "义诊医务人员": "按姓名去重的人数，所在义诊见措施 1“义诊”",
+    "联点领导到点指导": "每个软弱涣散支部最多计 4 次的合计",
+    "联系点走访面": "各软弱涣散支部走访率之和",
+    "按期发放": "各资金项目按期发放笔数之和，明细见“资金项目”",
+    "清单事项销号": "按清单事项的措施编号汇总，明细见“三张清单”",
+}
+
+
+def indicator_table(
+    found: dict[int, list[Indicator]], bases: dict[tuple[int, str], Basis]
+) -> Table:
+    """Every indicator behind the measures' progress, its done figure linked to its basis."""
+    table = Table(
+        "indicators",
+        "进度依据的指标",
+        [
+            Column("indicator", "指标"),
+            Column("done", "完成", "int"),
+            Column("target", "目标", "int"),
+            Column("derived", "说明", "note"),
+        ],
+        note="点击“完成”的数字查看构成它的对象与事件（事实依据）。",
+    )
+    for number in PLAN:
+        for label, done, target in found.get(number, []):
+            basis = bases.get((number, label))
+            row = {
+                "indicator": f"{number}. {label}",
+                "done": int(done) if float(done).is_integer() else round(done, 1),
+                "target": int(target) if float(target).is_integer() else round(target, 1),
+                "derived": "" if basis is not None else DERIVED.get(label, "由多项数字计算"),
+            }
+            table.rows.append(row)
+            if basis is not None:
+                table.based(row, "done", basis)
+    return table
 
 
 def _measure_number(text: str | None) -> int:
@@ -175,7 +276,7 @@ def _measure_number(text: str | None) -> int:
         return 0
 
 
-async def _graded(snap: Snapshot, ask: Ask) -> Indicator:
+async def _graded(snap: Snapshot, ask: Ask) -> tuple[Indicator, Condition]:
     """Measure 9: members graded for the year graded last (points of a year still running are
     not yet graded, from 1 December), of the members who have not left."""
     cut, village = ask.window.cutoff, ask.village
@@ -196,11 +297,12 @@ async def _graded(snap: Snapshot, ask: Ask) -> Indicator:
         village=village,
     )
     staying_groups = [g for g in groups if g["status"] != "left"]
-    return (
+    found = (
         "党员年度评定",
         sum(g["graded"] for g in staying_groups),
         sum(g["n"] for g in staying_groups),
     )
+    return found, Both(HasEntry("grades", year), staying)
 
 
 def _ratio(text: str) -> tuple[float, float]:
@@ -224,7 +326,8 @@ async def overview(snap: Snapshot, ask: Ask) -> View:
         int(m.get("number") or 0): m
         for m in await snap.entities(s.MEASURE, cutoff=ask.window.cutoff)
     }
-    found = await indicators(snap, ask)
+    bases: dict[tuple[int, str], Basis] = {}
+    found = await indicators(snap, ask, bases)
     ref = ask.reference_day
     table = Table(
         "measures",
@@ -290,6 +393,7 @@ async def overview(snap: Snapshot, ask: Ask) -> View:
         )
     )
     view.tables.append(table)
+    view.tables.append(indicator_table(found, bases))
     return view
 
 

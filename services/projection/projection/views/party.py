@@ -10,6 +10,7 @@ from typing import Any
 from projection.adapters.reader import Entity, Snapshot
 from projection.domain import party as pt
 from projection.domain.catalogue import status_label
+from projection.views.basis import of_entities
 from projection.views.common import Ask, entity_row
 from projection.views.model import (
     Card,
@@ -74,18 +75,23 @@ async def branches(snap: Snapshot, ask: Ask) -> View:
     lifted = [b for b in known.values() if b.status == "lifted"]
     with_secretary = sum(1 for b in weak if b.get("first_secretary"))
     view.cards += [
-        Card("党支部", str(len(known)), "个"),
+        Card("党支部", str(len(known)), "个", basis=of_entities(known.values())),
         Card(
             "评分期间", str(latest.get("period", "—")) if latest else "—", f"参评 {len(ranking)} 个"
         ),
         Card(
-            "软弱涣散（整顿中）", str(len(weak)), f"已摘帽 {len(lifted)}", "bad" if weak else "ok"
+            "软弱涣散（整顿中）",
+            str(len(weak)),
+            f"已摘帽 {len(lifted)}",
+            "bad" if weak else "ok",
+            of_entities(weak),
         ),
         Card(
             "第一书记覆盖",
             ratio_text(with_secretary, len(weak)),
             "个",
             tone_for(pct(with_secretary, len(weak)) if weak else 100),
+            of_entities(b for b in weak if b.get("first_secretary")),
         ),
     ]
     view.charts.append(
@@ -157,16 +163,30 @@ async def adjustments(snap: Snapshot, ask: Ask) -> View:
     ]
     steps = Counter(c.status or "" for c in cases)
     # supervision's accountability decisions as party took them: deducted, or why not
-    decisions = Counter(
-        (str(a.get("kind", "")), a.status or "")
-        for a in await ask.entities(snap, pt.ACCOUNTABILITY)
-    )
+    taken = await ask.entities(snap, pt.ACCOUNTABILITY)
+    decisions = Counter((str(a.get("kind", "")), a.status or "") for a in taken)
     deducted = sum(n for (_, status), n in decisions.items() if status == "matched")
     view.cards += [
-        Card("调整案件", str(len(cases)), "件"),
-        Card("办理中", str(len(in_progress)), "件", "warn" if in_progress else "ok"),
-        Card("已调整到位", str(steps["notified"] + steps["reviewed"]), "件"),
-        Card("问责扣分", str(deducted), f"未扣分 {decisions.total() - deducted}"),
+        Card("调整案件", str(len(cases)), "件", basis=of_entities(cases)),
+        Card(
+            "办理中",
+            str(len(in_progress)),
+            "件",
+            "warn" if in_progress else "ok",
+            of_entities(in_progress),
+        ),
+        Card(
+            "已调整到位",
+            str(steps["notified"] + steps["reviewed"]),
+            "件",
+            basis=of_entities(c for c in cases if c.status in ("notified", "reviewed")),
+        ),
+        Card(
+            "问责扣分",
+            str(deducted),
+            f"未扣分 {decisions.total() - deducted}",
+            basis=of_entities(a for a in taken if a.status == "matched"),
+        ),
     ]
     view.charts.append(
         Chart(
@@ -207,23 +227,27 @@ async def adjustments(snap: Snapshot, ask: Ask) -> View:
         )
     )
     kinds = sorted({kind for kind, _ in decisions})
-    view.tables.append(
-        Table(
-            "accountability",
-            "问责扣分（按问责方式）",
-            [
-                Column("kind", "问责方式"),
-                Column("matched", "已扣分", "int"),
-                Column("unmatched", "未扣分", "int"),
-            ],
-            [
-                {
-                    "kind": k,
-                    "matched": decisions[(k, "matched")],
-                    "unmatched": decisions[(k, "unmatched")],
-                }
-                for k in kinds
-            ],
-        )
+    by_kind = Table(
+        "accountability",
+        "问责扣分（按问责方式）",
+        [
+            Column("kind", "问责方式"),
+            Column("matched", "已扣分", "int"),
+            Column("unmatched", "未扣分", "int"),
+        ],
     )
+    for k in kinds:
+        row = {
+            "kind": k,
+            "matched": decisions[(k, "matched")],
+            "unmatched": decisions[(k, "unmatched")],
+        }
+        by_kind.rows.append(row)
+        for status in ("matched", "unmatched"):
+            by_kind.based(
+                row,
+                status,
+                of_entities(a for a in taken if a.get("kind") == k and a.status == status),
+            )
+    view.tables.append(by_kind)
     return view

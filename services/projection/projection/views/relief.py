@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from projection.adapters.queries import IsSet, Sort, Tally
+from projection.adapters.queries import Condition, IsSet, Not, Sort, StatusIn, Tally
 from projection.adapters.reader import Entity, Snapshot
 from projection.domain import relief as r
+from projection.views.basis import EntityQuery, EventQuery, of_events, of_query
 from projection.views.common import Ask, entity_row, entity_table, page_info, page_of
 from projection.views.model import (
     Card,
@@ -59,6 +60,19 @@ HOUSEHOLD_PERIOD_TALLY = Tally(
     facts={"visited": ("relief.HouseholdVisited",)},
 )
 FLOW_TYPES = ["relief.HouseholdRegistered", "relief.HouseholdExitedPoverty"]
+HOMES = (r.HOUSEHOLD,)
+#: What each count of the village table counts (事实依据): households as of the ask …
+HOUSEHOLD_BASES: dict[str, Condition | None] = {
+    "registered": None,
+    "poor": Not(StatusIn(("exited", "returned"))),
+    "exited": StatusIn(("exited",)),
+    "returned": StatusIn(("returned",)),
+}
+#: … and events in the asked period.
+PERIOD_BASES = {
+    "new_in_period": "relief.HouseholdRegistered",
+    "exits_in_period": "relief.HouseholdExitedPoverty",
+}
 
 
 async def households(snap: Snapshot, ask: Ask) -> View:
@@ -104,41 +118,59 @@ async def households(snap: Snapshot, ask: Ask) -> View:
         c = per.get(village, Counter())
         if not c["registered"] and not ask.village:
             continue
-        table.rows.append(
-            {
-                "village": village,
-                "registered": c["registered"],
-                # relief's 在档贫困户 is a status of its own: not exited, not back in poverty
-                "poor": c["registered"] - c["exited"] - c["returned"],
-                "exited": c["exited"],
-                "returned": c["returned"],
-                "exit_pct": pct(c["exited"], c["registered"]),
-                "paired_pct": pct(c["paired"], c["registered"]),
-                "visited_pct": pct(c["visited"], c["registered"]),
-                "new_in_period": period_counts.get((village, "HouseholdRegistered"), 0),
-                "exits_in_period": period_counts.get((village, "HouseholdExitedPoverty"), 0),
-            }
-        )
+        cells: dict[str, Any] = {
+            "village": village,
+            "registered": c["registered"],
+            # relief's 在档贫困户 is a status of its own: not exited, not back in poverty
+            "poor": c["registered"] - c["exited"] - c["returned"],
+            "exited": c["exited"],
+            "returned": c["returned"],
+            "exit_pct": pct(c["exited"], c["registered"]),
+            "paired_pct": pct(c["paired"], c["registered"]),
+            "visited_pct": pct(c["visited"], c["registered"]),
+            "new_in_period": period_counts.get((village, "HouseholdRegistered"), 0),
+            "exits_in_period": period_counts.get((village, "HouseholdExitedPoverty"), 0),
+        }
+        table.rows.append(cells)
+        for column, where in HOUSEHOLD_BASES.items():
+            table.based(cells, column, of_query(cells[column], EntityQuery(HOMES, where, village)))
+        for column, event in PERIOD_BASES.items():
+            table.based(cells, column, of_query(cells[column], EventQuery((event,), village)))
     total = sum(c["registered"] for c in per.values())
     exited = sum(c["exited"] for c in per.values())
     paired = sum(c["paired"] for c in per.values())
     visited = sum(c["visited"] for c in per.values())
     returned = sum(c["returned"] for c in per.values())
     view.cards += [
-        Card("建档立卡户", str(total), "户"),
-        Card("已脱贫", str(exited), f"脱贫率 {pct(exited, total)}%", tone_for(pct(exited, total))),
-        Card("返贫", str(returned), "户", "bad" if returned else "ok"),
+        Card("建档立卡户", str(total), "户", basis=of_query(total, EntityQuery(HOMES))),
+        Card(
+            "已脱贫",
+            str(exited),
+            f"脱贫率 {pct(exited, total)}%",
+            tone_for(pct(exited, total)),
+            of_query(exited, EntityQuery(HOMES, HOUSEHOLD_BASES["exited"])),
+        ),
+        Card(
+            "返贫",
+            str(returned),
+            "户",
+            "bad" if returned else "ok",
+            of_query(returned, EntityQuery(HOMES, HOUSEHOLD_BASES["returned"])),
+        ),
         Card(
             "结对帮扶",
             f"{pct(paired, total)}%",
             ratio_text(paired, total),
             tone_for(pct(paired, total)),
+            of_query(paired, EntityQuery(HOMES, IsSet("paired"))),
         ),
         Card(
             "走访覆盖",
             f"{pct(visited, total)}%",
             ratio_text(visited, total),
             tone_for(pct(visited, total)),
+            # in a period: households with a visit in it, counted from the visits (no list)
+            None if w.start else of_query(visited, EntityQuery(HOMES, IsSet("visits"))),
         ),
     ]
     shown = [row for row in table.rows if row["registered"]]
@@ -229,8 +261,26 @@ async def activity_figures(snap: Snapshot, ask: Ask) -> dict[str, Any]:
         for f in facts
         if f.event_type == "relief.EnterprisePairedWithVillage"
     }
+    first_help: dict[tuple[str, str], Any] = {}
+    for f in facts:
+        if f.event_type == "relief.StudentHelped":
+            first_help.setdefault(_student(f), f)
+    first_pairing: dict[str, Any] = {}
+    for f in facts:
+        village = str(f.payload.get("village"))
+        if f.event_type == "relief.EnterprisePairedWithVillage" and village in poor:
+            first_pairing.setdefault(village, f)
+    bases = {
+        "posts": of_events(
+            (f for f in facts if f.event_type == "relief.PostsProvided"), sums="posts"
+        ),
+        "students": of_events(first_help.values()),  # a student once: the first help
+        "free-clinics": of_events(f for f in facts if f.event_type == "relief.FreeClinicHeld"),
+        "enterprise-village": of_events(first_pairing.values()),  # a poor village once
+    }
     return {
         "facts": facts,
+        "bases": bases,
         "posts": posts,
         "students": len(students),
         "free-clinics": kinds["FreeClinicHeld"],
@@ -251,8 +301,18 @@ async def activities(snap: Snapshot, ask: Ask) -> View:
         ("义诊场次", fig["free-clinics"], TARGETS["free-clinics"], "场"),
         ("参与义诊医务人员", fig["medical-staff"], TARGETS["medical-staff"], "名"),
     ]
-    for label, done, target, unit in rows:
-        view.cards.append(Card(label, ratio_text(done, target), unit, tone_for(pct(done, target))))
+    keys = ["enterprise-village", "posts", "students", "free-clinics", "medical-staff"]
+    for (label, done, target, unit), key in zip(rows, keys, strict=True):
+        view.cards.append(
+            Card(
+                label,
+                ratio_text(done, target),
+                unit,
+                tone_for(pct(done, target)),
+                # 医务人员 are people named across clinics: the clinics list them (义诊场次)
+                fig["bases"].get(key),
+            )
+        )
     view.charts.append(
         Chart(
             "against_targets",
@@ -272,29 +332,45 @@ async def activities(snap: Snapshot, ask: Ask) -> View:
             per[f.village or ""][kind] = len(students[f.village or ""])
         else:
             per[f.village or ""][kind] += int(f.payload.get("posts") or 1)
-    view.tables.append(
-        Table(
-            "by_village",
-            "分村完成情况",
-            [
-                Column("village", "村/社区"),
-                Column("posts", "岗位", "int"),
-                Column("students", "贫困生", "int"),
-                Column("clinics", "义诊", "int"),
-                Column("enterprises", "企业结对", "int"),
-            ],
-            [
-                {
-                    "village": v,
-                    "posts": c["PostsProvided"],
-                    "students": c["StudentHelped"],
-                    "clinics": c["FreeClinicHeld"],
-                    "enterprises": c["EnterprisePairedWithVillage"],
-                }
-                for v, c in sorted(per.items())
-            ],
-        )
+    by_village = Table(
+        "by_village",
+        "分村完成情况",
+        [
+            Column("village", "村/社区"),
+            Column("posts", "岗位", "int"),
+            Column("students", "贫困生", "int"),
+            Column("clinics", "义诊", "int"),
+            Column("enterprises", "企业结对", "int"),
+        ],
     )
+    for v, c in sorted(per.items()):
+        row = {
+            "village": v,
+            "posts": c["PostsProvided"],
+            "students": c["StudentHelped"],
+            "clinics": c["FreeClinicHeld"],
+            "enterprises": c["EnterprisePairedWithVillage"],
+        }
+        by_village.rows.append(row)
+        here = [f for f in fig["facts"] if (f.village or "") == v]
+        first: dict[tuple[str, str], Any] = {}
+        for f in here:
+            if f.event_type == "relief.StudentHelped":
+                first.setdefault(_student(f), f)
+        by_village.based(
+            row,
+            "posts",
+            of_events((f for f in here if f.event_type == "relief.PostsProvided"), sums="posts"),
+        )
+        by_village.based(row, "students", of_events(first.values()))
+        for column, kind in (
+            ("clinics", "FreeClinicHeld"),
+            ("enterprises", "EnterprisePairedWithVillage"),
+        ):
+            by_village.based(
+                row, column, of_events(f for f in here if f.event_type == f"relief.{kind}")
+            )
+    view.tables.append(by_village)
     labels = {t: rule.label for t, rule in r.RULES.items()}
     view.tables.append(
         Table(

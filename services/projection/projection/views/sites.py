@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from projection.adapters.queries import Tally
+from projection.adapters.queries import StatusIn, Tally
 from projection.adapters.reader import Snapshot
 from projection.domain import relief as r
 from projection.domain.catalogue import status_label
+from projection.views.basis import EntityQuery, of_entities, of_query
 from projection.views.common import Ask, by_status, entity_row, overdue_days
 from projection.views.model import (
     Card,
@@ -43,10 +44,23 @@ async def projects(snap: Snapshot, ask: Ask) -> View:
         if overdue_days(p.get("due_on"), ref, done=p.status in ("accepted", "after_care"))
     ]
     view.cards += [
-        Card("项目总数", str(len(items)), "项"),
-        Card("已验收", str(done), f"{pct(done, len(items))}%", tone_for(pct(done, len(items)))),
-        Card("实施中", str(statuses["in_progress"]), "项"),
-        Card("逾期未验收", str(len(overdue)), "项", "bad" if overdue else "ok"),
+        Card("项目总数", str(len(items)), "项", basis=of_entities(items)),
+        Card(
+            "已验收",
+            str(done),
+            f"{pct(done, len(items))}%",
+            tone_for(pct(done, len(items))),
+            of_entities(p for p in items if p.status in ("accepted", "after_care")),
+        ),
+        Card(
+            "实施中",
+            str(statuses["in_progress"]),
+            "项",
+            basis=of_entities(p for p in items if p.status == "in_progress"),
+        ),
+        Card(
+            "逾期未验收", str(len(overdue)), "项", "bad" if overdue else "ok", of_entities(overdue)
+        ),
     ]
     order = ["listed", "in_progress", "accepted", "after_care"]
     view.charts.append(
@@ -126,9 +140,20 @@ async def sites(snap: Snapshot, ask: Ask) -> View:
             ratio_text(compliant, len(site_list)),
             "个",
             tone_for(pct(compliant, len(site_list))),
+            of_entities(s for s in site_list if s.status == "compliant"),
         ),
-        Card("村级便民服务站", ratio_text(len(stations), village_count), "个"),
-        Card("代办事项", str(sum(c.total() for c in ledger.values())), f"未办结 {open_agency}"),
+        Card(
+            "村级便民服务站",
+            ratio_text(len(stations), village_count),
+            "个",
+            basis=of_entities(stations),
+        ),
+        Card(
+            "代办事项",
+            str(sum(c.total() for c in ledger.values())),
+            f"未办结 {open_agency}",
+            basis=of_query(sum(c.total() for c in ledger.values()), EntityQuery((r.AGENCY,))),
+        ),
     ]
     view.tables.append(
         Table(
@@ -173,20 +198,23 @@ async def sites(snap: Snapshot, ask: Ask) -> View:
             ],
         )
     )
-    view.tables.append(
-        Table(
-            "agency",
-            "代办台账（分村）",
-            [
-                Column("village", "村/社区"),
-                *(Column(s, title, "int") for s, title in AGENCY_COLUMNS),
-                Column("total", "合计", "int"),
-            ],
-            [
-                {"village": v, **{s: c[s] for s, _ in AGENCY_COLUMNS}, "total": c.total()}
-                for v in ask.villages()
-                if (c := ledger.get(v))
-            ],
-        )
+    by_village = Table(
+        "agency",
+        "代办台账（分村）",
+        [
+            Column("village", "村/社区"),
+            *(Column(s, title, "int") for s, title in AGENCY_COLUMNS),
+            Column("total", "合计", "int"),
+        ],
     )
+    for v in ask.villages():
+        if not (c := ledger.get(v)):
+            continue
+        row = {"village": v, **{s: c[s] for s, _ in AGENCY_COLUMNS}, "total": c.total()}
+        by_village.rows.append(row)
+        by_village.based(row, "total", of_query(c.total(), EntityQuery((r.AGENCY,), None, v)))
+        for status, _ in AGENCY_COLUMNS:
+            where = EntityQuery((r.AGENCY,), StatusIn((status,)), v)
+            by_village.based(row, status, of_query(c[status], where))
+    view.tables.append(by_village)
     return view

@@ -11,6 +11,7 @@ from projection.adapters.queries import Sort
 from projection.adapters.reader import Entity, Snapshot
 from projection.domain import supervision as s
 from projection.domain.catalogue import status_label
+from projection.views.basis import of_entities
 from projection.views.common import (
     Ask,
     by_status,
@@ -64,10 +65,22 @@ async def items(snap: Snapshot, ask: Ask) -> View:
     overdue = [e for e in found if late[e.stream_id]]
     statuses = by_status(found)
     view.cards += [
-        Card("清单事项", str(len(found)), "项"),
-        Card("已销号", str(statuses["closed"]), f"{pct(statuses['closed'], len(found))}%"),
-        Card("整改中", str(statuses["open"] + statuses["in_progress"]), "项"),
-        Card("逾期未整改", str(len(overdue)), "项", "bad" if overdue else "ok"),
+        Card("清单事项", str(len(found)), "项", basis=of_entities(found)),
+        Card(
+            "已销号",
+            str(statuses["closed"]),
+            f"{pct(statuses['closed'], len(found))}%",
+            basis=of_entities(e for e in found if e.status == "closed"),
+        ),
+        Card(
+            "整改中",
+            str(statuses["open"] + statuses["in_progress"]),
+            "项",
+            basis=of_entities(e for e in found if e.status in ("open", "in_progress")),
+        ),
+        Card(
+            "逾期未整改", str(len(overdue)), "项", "bad" if overdue else "ok", of_entities(overdue)
+        ),
     ]
     order = ["open", "in_progress", "rectified", "closed"]
     matrix = Counter((str(e.get("list_name", "")), e.status or "") for e in found)
@@ -95,27 +108,26 @@ async def items(snap: Snapshot, ask: Ask) -> View:
             "项",
         )
     )
-    view.tables.append(
-        Table(
-            "overdue_by_leader",
-            "逾期事项按牵头领导",
-            [
-                Column("lead_post", "牵头领导"),
-                Column("overdue", "逾期事项", "int"),
-                Column("open", "未销号事项", "int"),
-            ],
-            [
-                {
-                    "lead_post": leader,
-                    "overdue": leaders[leader],
-                    "open": sum(
-                        1 for e in found if e.get("lead_post") == leader and e.status != "closed"
-                    ),
-                }
-                for leader in sorted({str(e.get("lead_post", "")) for e in found})
-            ],
-        )
+    by_leader = Table(
+        "overdue_by_leader",
+        "逾期事项按牵头领导",
+        [
+            Column("lead_post", "牵头领导"),
+            Column("overdue", "逾期事项", "int"),
+            Column("open", "未销号事项", "int"),
+        ],
     )
+    for leader in sorted({str(e.get("lead_post", "")) for e in found}):
+        mine = [e for e in found if str(e.get("lead_post", "")) == leader]
+        row = {
+            "lead_post": leader,
+            "overdue": leaders[leader],
+            "open": sum(1 for e in mine if e.status != "closed"),
+        }
+        by_leader.rows.append(row)
+        by_leader.based(row, "overdue", of_entities(e for e in mine if late[e.stream_id]))
+        by_leader.based(row, "open", of_entities(e for e in mine if e.status != "closed"))
+    view.tables.append(by_leader)
 
     def item_row(e: Entity) -> dict[str, Any]:
         return entity_row(
@@ -166,8 +178,14 @@ async def petitions(snap: Snapshot, ask: Ask) -> View:
     unled = [e for e in key_cases if not e.get("leader") and not is_done(s.PETITION, e.status)]
     ref = ask.reference_day
     view.cards += [
-        Card("信访件", str(len(found)), "件"),
-        Card("积案（未销号）", str(len(backlog)), "清零目标", "ok" if not backlog else "bad"),
+        Card("信访件", str(len(found)), "件", basis=of_entities(found)),
+        Card(
+            "积案（未销号）",
+            str(len(backlog)),
+            "清零目标",
+            "ok" if not backlog else "bad",
+            of_entities(backlog),
+        ),
         Card(
             "化解率",
             f"{pct(settled, len(found))}%",
@@ -179,6 +197,7 @@ async def petitions(snap: Snapshot, ask: Ask) -> View:
             str(len(unled)),
             f"重点案件 {len(key_cases)} 件",
             "bad" if unled else "ok",
+            of_entities(unled),
         ),
     ]
     areas = Counter(str(e.get("focus_area") or "未分类") for e in backlog)

@@ -164,3 +164,27 @@ async def test_a_tablet_sees_the_dashboard_and_the_public_page(
         assert width <= 820  # nothing overflows the tablet's width
         await tab.screenshot(path=str(shots / "tablet.png"), full_page=True)
         await browser.close()
+
+
+async def test_a_figure_on_the_overview_opens_its_events_and_one_its_cause_chain(
+    server: str, page: Page, tmp_path: Path
+) -> None:
+    shots = _shots(tmp_path)
+    await page.goto(f"{server}/login?next=/dashboard")
+    await page.click("button[data-user='auditor']")
+    await page.wait_for_selector("h1:has-text('十四项主要措施')")
+    # 事实依据: the done figure of "1. 脱贫户" opens the households that make it
+    figure = page.locator("tr:has-text('1. 脱贫户') a.basis")
+    shown = (await figure.inner_text()).strip()
+    await figure.click()
+    await page.wait_for_selector("h1:has-text('事实依据')")
+    assert (await page.locator("#basis-figure .value").inner_text()).strip() == shown
+    rows = page.locator("#basis-items tbody tr")
+    assert await rows.count() == int(shown)
+    assert "脱贫" in await rows.first.inner_text()  # each household by its exit event
+    await page.screenshot(path=str(shots / "basis.png"), full_page=True)
+    # one event opens its cause chain
+    await rows.first.locator("a.chain").click()
+    await page.wait_for_selector("#chain li")
+    assert await page.locator("#chain li.asked").count() == 1
+    await page.screenshot(path=str(shots / "basis-chain.png"), full_page=True)
