@@ -120,6 +120,13 @@ def print_county(county: dict[str, Any]) -> None:
         f"  command → visible at {lat['rate_per_second']}/s: p50 {lat['p50_ms']} ms,"
         f" p99 {lat['p99_ms']} ms ({lat['visible']}/{lat['commands']})"
     )
+    basis, whatif = county["basis"], county["whatif"]
+    print(
+        f"  事实依据 p50 {basis['p50_ms']} ms, p99 {basis['p99_ms']} ms"
+        f" ({basis['figures']} figures);"
+        f" 推演 {whatif['seconds']} s ({whatif['per_second']} events/s,"
+        f" RSS {whatif['rss_peak_mb']} MB)"
+    )
 
 
 def main() -> int:

@@ -12,8 +12,12 @@ projection.replay`), so that it keeps measuring whatever the storage underneath 
    for 60 s (× scale below 1), each timed until the projection has it (every command, read from
    the live schema; a sample also until its audit trail answers over HTTP).
 5. `python -m projection.replay --no-swap` as a subprocess: rebuild rate, beside raw consume.
-The projection processes' RSS (VmRSS peak, from /proc) is sampled during 1, 4 and 5. Every wait
-is bounded; scratch schemas and topics are dropped at the end; only 127.0.0.1 is contacted.
+Beside 2, 事实依据: listing the basis of the overview's and relief/villages' figures; before 5,
+推演: the 2016 poverty line raised, replayed by the projection process into its scratch
+generation, timed until done.
+The projection processes' RSS (VmRSS peak, from /proc) is sampled during 1, 4, 推演 and 5.
+Every wait is bounded; scratch schemas and topics are dropped at the end; only 127.0.0.1 is
+contacted.
 """
 
 from __future__ import annotations
@@ -313,6 +317,71 @@ class County:
             out[spec.name] = figures
         return out
 
+    async def bases(self, views: Iterable[str], most: int) -> dict[str, Any]:
+        """事实依据: p50/p99 of listing the basis of the views' figures (the first page), at
+        most `most` figures, each checked to list as many as it shows."""
+        times: list[float] = []
+        unequal = 0
+        for name in views:
+            view = (await self.http.get(f"/api/v1/views/{name}")).json()
+            figures = [c["figure"] for c in view["cards"] if "figure" in c]
+            figures += [
+                f
+                for t in view["tables"]
+                for r in t["rows"]
+                for f in (r.get("figures") or {}).values()
+            ]
+            for figure in figures[:most]:
+                t0 = time.perf_counter()
+                body = (
+                    await self.http.get(f"/api/v1/basis/{name}", params={"figure": figure})
+                ).json()
+                times.append((time.perf_counter() - t0) * 1000)
+                unequal += body["listed"] != body["count"] and not body["sums"]
+        return {
+            "figures": len(times),
+            "p50_ms": pct(times, 0.5),
+            "p99_ms": pct(times, 0.99),
+            "listed_unlike_figure": unequal,
+            "note": "GET /api/v1/basis/<view>?figure= for the overview's and relief/villages'"
+            " figures: the view rebuilt under the same ask, the basis counted and its first page"
+            " listed",
+        }
+
+    async def whatif(self, rss: RssPeak, events: int) -> dict[str, Any]:
+        """推演 of the 2016 poverty line at 4,000 yuan: the whole log replayed into a scratch
+        generation by the projection process, timed until it reports done, with its RSS."""
+        async with rss.watching():
+            started = time.perf_counter()
+            answer = await self.http.post(
+                "/api/v1/whatif", json={"rule": "poverty_line", "year": 2016, "line": "4000"}
+            )
+            answer.raise_for_status()
+
+            async def done() -> bool:
+                state = (await self.http.get("/api/v1/whatif")).json()
+                return bool(state["running"] is None)
+
+            await until(done, max(900.0, events / 500), "the what-if finished", every=1.0)
+            seconds = time.perf_counter() - started
+        state = (await self.http.get("/api/v1/whatif")).json()
+        t0 = time.perf_counter()
+        view = (await self.http.get("/api/v1/views/audit/whatif")).json()
+        view_ms = (time.perf_counter() - t0) * 1000
+        differing = view["tables"][0]["page"]["total"] if view["tables"] else None
+        return {
+            "count": events,
+            "seconds": round(seconds, 1),
+            "per_second": round(events / seconds, 1),
+            "error": state["error"],
+            "households_differing": differing,
+            "view_ms": round(view_ms, 1),
+            "rss_peak_mb": rss.mb,
+            "note": "POST /api/v1/whatif (2016 line 4,000) until GET /api/v1/whatif reports it"
+            " done: the live event log replayed in stream order through the projector into"
+            " <home>_whatif, beside live consuming; then the audit/whatif view once",
+        }
+
     # 3. disk -----------------------------------------------------------------------------
     async def disk(self, schema: str, events: int) -> dict[str, Any]:
         engine = make_engine(self.url)
@@ -530,6 +599,8 @@ def summarise(figures: dict[str, Any]) -> dict[str, Any]:
         "bytes_per_event": (disk.get("event_log_bytes_per_event") or 0)
         + (disk.get("read_models_bytes_per_event") or 0),
         "command_p99_ms": figures.get("command_latency", {}).get("p99_ms"),
+        "basis_p99_ms": figures.get("basis", {}).get("p99_ms"),
+        "whatif_seconds": figures.get("whatif", {}).get("seconds"),
         "targets": TARGETS,
     }
 
@@ -557,10 +628,12 @@ async def county(
         )
         status = await run.status()
         figures["views"] = await run.views(reps, view_budget)
+        figures["basis"] = await run.bases(("overview", "relief/villages"), 60)
         figures["disk"] = await run.disk(str(status["schema"]), n)
         figures["command_latency"] = await run.command_latency(
             200, max(3.0, 60 * min(scale, 1.0)), rss
         )
+        figures["whatif"] = await run.whatif(rss, n)
         figures["replay"] = replay = await run.replay(rss, n)
         replay["ratio_to_raw"] = round(replay["per_second"] / raw["per_second"], 3)
         figures["projection_rss_lifetime_peak_mb"] = round(rss.read("VmHWM") / 1024, 1)

@@ -190,15 +190,17 @@ async def backdated(
     ]
     local_day = "(e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date"
     into = f" AND e.recorded_at > d.recorded_at AND {local_day} BETWEEN d.first_day AND d.last_day"
+    # the closings' periods are worked out once (a materialised CTE), not for every pair
     candidates = await conn.execute(
         text(
-            f"SELECT {cols} FROM {s}.event_log e WHERE {OFF_THE_DAY_SQL}"
+            f"WITH d AS MATERIALIZED ({periods})"
+            f" SELECT {cols} FROM {s}.event_log e WHERE {OFF_THE_DAY_SQL}"
             " AND (e.recorded_at - e.occurred_at > :late OR e.occurred_at - e.recorded_at > :ahead)"
             f"{by_until}"
-            f" UNION SELECT {cols} FROM ({periods}) d JOIN {s}.event_log e"
+            f" UNION SELECT {cols} FROM d JOIN {s}.event_log e"
             " ON d.event_type = 'funds.FinanceDisclosed' AND e.village = d.village"
             f" AND e.event_type LIKE 'funds.%' AND e.event_type <> d.event_type{into}{by_until}"
-            f" UNION SELECT {cols} FROM ({periods}) d JOIN {s}.event_log e"
+            f" UNION SELECT {cols} FROM d JOIN {s}.event_log e"
             " ON d.event_type = 'party.AssessmentConcluded' AND e.event_type LIKE 'party.%'"
             f" AND e.kind = ANY(:kinds){into}{by_until}"
         ),

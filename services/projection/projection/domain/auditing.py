@@ -10,6 +10,7 @@ effect, never decides the effect again. Thresholds come from `audit_policy.yaml`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -238,6 +239,7 @@ def newest_first(flagged: list[tuple[Step, list[str]]]) -> list[tuple[Step, list
 _PERIOD = re.compile(r"^([0-9]{4})(?:(Q)([1-4])|(H)([12]))?$")
 
 
+@functools.lru_cache(maxsize=4096)
 def period_days(period: str) -> tuple[dt.date, dt.date] | None:
     """The days of a reported period: a quarter (`2016Q3`, `2016-Q3`), a half year
     (`2016-H1`) or a year (`2016`); None for any other text (the SQL reads the same forms)."""

@@ -12,7 +12,7 @@ from projection.adapters.reader import Snapshot
 from projection.domain.auditing import Step, policy, service_of
 from projection.domain.catalogue import CONFIDENTIAL_KINDS, event_label
 from projection.views.audit import ROLE_LABELS
-from projection.views.common import Ask
+from projection.views.common import Ask, page_info, page_of
 from projection.views.model import Card, Chart, Column, Series, Table, View
 from shared.clock import china_date
 
@@ -83,7 +83,8 @@ async def broken_chains(snap: Snapshot, ask: Ask) -> View:
                 Column("recorded_on", "记录日期", "date"),
                 Column("missing", "缺失的后续", "note"),
             ],
-            [_row(step, missing=what) for step, what in found],
+            [_row(step, missing=what) for step, what in page_of(ask, found)],
+            page=page_info(ask, len(found)),
         )
     )
     return view
@@ -150,8 +151,9 @@ async def backdated(snap: Snapshot, ask: Ask) -> View:
                     delay_days=(china_date(step.recorded_at) - china_date(step.occurred_at)).days,
                     reasons="、".join(reasons),
                 )
-                for step, reasons in found
+                for step, reasons in page_of(ask, found)
             ],
+            page=page_info(ask, len(found)),
         )
     )
     return view
