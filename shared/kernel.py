@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import ClassVar, TypeVar
 
 
@@ -223,6 +223,39 @@ def above_poverty_line(income_per_head: Decimal, line: Decimal) -> bool:
     exit (脱贫): strictly above it (relief decides exits with it; the projection's 推演
     replays history with it under a changed line)."""
     return income_per_head > line
+
+
+@dataclass(frozen=True, slots=True)
+class BottomBand:
+    """The bottom band of an assessment's ranking (软弱涣散, "按5%至10%的比例倒排"): how many
+    the share asks for (`quota`), the most the band allows (`ceiling`), the branches designated
+    (worst first), and — when a tie at the cut-off would pass the ceiling — the tied branches
+    (then nothing may be designated until a re-score separates them)."""
+
+    quota: int
+    ceiling: int
+    designated: tuple[str, ...]
+    tied_over: tuple[str, ...] = ()
+
+
+def bottom_band(
+    scores: Mapping[str, Decimal], share: Decimal, ceiling_percent: Decimal = Decimal(10)
+) -> BottomBand:
+    """Party's rule for who is designated weak: quota = ⌈n·share/100⌉, never more than
+    ⌊n·ceiling/100⌋ and never fewer than one; every branch tied with the last one within the
+    quota too, unless that passes the ceiling (party refuses the conclusion then). The
+    projection's 推演 applies the same rule under a changed band."""
+    n = len(scores)
+    ceiling = max(1, int(Decimal(n) * ceiling_percent // 100))
+    wanted = int((Decimal(n) * share / 100).to_integral_value(rounding=ROUND_CEILING))
+    quota = min(ceiling, max(1, wanted))
+    cutoff = sorted(scores.values())[quota - 1]
+    ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))  # best first
+    bottom = tuple(b for b, s in reversed(ordered) if s <= cutoff)
+    if len(bottom) > ceiling:
+        tied = tuple(sorted(b for b, s in scores.items() if s == cutoff))
+        return BottomBand(quota, ceiling, (), tied)
+    return BottomBand(quota, ceiling, bottom)
 
 
 #: A petition case's status once struck off (销号, supervision's `PetitionClosed`).

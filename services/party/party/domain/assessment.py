@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from party.domain.events import (
@@ -30,7 +30,7 @@ from party.domain.events import (
     RankedBranch,
 )
 from party.domain.periods import period_key
-from shared.kernel import Aggregate, AlreadyExists, Event, Refused
+from shared.kernel import Aggregate, AlreadyExists, Event, Refused, bottom_band
 
 BAND_MIN = Decimal(5)
 BAND_MAX = Decimal(10)
@@ -145,20 +145,14 @@ def weak_cut(scores: Mapping[str, Decimal], share: Decimal) -> Cut:
     check_share(share)
     if not scores:
         raise Refused("尚无支部评分，不能排名 (no branch scored)")
-    n = len(scores)
-    ranking = rank(scores)
-    ceiling = max(1, n * 10 // 100)
-    wanted = int((Decimal(n) * share / 100).to_integral_value(rounding=ROUND_CEILING))
-    quota = min(ceiling, max(1, wanted))
-    cutoff = sorted(scores.values())[quota - 1]
-    bottom = [r for r in reversed(ranking) if r.score <= cutoff]
-    if len(bottom) > ceiling:
-        tied = sorted(r.branch_id for r in bottom if r.score == cutoff)
+    band = bottom_band(scores, share, BAND_MAX)
+    if band.tied_over:
+        cutoff = scores[band.tied_over[0]]
         raise Refused(
-            f"末位 {cutoff} 分并列的支部 ({', '.join(tied)}) 全部认定将超过 10% 上限 "
-            f"({ceiling} 个)，请复核评分 (a tie at the cut-off exceeds the 10 % ceiling)"
+            f"末位 {cutoff} 分并列的支部 ({', '.join(band.tied_over)}) 全部认定将超过 10% 上限 "
+            f"({band.ceiling} 个)，请复核评分 (a tie at the cut-off exceeds the 10 % ceiling)"
         )
-    return Cut(ranking, quota, ceiling, tuple(r.branch_id for r in bottom))
+    return Cut(rank(scores), band.quota, band.ceiling, band.designated)
 
 
 class Assessment(Aggregate):

@@ -29,9 +29,10 @@ from projection.adapters.projector import Projector
 from projection.adapters.reader import Snapshot, logged_envelope
 from projection.adapters.schema import MIGRATIONS
 from projection.domain.catalogue import RULES
-from projection.domain.whatif import ChangedRule, Refusal
+from projection.domain.whatif import Change, ChangedRule, Replayed
 from shared.clock import utc_now
 from shared.db import checked_schema, lock_key, migrate
+from shared.envelope import Envelope
 
 log = structlog.get_logger(__name__)
 
@@ -53,6 +54,12 @@ RUN_TABLES = [
         occurred_at timestamptz NOT NULL,
         reason text NOT NULL)""",
 ]
+_INPUTS = (
+    "SELECT event_id, event_type, schema_version, stream_id, stream_version, occurred_at,"
+    " recorded_at, actor_id, actor_role, correlation_id, causation_id, town, payload,"
+    " prev_hash, hash FROM {live}.event_log WHERE event_type = ANY(:types)"
+    " ORDER BY stream_id, stream_version, event_id"
+)
 _READ = (
     "SELECT event_id, event_type, schema_version, stream_id, stream_version, occurred_at,"
     " recorded_at, actor_id, actor_role, correlation_id, causation_id, town, payload,"
@@ -179,36 +186,37 @@ class WhatIfs:
             async with source.begin():
                 live = await self.generations.current(source)
                 run.total = await _count(source, live)
+                if run.rule.inputs:  # what the rule reads first (the assessments' rankings)
+                    for row in await source.execute(
+                        text(_INPUTS.format(live=f'"{live}"')), {"types": list(run.rule.inputs)}
+                    ):
+                        replay.learn(logged_envelope(row))
                 after: dict[str, Any] = {"s": "", "v": 0, "e": uuid.UUID(int=0)}
-                while rows := list(
-                    await source.execute(
-                        text(_READ.format(live=f'"{live}"')), {**after, "n": self.chunk}
+                stream: str | None = None
+                while True:
+                    rows = list(
+                        await source.execute(
+                            text(_READ.format(live=f'"{live}"')), {**after, "n": self.chunk}
+                        )
                     )
-                ):
-                    kept, refused = [], []
+                    folded: list[Envelope] = []
+                    changes: list[Change] = []
                     for row in rows:
                         env = logged_envelope(row)
-                        reason = (
-                            replay.refusal(env) if env.event_type in run.rule.event_types else None
-                        )
-                        if reason is None:
-                            kept.append(env)
-                        else:
-                            refused.append(
-                                Refusal(
-                                    str(env.event_id),
-                                    env.stream_id,
-                                    env.event_type,
-                                    env.occurred_at,
-                                    reason,
-                                )
-                            )
+                        if stream is not None and env.stream_id != stream:
+                            _take(replay.ended(stream), folded, changes)
+                        stream = env.stream_id
+                        _take(replay.replayed(env), folded, changes)
+                    if not rows and stream is not None:
+                        _take(replay.ended(stream), folded, changes)
                     async with self.engine.begin() as sink:
                         await sink.execute(text("SELECT 1"))  # BEGIN is sent lazily
-                        await projector.apply(sink, kept)
-                        await _record_refusals(sink, next_schema, refused)
+                        await projector.apply(sink, folded)
+                        await _record_changes(sink, next_schema, changes)
                     run.read += len(rows)
-                    run.refused += len(refused)
+                    run.refused += len(changes)
+                    if not rows:
+                        break
                     last = rows[-1]
                     after = {"s": last.stream_id, "v": last.stream_version, "e": last.event_id}
         seconds = time.perf_counter() - started
@@ -280,8 +288,13 @@ async def _count(conn: AsyncConnection, live: str) -> int:
     return int((await conn.execute(text(f'SELECT count(*) FROM "{live}".event_log'))).scalar_one())
 
 
-async def _record_refusals(conn: AsyncConnection, schema: str, refused: list[Refusal]) -> None:
-    if not refused:
+def _take(replayed: Replayed, folded: list[Envelope], changes: list[Change]) -> None:
+    folded += replayed.envelopes
+    changes += replayed.changes
+
+
+async def _record_changes(conn: AsyncConnection, schema: str, changes: list[Change]) -> None:
+    if not changes:
         return
     await conn.execute(
         text(
@@ -296,7 +309,7 @@ async def _record_refusals(conn: AsyncConnection, schema: str, refused: list[Ref
                 "o": f.occurred_at,
                 "r": f.reason,
             }
-            for f in refused
+            for f in changes
         ],
     )
 

@@ -29,13 +29,20 @@ Runner = Annotated[Principal, Depends(require(*WHATIF_RUNNERS))]
 
 
 class WhatIfAsk(BaseModel):
-    """A rule of the plan and its changed value: today the poverty line of a year (扶贫标准)."""
+    """A rule of the plan and its changed value: the poverty line of a year (扶贫标准:
+    `year`, `line`), or the band of branches designated weak (软弱涣散: `low`, `high` in %)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    rule: Literal["poverty_line"] = Field(description="规则：poverty_line（年度贫困线）")
-    year: int = Field(ge=2000, le=2100, description="年度")
-    line: Decimal = Field(gt=0, le=1_000_000, decimal_places=2, description="推演贫困线（元）")
+    rule: Literal["poverty_line", "weak_band"] = Field(
+        description="规则：poverty_line（年度贫困线）或 weak_band（软弱涣散认定比例）"
+    )
+    year: int | None = Field(default=None, ge=2000, le=2100, description="年度（贫困线）")
+    line: Decimal | None = Field(
+        default=None, gt=0, le=1_000_000, decimal_places=2, description="推演贫困线（元）"
+    )
+    low: Decimal | None = Field(default=None, gt=0, le=50, description="认定比例下限（%）")
+    high: Decimal | None = Field(default=None, gt=0, le=50, description="认定比例上限（%）")
 
 
 def start(request: Request, asked: dict[str, Any], principal: Principal) -> dict[str, Any]:
@@ -60,7 +67,7 @@ def start(request: Request, asked: dict[str, Any], principal: Principal) -> dict
     summary="推演：在临时数据代中按修改后的规则重放历史 (start a what-if replay)",
 )
 async def post_whatif(request: Request, body: WhatIfAsk, principal: Runner) -> dict[str, Any]:
-    asked = {"rule": body.rule, "year": body.year, "line": str(body.line)}
+    asked = body.model_dump(exclude_none=True, mode="json")
     return start(request, asked, principal) | {"view": "/api/v1/views/audit/whatif"}
 
 
@@ -98,12 +105,14 @@ async def whatif_form(request: Request) -> Response:
             request, principal, StarletteHTTPException(403, "仅审计与党委书记可发起推演")
         )
     form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+    asked: dict[str, Any] = {"rule": form.get("rule", ""), **form}
+    if "year" in form:
+        try:
+            asked["year"] = int(form["year"])
+        except ValueError:
+            asked["year"] = 0
     try:
-        year = int(form.get("year", ""))
-    except ValueError:
-        year = 0
-    try:
-        start(request, {"rule": "poverty_line", "year": year, "line": form.get("line")}, principal)
+        start(request, asked, principal)
     except StarletteHTTPException as exc:
         return error_page(request, principal, exc)
     message = "推演已开始，完成后刷新本页查看结果"

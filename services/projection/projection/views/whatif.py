@@ -46,7 +46,7 @@ async def whatif(snap: Snapshot, ask: Ask) -> View:
         Card(
             "重放事件",
             str(run["events_read"]),
-            f"推演规则下不成立 {run['events_refused']} 条",
+            f"推演中不同的事件 {run['events_refused']} 条（不成立、改变或新增）",
             "warn" if run["events_refused"] else "ok",
         ),
         Card("结果不同的对象", str(len(differences)), "户/个", "warn" if differences else "ok"),
@@ -65,7 +65,7 @@ async def whatif(snap: Snapshot, ask: Ask) -> View:
                 Column("village", "村/社区"),
                 Column("live_status", "实际状态", "status"),
                 Column("whatif_status", "推演状态", "status"),
-                Column("refused_event", "不成立的事件"),
+                Column("refused_event", "推演中的变化"),
                 Column("refused_on", "事件日期", "date"),
                 Column("reason", "原因", "note"),
             ],
@@ -91,7 +91,7 @@ async def whatif(snap: Snapshot, ask: Ask) -> View:
     ran = run["finished_at"].astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
     view.notes.append(
         f"推演于 {ran}（UTC）完成，重放 {run['events_read']} 条事件，用时 {run['seconds']} 秒；"
-        "推演只收紧规则：历史上未提出的申请（如较低贫困线下本可脱贫的户）没有事件，无法重放。"
+        "历史上未提出的申请（如较低贫困线下本可脱贫的户）没有事件，无法重放。"
     )
     return view
 
@@ -104,7 +104,7 @@ async def _differences(
     refusals: dict[str, list[dict[str, Any]]],
 ) -> list[dict[str, Any]]:
     """Every entity of the rule's kinds whose status differs, as of the ask (or that exists on
-    one side only), with the first event the rule refused in its stream."""
+    one side only), with the first event the rule refused, changed or added in its stream."""
     cut, village = ask.window.cutoff, ask.village
     actual = {e.stream_id: e for e in await live.entities(list(kinds), cutoff=cut, village=village)}
     replayed = {

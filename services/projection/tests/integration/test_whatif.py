@@ -15,6 +15,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from projection.synthetic import EnvelopeFactory
+from projection.synthetic import party as pa
 from projection.synthetic import relief as rl
 from sqlalchemy import text
 
@@ -37,6 +38,7 @@ class History:
     client: httpx.AsyncClient
     app: object
     below: set[str]  # households whose 2016 exit income is not above 3,500
+    branches: list[str]  # best first; the two last designated weak (10 % of 20)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -62,11 +64,27 @@ async def history(infra: Infra) -> AsyncIterator[History]:
         if income:
             story.add(rl.household_exited(f, hid, D(year, 10, 8), income=income))
     story.add(rl.household_returned(f, homes["钱五"], D(2016, 12, 1)))
+    # 20 branches; the 2016-H2 assessment (share 10 %) designated the two last
+    branches = [f"branch-wi{n:02d}" for n in range(20)]
+    for n, b in enumerate(branches):
+        story.add(pa.branch_established(f, b, f"第{n}党支部", "石壁村", D(2016, 1, 5)))
+    story.add(pa.assessment_opened(f, "2016-H2", D(2016, 12, 1)))
+    ranking = [(b, f"{95 - 2 * n}.00") for n, b in enumerate(branches)]
+    story.add(pa.assessment_concluded(f, "2016-H2", ranking, branches[-2:], D(2016, 12, 20)))
+    for b in branches[-2:]:
+        place = branches.index(b)
+        story.add(
+            pa.designated_weak(
+                f, b, "", "石壁村", "2016-H2", ranking[place][1], place + 1, 20, D(2016, 12, 20)
+            ),
+            pa.first_secretary(f, b, "2016-H2", "派驻干部", "县农业局", D(2016, 12, 25)),
+        )
     async with serving(infra, story, "wi") as (app, client):
         yield History(
             client,
             app,
             below={homes["张一"], homes["李二"], homes["钱五"]},
+            branches=branches,
         )
 
 
@@ -195,3 +213,46 @@ async def test_a_run_out_of_time_keeps_nothing_and_a_result_expires(
     assert await whatifs.expire(now=dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
     gone = (await client.get("/api/v1/views/audit/whatif", headers=AUDITOR)).json()
     assert gone["tables"] == [] and "尚无推演结果" in gone["notes"][0]
+
+
+async def test_a_changed_weak_band_designates_other_branches_and_drops_what_followed(
+    history: History,
+) -> None:
+    client, b = history.client, history.branches
+    # 5 %: only the last branch; the second last loses its designation and its first secretary
+    assert (
+        await client.post(
+            "/api/v1/whatif", json={"rule": "weak_band", "low": "5", "high": "5"}, headers=AUDITOR
+        )
+    ).status_code == 202
+    state = await _finished(client)
+    assert state["error"] is None
+    view = (await client.get("/api/v1/views/audit/whatif", headers=AUDITOR)).json()
+    rows = view["tables"][0]["rows"]
+    assert [r["stream_id"] for r in rows] == [b[-2]]
+    assert (rows[0]["live_status"], rows[0]["whatif_status"]) == ("软弱涣散（整顿中）", "正常")
+    assert "只认定 1 个" in rows[0]["reason"]
+    figures = {(r["view_title"], r["figure"]): r for r in view["tables"][1]["rows"]}
+    weak = figures[("支部排名", "软弱涣散（整顿中）")]
+    assert (weak["live_value"], weak["whatif_value"]) == ("2", "1")
+
+    # 15–20 %: three branches; the third last is designated when the assessment concluded
+    assert (
+        await client.post(
+            "/api/v1/whatif",
+            json={"rule": "weak_band", "low": "15", "high": "20"},
+            headers=SECRETARY,
+        )
+    ).status_code == 202
+    assert (await _finished(client))["error"] is None
+    view = (await client.get("/api/v1/views/audit/whatif", headers=AUDITOR)).json()
+    rows = view["tables"][0]["rows"]
+    assert [r["stream_id"] for r in rows] == [b[-3]]
+    assert rows[0]["whatif_status"] == "软弱涣散（整顿中）" and "推演新增" in rows[0]["reason"]
+    assert rows[0]["refused_on"] == "2016-12-20"
+    figures = {(r["view_title"], r["figure"]): r for r in view["tables"][1]["rows"]}
+    assert figures[("支部排名", "软弱涣散（整顿中）")]["whatif_value"] == "3"
+    bad = await client.post(
+        "/api/v1/whatif", json={"rule": "weak_band", "low": "12", "high": "8"}, headers=AUDITOR
+    )
+    assert bad.status_code == 422
