@@ -160,6 +160,10 @@ def _label(view: View, figure: str) -> str:
     kind, _, rest = figure.partition("/")
     if kind == "card":
         return rest
+    if kind == "chart":
+        chart_name, series, category = [*rest.split("/", 2), "", ""][:3]
+        title = next((c.title for c in view.charts if c.name == chart_name), chart_name)
+        return f"{title} · {series} · {category}"
     table_name, column, row_key = [*rest.split("/", 2), "", ""][:3]
     for table in view.tables:
         if table.name == table_name:

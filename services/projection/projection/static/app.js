@@ -53,6 +53,16 @@
       if (spec.type === "hbar") { el.style.height = Math.max(220, 34 * spec.categories.length + 60) + "px"; }
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option(spec));
+      // 事实依据: a bar (or a slice) that counts entities or events opens them
+      var basis = el.getAttribute("data-basis");
+      if (basis) {
+        chart.on("click", function (p) {
+          var s = spec.series[spec.type === "pie" ? 0 : p.seriesIndex];
+          var i = spec.type === "pie" ? spec.categories.indexOf(p.name) : p.dataIndex;
+          var figure = s && s.figures ? s.figures[i] : null;
+          if (figure) { window.location.href = basis + "&figure=" + encodeURIComponent(figure); }
+        });
+      }
       el.setAttribute("data-rendered", "1");
       if (window.ResizeObserver) { new ResizeObserver(function () { chart.resize(); }).observe(el); }
     });

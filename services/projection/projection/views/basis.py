@@ -80,3 +80,7 @@ def card_id(label: str) -> str:
 
 def cell_id(table: str, column: str, row_key: object) -> str:
     return f"cell/{table}/{column}/{row_key}"
+
+
+def chart_id(chart: str, series: str, category: object) -> str:
+    return f"chart/{chart}/{series}/{category}"

@@ -52,7 +52,13 @@ async def directives(snap: Snapshot, ask: Ask) -> View:
             "办理状态",
             "pie",
             [status_label(s.DIRECTIVE, x) for x in order],
-            [Series("件", [statuses[x] for x in order])],
+            [
+                Series(
+                    "件",
+                    [statuses[x] for x in order],
+                    bases=[of_entities(e for e in found if e.status == x) for x in order],
+                )
+            ],
             "件",
         )
     )
@@ -133,7 +139,15 @@ async def clues(snap: Snapshot, ask: Ask) -> View:
             "bar",
             list(cats),
             [
-                Series(status_label(s.CLUE, st), [matrix[(c, st)] for c in cats], "s")
+                Series(
+                    status_label(s.CLUE, st),
+                    [matrix[(c, st)] for c in cats],
+                    "s",
+                    [
+                        of_entities(e for e in found if e.get("category") == c and e.status == st)
+                        for c in cats
+                    ],
+                )
                 for st in order
             ],
             "条",

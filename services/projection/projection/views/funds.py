@@ -227,7 +227,15 @@ async def red_flags(snap: Snapshot, ask: Ask) -> View:
             "hbar",
             [CODE_LABELS.get(c, c) for c in codes],
             [
-                Series(status_label(f.RED_FLAG, s), [matrix[(c, s)] for c in codes], "s")
+                Series(
+                    status_label(f.RED_FLAG, s),
+                    [matrix[(c, s)] for c in codes],
+                    "s",
+                    [
+                        _flags_in([x for x in flags if str(x.get("code", "")) == c], s)
+                        for c in codes
+                    ],
+                )
                 for s in order
                 if any(matrix[(c, s)] for c in codes)
             ],

@@ -143,7 +143,13 @@ async def points(snap: Snapshot, ask: Ask) -> View:
             "积分等次分布",
             "pie",
             names,
-            [Series("党员", [levels[n] for n in names])],
+            [
+                Series(
+                    "党员",
+                    [levels[n] for n in names],
+                    bases=[of_entities(m for m in members if level_of(m) == n) for n in names],
+                )
+            ],
             "名",
         )
     )

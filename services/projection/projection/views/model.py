@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from projection.domain.timeframe import Window
-from projection.views.basis import Basis, card_id, cell_id
+from projection.views.basis import Basis, card_id, cell_id, chart_id
 
 #: A long list's rows, read in chunks (for an export).
 RowChunks = Callable[[], AsyncIterator[list[dict[str, Any]]]]
@@ -76,6 +76,10 @@ class Table:
         self.bases[figure] = basis
         row.setdefault("figures", {})[column] = figure
 
+    def basis_of(self, column: str, row_key: object) -> Basis | None:
+        """The basis given to a row's figure (None if it has none)."""
+        return self.bases.get(cell_id(self.name, column, row_key))
+
     async def chunks(self) -> AsyncIterator[list[dict[str, Any]]]:
         """Every row: those held, then those `more` reads."""
         if self.rows:
@@ -102,6 +106,8 @@ class Series:
     name: str
     data: list[float | int]
     stack: str | None = None
+    #: Each bar's basis (事实依据), parallel to `data`, when the bars count entities or events.
+    bases: list[Basis | None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)
@@ -122,8 +128,27 @@ class Chart:
             "type": self.type,
             "unit": self.unit,
             "categories": self.categories,
-            "series": [{"name": s.name, "data": s.data, "stack": s.stack} for s in self.series],
+            "series": [
+                {"name": s.name, "data": s.data, "stack": s.stack}
+                | ({"figures": self.figures(s)} if s.bases is not None else {})
+                for s in self.series
+            ],
         }
+
+    def figures(self, series: Series) -> list[str | None]:
+        """The figure id of each bar of a series that has bases (None: no basis)."""
+        bases = series.bases or []
+        return [
+            chart_id(self.name, series.name, category) if i < len(bases) and bases[i] else None
+            for i, category in enumerate(self.categories)
+        ]
+
+    def basis(self, figure: str) -> Basis | None:
+        for series in self.series:
+            for i, found in enumerate(self.figures(series)):
+                if found == figure and series.bases is not None:
+                    return series.bases[i]
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +199,9 @@ class View:
         for table in self.tables:
             if figure in table.bases:
                 return table.bases[figure]
+        for chart in self.charts:
+            if figure.startswith(f"chart/{chart.name}/") and (found := chart.basis(figure)):
+                return found
         return None
 
     def to_json(self) -> dict[str, Any]:

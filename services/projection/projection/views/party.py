@@ -194,7 +194,15 @@ async def adjustments(snap: Snapshot, ask: Ask) -> View:
             "办理环节",
             "bar",
             [status_label(pt.ADJUSTMENT, s) for s in ADJUSTMENT_STEPS],
-            [Series("件", [steps[s] for s in ADJUSTMENT_STEPS])],
+            [
+                Series(
+                    "件",
+                    [steps[s] for s in ADJUSTMENT_STEPS],
+                    bases=[
+                        of_entities(c for c in cases if c.status == s) for s in ADJUSTMENT_STEPS
+                    ],
+                )
+            ],
             "件",
         )
     )

@@ -181,9 +181,17 @@ async def households(snap: Snapshot, ask: Ask) -> View:
             "bar",
             [row["village"] for row in shown],
             [
-                Series("在档贫困户", [row["poor"] for row in shown], "s"),
-                Series("返贫", [row["returned"] for row in shown], "s"),
-                Series("已脱贫", [row["exited"] for row in shown], "s"),
+                Series(
+                    name,
+                    [row[column] for row in shown],
+                    "s",
+                    [table.basis_of(column, row["village"]) for row in shown],
+                )
+                for name, column in (
+                    ("在档贫困户", "poor"),
+                    ("返贫", "returned"),
+                    ("已脱贫", "exited"),
+                )
             ],
             "户",
         )

@@ -69,7 +69,13 @@ async def projects(snap: Snapshot, ask: Ask) -> View:
             "项目状态",
             "pie",
             [status_label(r.PROJECT, s) for s in order],
-            [Series("项目", [statuses[s] for s in order])],
+            [
+                Series(
+                    "项目",
+                    [statuses[s] for s in order],
+                    bases=[of_entities(p for p in items if p.status == s) for s in order],
+                )
+            ],
             "项",
         )
     )
@@ -80,7 +86,16 @@ async def projects(snap: Snapshot, ask: Ask) -> View:
             "项目类别",
             "bar",
             [r.PROJECT_CATEGORIES.get(c, c) for c in cats],
-            [Series("项目", list(cats.values()))],
+            [
+                Series(
+                    "项目",
+                    list(cats.values()),
+                    bases=[
+                        of_entities(p for p in items if str(p.get("category", "")) == c)
+                        for c in cats
+                    ],
+                )
+            ],
             "项",
         )
     )

@@ -91,7 +91,17 @@ async def items(snap: Snapshot, ask: Ask) -> View:
             "bar",
             list(LISTS),
             [
-                Series(status_label(s.ITEM, st), [matrix[(lst, st)] for lst in LISTS], "s")
+                Series(
+                    status_label(s.ITEM, st),
+                    [matrix[(lst, st)] for lst in LISTS],
+                    "s",
+                    [
+                        of_entities(
+                            e for e in found if e.get("list_name") == lst and e.status == st
+                        )
+                        for lst in LISTS
+                    ],
+                )
                 for st in order
             ],
             "项",
@@ -104,7 +114,16 @@ async def items(snap: Snapshot, ask: Ask) -> View:
             "逾期事项 · 按牵头领导",
             "hbar",
             list(leaders),
-            [Series("逾期", list(leaders.values()))],
+            [
+                Series(
+                    "逾期",
+                    list(leaders.values()),
+                    bases=[
+                        of_entities(e for e in overdue if str(e.get("lead_post", "")) == leader)
+                        for leader in leaders
+                    ],
+                )
+            ],
             "项",
         )
     )
@@ -208,7 +227,16 @@ async def petitions(snap: Snapshot, ask: Ask) -> View:
             "积案 · 按领域",
             "bar",
             cats,
-            [Series("积案", [areas[c] for c in cats])],
+            [
+                Series(
+                    "积案",
+                    [areas[c] for c in cats],
+                    bases=[
+                        of_entities(e for e in backlog if str(e.get("focus_area") or "未分类") == c)
+                        for c in cats
+                    ],
+                )
+            ],
             "件",
         )
     )
@@ -220,7 +248,13 @@ async def petitions(snap: Snapshot, ask: Ask) -> View:
             "办理状态",
             "pie",
             [status_label(s.PETITION, x) for x in order],
-            [Series("信访件", [statuses[x] for x in order])],
+            [
+                Series(
+                    "信访件",
+                    [statuses[x] for x in order],
+                    bases=[of_entities(e for e in found if e.status == x) for x in order],
+                )
+            ],
             "件",
         )
     )

@@ -99,6 +99,12 @@ def figures(view: dict[str, Any]) -> list[tuple[str, float, str]]:
         for row in table["rows"]:
             for column, figure in (row.get("figures") or {}).items():
                 found.append((figure, float(row[column]), f"{table['name']}.{column}"))
+    for chart in view["charts"]:
+        for series in chart["series"]:
+            for i, figure in enumerate(series.get("figures") or []):
+                if figure is not None:
+                    where = f"chart {chart['name']} {series['name']} {chart['categories'][i]}"
+                    found.append((figure, float(series["data"][i]), where))
     return found
 
 
@@ -160,6 +166,14 @@ async def test_every_counted_figure_has_a_basis_but_the_few_named(town: Town) ->
         for card in view["cards"]:
             if shown(card) is not None and "figure" not in card and card["label"] not in allowed:
                 missing.append(f"{spec.name}: card {card['label']}")
+        for chart in view["charts"]:
+            counts = all(isinstance(v, int) for s in chart["series"] for v in s["data"])
+            if chart["unit"] in ("%", "元") or not counts or chart["name"] in allowed:
+                continue  # rates, money and scores are not counts
+            for series in chart["series"]:
+                for i, value in enumerate(series["data"]):
+                    if value and not (series.get("figures") or [None] * (i + 1))[i]:
+                        missing.append(f"{spec.name}: chart {chart['name']} {series['name']}")
         for table in view["tables"]:
             if table["page"] is not None:
                 continue  # a long list: one row per entity, no counts in it
