@@ -89,7 +89,7 @@ class Snapshot(AuditQueries):
         """Every entity of these kinds as it was before `cutoff` (None: as it is now): one row
         per entity from `entity_state`, by its temporal validity."""
         kind_list = [kinds] if isinstance(kinds, str) else list(kinds)
-        where, params = _entities_where(kind_list, cutoff, village)
+        where, params = entities_where(kind_list, cutoff, village)
         rows = await self.conn.execute(
             text(f"{_ENTITY_SELECT} {self._s}.entity_state WHERE {where} {_ENTITY_ORDER}"),
             params,
@@ -159,7 +159,7 @@ class Snapshot(AuditQueries):
         """How many entities of these kinds there were before `cutoff` (meeting `where`), and
         the page of them `page` asks for, in its order (default: by day, then stream)."""
         kind_list = [kinds] if isinstance(kinds, str) else list(kinds)
-        clause, params = _entities_where(kind_list, cutoff, village, where)
+        clause, params = entities_where(kind_list, cutoff, village, where)
         table = f"{self._s}.entity_state"
         if where is None:
             total = await self._count_of(kind_list, cutoff=cutoff, village=village)
@@ -193,7 +193,7 @@ class Snapshot(AuditQueries):
         """Every entity `entity_page` would list, in its order, `chunk` rows at a time through a
         server-side cursor (exports: memory stays flat whatever the list's length)."""
         kind_list = [kinds] if isinstance(kinds, str) else list(kinds)
-        clause, params = _entities_where(kind_list, cutoff, village, where)
+        clause, params = entities_where(kind_list, cutoff, village, where)
         order = f"ORDER BY {sort.sql()}" if sort else _PAGE_ORDER
         sql = f"{_ENTITY_SELECT} {self._s}.entity_state WHERE {clause} {order}"
         result = await self.conn.stream(text(sql), params)
@@ -234,7 +234,7 @@ class Snapshot(AuditQueries):
         """Every entity of a kind as it was before `cutoff`, its state cut down to the named
         values (name → path into the state, e.g. `("points", "2016")`; None where absent):
         for figures over many entities that need a few fields of each."""
-        clause, params = _entities_where([kind], cutoff, village)
+        clause, params = entities_where([kind], cutoff, village)
         built = ", ".join(
             f"'{checked_key(name)}', state #> '{{{','.join(checked_path(path))}}}'"
             for name, path in paths.items()
@@ -260,7 +260,7 @@ class Snapshot(AuditQueries):
     ) -> set[str]:
         """Every key found in these object fields of one kind's entities (e.g. the years of
         members' points and grades) as they were before `cutoff`."""
-        clause, params = _entities_where([kind], cutoff, village, where)
+        clause, params = entities_where([kind], cutoff, village, where)
         found: set[str] = set()
         for key in keys:
             field = f"state->'{checked_key(key)}'"
@@ -288,7 +288,7 @@ class Snapshot(AuditQueries):
         if tally.counted(FACETS):
             return await self._counted(tally, cutoff=cutoff, village=village)
         # unqualified columns are entity_state's: the joins below bring stream ids only
-        clause, params = _entities_where([tally.kind], cutoff, village)
+        clause, params = entities_where([tally.kind], cutoff, village)
         groups = tally.group_sql()
         columns = [f"{g} AS g{i}" for i, g in enumerate(groups)] + ["count(*) AS n"]
         joins = ""
@@ -567,7 +567,7 @@ def _flows(
     return " AND ".join(where), params
 
 
-def _entities_where(
+def entities_where(
     kinds: list[str],
     cutoff: dt.datetime | None,
     village: str | None,

@@ -17,6 +17,7 @@ import json
 import re
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from projection.adapters.generations import Generations
 from projection.adapters.projector import Projector
-from projection.adapters.reader import Snapshot, logged_envelope
+from projection.adapters.reader import Entity, Snapshot, entities_where, logged_envelope
 from projection.adapters.schema import MIGRATIONS
 from projection.domain.catalogue import RULES
 from projection.domain.whatif import Change, ChangedRule, Replayed
@@ -179,7 +180,8 @@ class WhatIfs:
         async with self.engine.begin() as conn:
             for ddl in RUN_TABLES:
                 await conn.execute(text(ddl.format(schema=f'"{next_schema}"')))
-        projector = Projector(next_schema, RULES, town=self.town)
+        # the replay comes stream by stream: a few heads cached are enough (memory stays flat)
+        projector = Projector(next_schema, RULES, town=self.town, cache_size=2_000)
         replay = run.rule.replay()
         async with self.engine.connect() as source:
             source = await source.execution_options(isolation_level="REPEATABLE READ")
@@ -316,12 +318,47 @@ async def _record_changes(conn: AsyncConnection, schema: str, changes: list[Chan
 
 @dataclass(frozen=True, slots=True)
 class WhatIfResult:
-    """The last finished run: what was asked, its refusals by stream, and a snapshot of its
+    """The last finished run: what was asked, its changes by stream, and a snapshot of its
     generation read in the caller's transaction."""
 
     run: dict[str, Any]
     refusals: dict[str, list[dict[str, Any]]]
     snapshot: Snapshot
+
+    async def differing(
+        self,
+        live: Snapshot,
+        kinds: Sequence[str],
+        *,
+        cutoff: dt.datetime | None,
+        village: str | None,
+    ) -> list[tuple[str, Entity | None, Entity | None]]:
+        """Every entity of these kinds whose status differs between the live generation and
+        this one as of `cutoff` (or that is in one only): found by one join in SQL, then read
+        from each side."""
+        clause, params = entities_where(list(kinds), cutoff, village)
+        sql = (
+            "SELECT coalesce(a.stream_id, b.stream_id) AS stream_id"
+            f" FROM (SELECT stream_id, status FROM {_q(live.schema)}.entity_state WHERE {clause}) a"
+            f" FULL JOIN (SELECT stream_id, status FROM {_q(self.snapshot.schema)}.entity_state"
+            f" WHERE {clause}) b ON a.stream_id = b.stream_id"
+            " WHERE a.status IS DISTINCT FROM b.status"
+            " OR a.stream_id IS NULL OR b.stream_id IS NULL"
+            " ORDER BY 1"
+        )
+        streams = [str(r[0]) for r in await live.conn.execute(text(sql), params)]
+        return [
+            (
+                sid,
+                await live.entity(sid, cutoff=cutoff),
+                await self.snapshot.entity(sid, cutoff=cutoff),
+            )
+            for sid in streams
+        ]
+
+
+def _q(schema: str) -> str:
+    return f'"{checked_schema(schema)}"'
 
 
 async def last_result(conn: AsyncConnection, live_schema: str) -> WhatIfResult | None:

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from projection.adapters.reader import Entity, Snapshot
+from projection.adapters.whatif import WhatIfResult
 from projection.domain.catalogue import event_label, status_label
 from projection.domain.whatif import BadRule, changed_rule
 from projection.views.auditing import chain_url
@@ -39,7 +40,7 @@ async def whatif(snap: Snapshot, ask: Ask) -> View:
     except BadRule:
         view.notes.append("推演记录的规则已无法识别 (the recorded rule is no longer known)")
         return view
-    differences = await _differences(snap, result.snapshot, ask, rule.kinds, result.refusals)
+    differences = await _differences(snap, result, ask, rule.kinds)
     figures = await _figures(snap, result.snapshot, ask, rule.compared_views)
     view.cards += [
         Card("推演规则", rule.label, f"由 {run['asked_by']} 发起"),
@@ -98,27 +99,20 @@ async def whatif(snap: Snapshot, ask: Ask) -> View:
 
 async def _differences(
     live: Snapshot,
-    other: Snapshot,
+    result: WhatIfResult,
     ask: Ask,
     kinds: tuple[str, ...],
-    refusals: dict[str, list[dict[str, Any]]],
 ) -> list[dict[str, Any]]:
     """Every entity of the rule's kinds whose status differs, as of the ask (or that exists on
     one side only), with the first event the rule refused, changed or added in its stream."""
-    cut, village = ask.window.cutoff, ask.village
-    actual = {e.stream_id: e for e in await live.entities(list(kinds), cutoff=cut, village=village)}
-    replayed = {
-        e.stream_id: e for e in await other.entities(list(kinds), cutoff=cut, village=village)
-    }
     rows = []
-    for stream_id in sorted(actual.keys() | replayed.keys()):
-        a, b = actual.get(stream_id), replayed.get(stream_id)
-        if a is not None and b is not None and a.status == b.status:
-            continue
+    for stream_id, a, b in await result.differing(
+        live, kinds, cutoff=ask.window.cutoff, village=ask.village
+    ):
         either = a or b
         assert either is not None
-        refused = refusals.get(stream_id, [])
-        first = refused[0] if refused else None
+        changes = result.refusals.get(stream_id, [])
+        first = changes[0] if changes else None
         rows.append(
             {
                 "stream_id": stream_id,
