@@ -147,6 +147,21 @@ class Snapshot(AuditQueries):
         ).first()
         return _entity(row) if row is not None else None
 
+    async def entities_by_stream(
+        self, stream_ids: Sequence[str], *, cutoff: dt.datetime | None
+    ) -> dict[str, Entity]:
+        """These entities as they were before `cutoff` (None: now), by stream (those that
+        existed then)."""
+        where, params = _valid_at(cutoff)
+        params["ids"] = list(stream_ids)
+        rows = await self.conn.execute(
+            text(
+                f"{_ENTITY_SELECT} {self._s}.entity_state WHERE stream_id = ANY(:ids) AND {where}"
+            ),
+            params,
+        )
+        return {e.stream_id: e for e in map(_entity, rows)}
+
     async def entity_page(
         self,
         kinds: str | Sequence[str],

@@ -250,6 +250,13 @@ class ReferenceSnapshot(ReferenceAudit):
             if r.env.event_id in wanted
         }
 
+    async def entities_by_stream(
+        self, stream_ids: Sequence[str], *, cutoff: dt.datetime | None
+    ) -> dict[str, Entity]:
+        """These entities as they were before `cutoff`, by stream (those that existed then)."""
+        found = {sid: await self.entity(sid, cutoff=cutoff) for sid in stream_ids}
+        return {sid: e for sid, e in found.items() if e is not None}
+
     async def entity(self, stream_id: str, *, cutoff: dt.datetime | None) -> Entity | None:
         """One entity as it was before `cutoff` (None: now), or None if it did not exist."""
         history = self._tables().versions.get(stream_id, [])

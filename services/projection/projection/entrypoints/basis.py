@@ -200,8 +200,8 @@ async def _items(snap: Snapshot, basis: Basis, ask: Ask) -> tuple[int, list[dict
     elif basis.entities:
         total, entities = len(basis.entities), list(basis.entities[offset:end])
         # a view may have read a few fields of each: the page is read whole, for its names
-        whole = [await snap.entity(e.stream_id, cutoff=w.cutoff) for e in entities]
-        entities = [full or e for full, e in zip(whole, entities, strict=True)]
+        whole = await snap.entities_by_stream([e.stream_id for e in entities], cutoff=w.cutoff)
+        entities = [whole.get(e.stream_id, e) for e in entities]
     else:
         total, events = len(basis.events), list(basis.events[offset:end])
     if entities:

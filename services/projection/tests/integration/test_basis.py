@@ -217,3 +217,11 @@ async def test_a_figure_opens_on_the_dashboard_and_clue_detail_stays_confidentia
     assert len(csv.text.strip().splitlines()) == 1 + int(exited["value"])
     names = await basis_of(town.client, "relief/villages", exited["figure"], {})
     assert all(item["head_name"] for item in names[1])  # each household named (unmasked)
+    # a view that read a few fields of each petition: the list still names its petitioners
+    petitions = (
+        await town.client.get("/api/v1/views/supervision/petitions", headers=AUDITOR)
+    ).json()
+    received = next(c for c in petitions["cards"] if c["label"] == "信访件")
+    listed = await basis_of(town.client, "supervision/petitions", received["figure"], {})
+    assert len(listed[1]) == int(received["value"])
+    assert all(item["petitioner_name"] for item in listed[1])
