@@ -132,11 +132,6 @@ class WhatIfs:
         self._task = asyncio.create_task(self._run_locked(run))
         return run
 
-    async def wait(self) -> None:
-        """Until the background run (if any) has ended (tests and the CLI)."""
-        if self._task is not None:
-            await asyncio.shield(self._task)
-
     async def stop(self) -> None:
         if self._task is not None and not self._task.done():
             self._task.cancel()
