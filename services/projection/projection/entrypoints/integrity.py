@@ -15,17 +15,13 @@ from urllib.parse import urlencode
 import httpx
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from projection.adapters.copies import stream_heads
 from projection.adapters.reader import ReadModels
-from projection.domain.access import verifies_sources
-from projection.entrypoints.auth import page_principal
 from projection.entrypoints.web import (
     INTEGRITY_PAGE,
-    error_page,
-    login_redirect,
     page_context,
+    page_for,
     templates,
 )
 from shared.auth import Principal
@@ -91,15 +87,9 @@ async def post_checkpoints(request: Request, _: Recorder) -> dict[str, Any]:
 @pages.get("/dashboard/integrity", response_class=HTMLResponse)
 async def integrity_page(request: Request, recorded: str = "") -> Response:
     """存储核查: the same report as `GET /api/v1/integrity`, for the auditor and the leaders."""
-    principal = page_principal(request)
-    if principal is None:
-        return login_redirect(request)
-    if not verifies_sources(principal):
-        return error_page(
-            request,
-            principal,
-            StarletteHTTPException(403, "存储核查仅供审计、党委书记与纪委书记查看"),
-        )
+    principal = page_for(request, VERIFIERS, "存储核查仅供审计、党委书记与纪委书记查看")
+    if isinstance(principal, Response):
+        return principal
     return templates.TemplateResponse(
         request,
         "integrity.html",
@@ -117,13 +107,9 @@ async def integrity_page(request: Request, recorded: str = "") -> Response:
 
 @pages.post("/dashboard/integrity/checkpoints")
 async def integrity_checkpoints(request: Request) -> Response:
-    principal = page_principal(request)
-    if principal is None:
-        return login_redirect(request)
-    if principal.role not in RECORDERS:
-        return error_page(
-            request, principal, StarletteHTTPException(403, "仅审计与党委书记可记录检查点")
-        )
+    principal = page_for(request, RECORDERS, "仅审计与党委书记可记录检查点")
+    if isinstance(principal, Response):
+        return principal
     made = await record_checkpoints(request)
     done = "，".join(
         f"{service} #{body['number']}" if "number" in body else f"{service} 未能记录"

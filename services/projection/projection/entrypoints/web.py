@@ -4,6 +4,7 @@ the audit trail page and the public page."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -85,6 +86,17 @@ def page_reader(request: Request) -> Principal | Response:
         return login_redirect(request)
     if principal.role is Role.PUBLIC:
         return RedirectResponse("/public", status_code=303)
+    return principal
+
+
+def page_for(request: Request, roles: Collection[Role], refusal: str) -> Principal | Response:
+    """The signed-in caller of a page only `roles` may use, or where to send them instead (the
+    login page, or a page saying `refusal`)."""
+    principal = page_principal(request)
+    if principal is None:
+        return login_redirect(request)
+    if principal.role not in roles:
+        return error_page(request, principal, StarletteHTTPException(403, refusal))
     return principal
 
 

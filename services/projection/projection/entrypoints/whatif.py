@@ -18,8 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from projection.adapters.whatif import Busy, WhatIfs, finished_at
 from projection.domain.access import WHATIF_RUNNERS
 from projection.domain.whatif import BadRule, changed_rule
-from projection.entrypoints.auth import page_principal
-from projection.entrypoints.web import error_page, login_redirect
+from projection.entrypoints.web import error_page, page_for
 from shared.auth import Principal
 from shared.web import require
 
@@ -97,15 +96,11 @@ async def state(request: Request) -> dict[str, Any]:
 @pages.post("/dashboard/whatif")
 async def whatif_form(request: Request) -> Response:
     """The 推演 page's form: the year and the line, then back to the page."""
-    principal = page_principal(request)
-    if principal is None:
-        return login_redirect(request)
-    if principal.role not in WHATIF_RUNNERS:
-        return error_page(
-            request, principal, StarletteHTTPException(403, "仅审计与党委书记可发起推演")
-        )
+    principal = page_for(request, WHATIF_RUNNERS, "仅审计与党委书记可发起推演")
+    if isinstance(principal, Response):
+        return principal
     form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
-    asked: dict[str, Any] = {"rule": form.get("rule", ""), **form}
+    asked: dict[str, Any] = dict(form)
     if "year" in form:
         try:
             asked["year"] = int(form["year"])

@@ -256,3 +256,20 @@ async def test_a_changed_weak_band_designates_other_branches_and_drops_what_foll
         "/api/v1/whatif", json={"rule": "weak_band", "low": "12", "high": "8"}, headers=AUDITOR
     )
     assert bad.status_code == 422
+
+
+async def test_the_page_form_starts_a_run_for_the_auditor_only(history: History) -> None:
+    client = history.client
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    refused = await client.post(
+        "/dashboard/whatif", content="rule=poverty_line&year=2016&line=3500", headers=LEADER | form
+    )
+    assert refused.status_code == 403 and "仅审计与党委书记可发起推演" in refused.text
+    started = await client.post(
+        "/dashboard/whatif", content="rule=poverty_line&year=2016&line=3500", headers=AUDITOR | form
+    )
+    assert started.status_code == 303
+    assert started.headers["location"].startswith("/dashboard/audit/whatif?started=")
+    assert (await _finished(client))["error"] is None
+    page = await client.get("/dashboard/audit/whatif", headers=AUDITOR)
+    assert page.status_code == 200 and "2016 年贫困线改为 3500 元" in page.text
