@@ -101,6 +101,37 @@ class CommandContext:
         return replace(self, occurred_at=occurred_at) if occurred_at else self
 
 
+def seal(
+    stream_id: str,
+    current: int,
+    prev_hash: str,
+    events: Sequence[Event],
+    ctx: CommandContext,
+    recorded: dt.datetime,
+) -> list[Envelope]:
+    """The envelopes of `events` appended to a stream at version `current` whose head hash
+    is `prev_hash`: numbered, dated (business time from `ctx`, else `recorded`) and chained."""
+    envelopes: list[Envelope] = []
+    for offset, event in enumerate(events, start=1):
+        env = Envelope(
+            event_id=uuid7(),
+            event_type=event.event_type,
+            schema_version=event.schema_version,
+            stream_id=stream_id,
+            stream_version=current + offset,
+            occurred_at=ctx.occurred_at or recorded,
+            recorded_at=recorded,
+            actor=ctx.actor,
+            correlation_id=ctx.correlation_id,
+            causation_id=ctx.causation_id,
+            town=ctx.town,
+            payload=encode(event),
+        ).sealed(prev_hash)
+        prev_hash = env.hash
+        envelopes.append(env)
+    return envelopes
+
+
 class EventStore:
     """One service's event store: a schema with `events` and `outbox`, and its Kafka topic."""
 
@@ -125,6 +156,16 @@ class EventStore:
             " ORDER BY stream_version DESC LIMIT 1"
         )
         self._write_sql = self._statement_for_write()
+
+    async def begin(self) -> AsyncConnection:
+        """A connection in a new transaction, for a unit of work (the caller commits/closes)."""
+        conn = await self.engine.connect()
+        try:
+            await conn.begin()
+        except BaseException:
+            await conn.close()
+            raise
+        return conn
 
     async def migrate(self) -> None:
         """Create or upgrade the store's tables."""
@@ -162,25 +203,7 @@ class EventStore:
             raise ConcurrencyConflict(
                 f"stream {stream_id} is at version {current}, not {expected_version}"
             )
-        recorded = now or dt.datetime.now(dt.UTC)
-        envelopes: list[Envelope] = []
-        for offset, event in enumerate(events, start=1):
-            env = Envelope(
-                event_id=uuid7(),
-                event_type=event.event_type,
-                schema_version=event.schema_version,
-                stream_id=stream_id,
-                stream_version=current + offset,
-                occurred_at=ctx.occurred_at or recorded,
-                recorded_at=recorded,
-                actor=ctx.actor,
-                correlation_id=ctx.correlation_id,
-                causation_id=ctx.causation_id,
-                town=ctx.town,
-                payload=encode(event),
-            ).sealed(prev_hash)
-            prev_hash = env.hash
-            envelopes.append(env)
+        envelopes = seal(stream_id, current, prev_hash, events, ctx, now or dt.datetime.now(dt.UTC))
         await self.write(conn, envelopes)
         return envelopes
 

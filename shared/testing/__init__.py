@@ -46,7 +46,7 @@ from shared.settings import YISUHE_TOWN_CODE, Settings
 from shared.topics import ensure_topics
 from shared.web import create_app
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True, slots=True)
