@@ -34,6 +34,18 @@ C = TypeVar("C", bound=Command)
 MARK = "x-pipeline"
 
 
+#: Every command's handler, as the routes declared them (tests run a command by its type).
+HANDLERS: dict[type[Command], Handler[Any]] = {}
+
+
+def handler_for(cmd: Command) -> Handler[Any]:
+    """The handler the service's routes declared for this command's type."""
+    try:
+        return HANDLERS[type(cmd)]
+    except KeyError:
+        raise LookupError(f"no route declares a handler for {type(cmd).__name__}") from None
+
+
 def pipeline_of(request: Request) -> Pipeline[Any]:
     """The service's pipeline, wired by its `bootstrap` as `app.state.pipeline`."""
     pipeline: Pipeline[Any] = request.app.state.pipeline
@@ -100,6 +112,8 @@ def command(
     declared = path_fields(cmd)
     if sorted(in_path) != sorted(declared):
         raise TypeError(f"{cmd.__name__}: path {path} has {in_path}, the command {declared}")
+    if HANDLERS.setdefault(cmd, handler) is not handler:
+        raise TypeError(f"{cmd.__name__} has two handlers")
     body = body_model(cmd)
     optional = all(not info.is_required() for info in body.model_fields.values())
 

@@ -1,5 +1,5 @@
 """The one place that wires the relief service: runtime (event store, relay, Kafka), its own
-tables, the reaction to party's events, the application service and the HTTP app."""
+tables, the reaction to party's events, the command pipeline and the HTTP app."""
 
 from __future__ import annotations
 
@@ -7,19 +7,17 @@ from fastapi import FastAPI
 
 from relief.adapters.party_members import MIGRATIONS, PartyMembersView
 from relief.adapters.policy_file import load_policy
-from relief.application.ports import UnitOfWorkPort
-from relief.application.service import ReliefService
+from relief.application.ports import Deps
 from relief.domain.values import Policy
 from relief.entrypoints.reactions import PARTY_TOPIC, party_member_joined
 from relief.entrypoints.routes import ROUTERS
 from shared.auth import token_verifier
 from shared.clock import Clock, utc_now
-from shared.eventstore import CommandContext
+from shared.pipeline import Pipeline
 from shared.readers import AggregateReader
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.town import load_town
-from shared.unit_of_work import UnitOfWork
 from shared.web import create_app
 
 SERVICE = "relief"
@@ -37,17 +35,6 @@ def build_app(
     members = PartyMembersView(runtime.engine, runtime.schema)
     runtime.add_migrations("party_members", MIGRATIONS)
     runtime.subscribe("party-members", [PARTY_TOPIC], party_member_joined(members))
-
-    def unit_of_work(ctx: CommandContext) -> UnitOfWorkPort:
-        return UnitOfWork(runtime.store, ctx, clock)
-
-    relief = ReliefService(
-        uow=unit_of_work,
-        members=members,
-        policy=policy or load_policy(),
-        town=load_town(settings.town_code),
-        clock=clock,
-    )
     app = create_app(
         title="relief 扶贫与民生实事 (measures 1–3)",
         verifier=verifier,
@@ -56,7 +43,13 @@ def build_app(
         lifespan=runtime.lifespan,
     )
     app.state.runtime = runtime
-    app.state.relief = relief
+    app.state.pipeline = Pipeline(
+        runtime.store,
+        town=load_town(settings.town_code),
+        deps=Deps(policy=policy or load_policy(), members=members),
+        clock=clock,
+        name=SERVICE,
+    )
     app.state.reader = AggregateReader(runtime.store, max_streams=LIST_LIMIT)
     app.state.party_members = members
     return app

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from relief.application.commands import (
     RecordEnterprisePairing,
@@ -11,8 +10,7 @@ from relief.application.commands import (
     RecordPosts,
     RecordStudentHelped,
 )
-from relief.application.households import Result
-from relief.application.ports import Env, UnitOfWorkPort
+from relief.application.ports import Work
 from relief.domain.activities import (
     ActivityLedger,
     EnterprisePairings,
@@ -22,20 +20,21 @@ from relief.domain.activities import (
     activity_stream,
 )
 from shared.ids import uuid7
+from shared.pipeline import Done
 
 L = TypeVar("L", bound=ActivityLedger)
 
 
-async def _ledger(uow: UnitOfWorkPort, env: Env, cls: type[L], village: str) -> tuple[L, str]:
-    name = env.town.known_village(village).name
-    env.scope.check(name)
-    return await uow.load(cls, activity_stream(env.town.code, cls.activity)), name
+async def _ledger(uow: Work, cls: type[L], village: str) -> tuple[L, str]:
+    name = uow.town.known_village(village).name
+    uow.scope.check(name)
+    return await uow.load(cls, activity_stream(uow.town.code, cls.activity)), name
 
 
-async def enterprise_pairing(cmd: RecordEnterprisePairing, uow: UnitOfWorkPort, env: Env) -> Result:
-    ledger, village = await _ledger(uow, env, EnterprisePairings, cmd.village)
+async def enterprise_pairing(cmd: RecordEnterprisePairing, uow: Work) -> Done:
+    ledger, village = await _ledger(uow, EnterprisePairings, cmd.village)
     record_id = cmd.record_id or str(uuid7())
-    poor = env.town.known_village(village).poor_village
+    poor = uow.town.known_village(village).poor_village
     ledger.record(
         record_id=record_id,
         enterprise=cmd.enterprise,
@@ -43,13 +42,13 @@ async def enterprise_pairing(cmd: RecordEnterprisePairing, uow: UnitOfWorkPort, 
         poor_village=poor,
         people=list(cmd.people),
         content=cmd.content,
-        on=env.day,
+        on=uow.day,
     )
     return record_id, ledger
 
 
-async def posts(cmd: RecordPosts, uow: UnitOfWorkPort, env: Env) -> Result:
-    ledger, village = await _ledger(uow, env, PostLedger, cmd.village)
+async def posts(cmd: RecordPosts, uow: Work) -> Done:
+    ledger, village = await _ledger(uow, PostLedger, cmd.village)
     record_id = cmd.record_id or str(uuid7())
     ledger.record(
         record_id=record_id,
@@ -58,13 +57,13 @@ async def posts(cmd: RecordPosts, uow: UnitOfWorkPort, env: Env) -> Result:
         employer=cmd.employer,
         posts=cmd.posts,
         people=list(cmd.people),
-        on=env.day,
+        on=uow.day,
     )
     return record_id, ledger
 
 
-async def student(cmd: RecordStudentHelped, uow: UnitOfWorkPort, env: Env) -> Result:
-    ledger, village = await _ledger(uow, env, StudentAid, cmd.village)
+async def student(cmd: RecordStudentHelped, uow: Work) -> Done:
+    ledger, village = await _ledger(uow, StudentAid, cmd.village)
     record_id = cmd.record_id or str(uuid7())
     ledger.record(
         record_id=record_id,
@@ -74,13 +73,13 @@ async def student(cmd: RecordStudentHelped, uow: UnitOfWorkPort, env: Env) -> Re
         support=cmd.support,
         amount=cmd.amount,
         people=list(cmd.people),
-        on=env.day,
+        on=uow.day,
     )
     return record_id, ledger
 
 
-async def clinic(cmd: RecordFreeClinic, uow: UnitOfWorkPort, env: Env) -> Result:
-    ledger, village = await _ledger(uow, env, FreeClinics, cmd.village)
+async def clinic(cmd: RecordFreeClinic, uow: Work) -> Done:
+    ledger, village = await _ledger(uow, FreeClinics, cmd.village)
     record_id = cmd.record_id or str(uuid7())
     ledger.record(
         record_id=record_id,
@@ -88,14 +87,6 @@ async def clinic(cmd: RecordFreeClinic, uow: UnitOfWorkPort, env: Env) -> Result
         medical_staff=list(cmd.medical_staff),
         patients=cmd.patients,
         services=cmd.services,
-        on=env.day,
+        on=uow.day,
     )
     return record_id, ledger
-
-
-HANDLERS: dict[type[Any], Callable[[Any, UnitOfWorkPort, Env], Awaitable[Result]]] = {
-    RecordEnterprisePairing: enterprise_pairing,
-    RecordPosts: posts,
-    RecordStudentHelped: student,
-    RecordFreeClinic: clinic,
-}

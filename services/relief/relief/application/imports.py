@@ -21,9 +21,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
+from pydantic import ValidationError
+
+from relief.application import households
 from relief.application.commands import RegisterHousehold
+from relief.application.ports import Work
 from relief.domain.household_record import Person
-from shared.kernel import DomainError
+from shared.kernel import DomainError, Refused
+from shared.validation import message
 
 MAX_ROWS = 5000
 
@@ -122,14 +127,42 @@ def row_command(line: int, values: Mapping[str, str]) -> RegisterHousehold | lis
     if errors:
         return errors
     causes = [c.strip() for c in _LIST_SEPARATORS.split(values["causes"]) if c.strip()]
-    return RegisterHousehold(
-        village=values["village"].strip(),
-        head_name=values["head_name"].strip(),
-        head_id_number=values["head_id_number"].strip(),
-        members=members,
-        causes=causes,
-        income_per_head=income,
-    )
+    try:
+        return RegisterHousehold(
+            village=values["village"].strip(),
+            head_name=values["head_name"].strip(),
+            head_id_number=values["head_id_number"].strip(),
+            members=members,  # validated from the Person values (from_attributes)
+            household_id=None,
+            causes=causes,
+            income_per_head=income,
+        )
+    except ValidationError as exc:
+        return [
+            RowError(line, str(err["loc"][0]) if err["loc"] else None, message(err))
+            for err in exc.errors()
+        ]
+
+
+async def import_households(
+    rows: list[tuple[int, RegisterHousehold]], bad: list[RowError], uow: Work
+) -> list[tuple[int, str]]:
+    """Register every row in ONE unit of work; any bad row rejects the whole file."""
+    errors = list(bad)
+    registered: list[tuple[int, str]] = []
+    for line, cmd in rows:
+        try:
+            household_id, _ = await households.register(cmd, uow)
+        except DomainError as exc:
+            errors.append(RowError(line, None, str(exc)))
+        else:
+            registered.append((line, household_id))
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: e.line))
+    if not registered:
+        raise Refused("文件中没有数据行 (the file has no rows)")
+    await uow.commit()
+    return registered
 
 
 def rows_to_commands(

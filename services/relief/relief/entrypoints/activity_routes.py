@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 
+from relief.application import activities
 from relief.application import commands as c
 from relief.domain.activities import (
     ACTIVITIES,
@@ -20,17 +21,10 @@ from relief.domain.activities import (
     activity_stream,
 )
 from relief.domain.household import Household
-from relief.entrypoints import schemas as s
-from relief.entrypoints import views
-from relief.entrypoints.deps import (
-    Reader,
-    Writer,
-    reader,
-    run,
-    service,
-    village_filter,
-)
+from relief.entrypoints import presenters
+from relief.entrypoints.deps import Reader, Writer, reader, relief, village_filter
 from shared.business_dates import AsOf
+from shared.command_routes import command
 
 router = APIRouter(prefix="/api/v1/activities", tags=["activities 五大活动"])
 
@@ -39,75 +33,48 @@ LEDGERS: dict[str, type[ActivityLedger]] = {
 }
 
 
-@router.post(
+command(
+    router,
     "/enterprise-pairings",
+    c.RecordEnterprisePairing,
+    activities.enterprise_pairing,
+    Writer,
     status_code=201,
     summary="企业联农村：企业对接省定贫困村 (pair an enterprise with a poor village)",
 )
-async def enterprise_pairing(
-    body: s.EnterprisePairingIn, request: Request, who: Writer
-) -> dict[str, Any]:
-    cmd = c.RecordEnterprisePairing(
-        occurred_on=body.occurred_on,
-        enterprise=body.enterprise,
-        village=body.village,
-        people=body.people,
-        content=body.content,
-        record_id=s.client_id(body.record_id),
-    )
-    return await run(request, who, cmd)
 
 
-@router.post(
+command(
+    router,
     "/posts",
+    c.RecordPosts,
+    activities.posts,
+    Writer,
     status_code=201,
     summary="提供公益性岗位、就业岗位（目标 50 个） (provide jobs; target 50)",
 )
-async def posts(body: s.PostsIn, request: Request, who: Writer) -> dict[str, Any]:
-    cmd = c.RecordPosts(
-        occurred_on=body.occurred_on,
-        village=body.village,
-        kind=body.kind,
-        employer=body.employer,
-        posts=body.posts,
-        people=body.people,
-        record_id=s.client_id(body.record_id),
-    )
-    return await run(request, who, cmd)
 
 
-@router.post(
-    "/students", status_code=201, summary="帮助贫困生（目标 10 名） (help poor students; target 10)"
+command(
+    router,
+    "/students",
+    c.RecordStudentHelped,
+    activities.student,
+    Writer,
+    status_code=201,
+    summary="帮助贫困生（目标 10 名） (help poor students; target 10)",
 )
-async def students(body: s.StudentIn, request: Request, who: Writer) -> dict[str, Any]:
-    cmd = c.RecordStudentHelped(
-        occurred_on=body.occurred_on,
-        village=body.village,
-        student_name=body.student_name,
-        school=body.school,
-        support=body.support,
-        amount=body.amount,
-        people=body.people,
-        record_id=s.client_id(body.record_id),
-    )
-    return await run(request, who, cmd)
 
 
-@router.post(
+command(
+    router,
     "/clinics",
+    c.RecordFreeClinic,
+    activities.clinic,
+    Writer,
     status_code=201,
     summary="义诊（目标 10 名医务人员、4 场） (free clinics; target 10 medics, 4 sessions)",
 )
-async def clinics(body: s.ClinicIn, request: Request, who: Writer) -> dict[str, Any]:
-    cmd = c.RecordFreeClinic(
-        occurred_on=body.occurred_on,
-        village=body.village,
-        medical_staff=body.medical_staff,
-        patients=body.patients,
-        services=body.services,
-        record_id=s.client_id(body.record_id),
-    )
-    return await run(request, who, cmd)
 
 
 def _pairing_progress(households: list[Household], deadline: dt.date) -> list[Progress]:
@@ -135,8 +102,8 @@ async def progress(
     who: Reader,
     as_of: AsOf = None,
 ) -> dict[str, Any]:
-    relief, store = service(request), reader(request)
-    town, targets = relief.town, relief.policy.targets
+    pipeline, store = relief(request), reader(request)
+    town, targets = pipeline.town, pipeline.deps.policy.targets
 
     async def ledger(cls: type[ActivityLedger]) -> Any:
         return await store.load(cls, activity_stream(town.code, cls.activity), as_of=as_of)
@@ -157,8 +124,8 @@ async def progress(
         *clinic.progress(targets, as_of),
     ]
     return {
-        "as_of": (as_of or relief.today()).isoformat(),
-        "progress": [views.progress(p) for p in lines],
+        "as_of": (as_of or pipeline.today()).isoformat(),
+        "progress": [presenters.progress(p) for p in lines],
     }
 
 
@@ -172,6 +139,6 @@ async def records(
     cls = LEDGERS.get(activity)
     if cls is None:
         raise HTTPException(404, f"没有活动 {activity}；可选：{'、'.join(ACTIVITIES)}")
-    town = service(request).town.code
+    town = relief(request).town.code
     found = await reader(request).load(cls, activity_stream(town, activity), as_of=as_of)
-    return views.ledger(found, as_of, village_filter(who, None))
+    return presenters.ledger(found, as_of, village_filter(who, None))

@@ -10,49 +10,48 @@ from fastapi.responses import JSONResponse
 
 from relief.adapters.tabular import CSV, XLSX, UnreadableTable, read_table
 from relief.application import commands as c
+from relief.application import households
 from relief.application.imports import MAX_ROWS, ImportRejected, rows_to_commands
+from relief.application.imports import import_households as import_households_in
 from relief.domain.household import Household, household_stream
 from relief.domain.values import HouseholdStatus
-from relief.entrypoints import schemas as s
-from relief.entrypoints import views
-from relief.entrypoints.deps import (
-    Reader,
-    Writer,
-    context,
-    reader,
-    reveal,
-    run,
-    scope_of,
-    service,
-    village_filter,
-)
+from relief.entrypoints import presenters
+from relief.entrypoints.deps import Reader, Writer, reader, relief, reveal, village_filter
 from shared.business_dates import BusinessDate
+from shared.command_routes import command, custom_pipeline
 from shared.kernel import NotFound
-from shared.web import problem
+from shared.pipeline import Scope
+from shared.web import command_context, problem
 
 router = APIRouter(prefix="/api/v1/households", tags=["households 建档立卡贫困户"])
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
-@router.post("", status_code=201, summary="建档立卡：登记贫困户 (register a poor household)")
-async def register(body: s.RegisterHouseholdIn, request: Request, who: Writer) -> dict[str, Any]:
-    return await run(request, who, body.command())
+command(
+    router,
+    "",
+    c.RegisterHousehold,
+    households.register,
+    Writer,
+    summary="建档立卡：登记贫困户 (register a poor household)",
+    status_code=201,
+)
 
 
 @router.post(
     "/import",
     status_code=201,
     summary="批量建档：上传 CSV 或 XLSX（全部通过才保存） (bulk registration, all or none)",
-    openapi_extra={
-        "requestBody": {
+    openapi_extra=custom_pipeline(
+        requestBody={
             "required": True,
             "content": {
                 CSV: {"schema": {"type": "string"}},
                 XLSX: {"schema": {"type": "string", "format": "binary"}},
             },
         }
-    },
+    ),
 )
 async def import_households(
     request: Request,
@@ -74,9 +73,10 @@ async def import_households(
     try:
         header, rows = read_table(data, request.headers.get("content-type", ""), MAX_ROWS)
         commands, bad = rows_to_commands(header, rows)
-        registered = await service(request).import_households(
-            commands, bad, context(request, who, occurred_on), scope_of(who), occurred_on
-        )
+        pipeline = relief(request)
+        ctx = command_context(request, who, pipeline.town.code)
+        async with pipeline.work(ctx, Scope.of(who), occurred_on) as uow:
+            registered = await import_households_in(commands, bad, uow)
     except UnreadableTable as exc:
         return problem(exc.status, "文件无法读取 (unreadable file)", str(exc), request=request)
     except ImportRejected as exc:
@@ -102,7 +102,9 @@ async def list_households(
         with_event="relief.HouseholdRegistered",
         where={"village": where} if where else None,
     )
-    rows = [views.household_summary(h, reveal(who)) for h in found if status in (None, h.status)]
+    rows = [
+        presenters.household_summary(h, reveal(who)) for h in found if status in (None, h.status)
+    ]
     return {"count": len(rows), "households": rows}
 
 
@@ -114,166 +116,107 @@ async def get_household(household_id: str, request: Request, who: Reader) -> dic
     household = await reader(request).load(Household, household_stream(household_id))
     if not household.exists:
         raise NotFound(f"农户 {household_id} 不存在 (no such household)")
-    scope_of(who).check(household.village)
-    return views.household(household, reveal(who))
+    Scope.of(who).check(household.village)
+    return presenters.household(household, reveal(who))
 
 
-@router.post("/{household_id}/correct", summary="更正建档信息 (correct the registration)")
-async def correct(
-    household_id: str, body: s.CorrectRecordIn, request: Request, who: Writer
-) -> dict[str, Any]:
-    cmd = c.CorrectHouseholdRecord(
-        occurred_on=body.occurred_on,
-        expected_version=body.expected_version,
-        household_id=household_id,
-        head_name=body.head_name,
-        members=[m.person() for m in body.members],
-        causes=body.causes,
-        reason=body.reason,
-    )
-    return await run(request, who, cmd)
-
-
-@router.post(
-    "/{household_id}/assess-income", summary="核定人均纯收入 (assess the net income per head)"
+command(
+    router,
+    "/{household_id}/correct",
+    c.CorrectHouseholdRecord,
+    households.correct,
+    Writer,
+    summary="更正建档信息 (correct the registration)",
 )
-async def assess_income(
-    household_id: str, body: s.AssessIncomeIn, request: Request, who: Writer
-) -> dict[str, Any]:
-    cmd = c.AssessIncome(
-        occurred_on=body.occurred_on,
-        expected_version=body.expected_version,
-        household_id=household_id,
-        income_per_head=body.income_per_head,
-        year=body.year,
-    )
-    return await run(request, who, cmd)
 
 
-@router.post(
+command(
+    router,
+    "/{household_id}/assess-income",
+    c.AssessIncome,
+    households.assess_income,
+    Writer,
+    summary="核定人均纯收入 (assess the net income per head)",
+)
+
+
+command(
+    router,
     "/{household_id}/check-guarantees",
+    c.CheckGuarantees,
+    households.check_guarantees,
+    Writer,
     summary="记录“两不愁三保障”核验 (record the check of the two assurances and three guarantees)",
 )
-async def check_guarantees(
-    household_id: str, body: s.GuaranteesIn, request: Request, who: Writer
-) -> dict[str, Any]:
-    cmd = c.CheckGuarantees(
-        occurred_on=body.occurred_on,
-        expected_version=body.expected_version,
-        household_id=household_id,
-        checks=body.checks(),
-        notes=body.notes,
-    )
-    return await run(request, who, cmd)
 
 
-@router.post(
+command(
+    router,
     "/{household_id}/exit",
+    c.ExitPoverty,
+    households.exit_poverty,
+    Writer,
     summary="脱贫（收入超过当年贫困线且两不愁三保障全部达到） (exit poverty)",
 )
-async def exit_poverty(
-    household_id: str, request: Request, who: Writer, body: s.Versioned | None = None
-) -> dict[str, Any]:
-    body = body or s.Versioned()
-    cmd = c.ExitPoverty(
-        occurred_on=body.occurred_on,
-        expected_version=body.expected_version,
-        household_id=household_id,
-    )
-    return await run(request, who, cmd)
 
 
-@router.post("/{household_id}/return", summary="返贫 (return to poverty)")
-async def return_to_poverty(
-    household_id: str, body: s.ReturnIn, request: Request, who: Writer
-) -> dict[str, Any]:
-    cmd = c.ReturnToPoverty(
-        occurred_on=body.occurred_on,
-        expected_version=body.expected_version,
-        household_id=household_id,
-        reason=body.reason,
-        income_per_head=body.income_per_head,
-    )
-    return await run(request, who, cmd)
+command(
+    router,
+    "/{household_id}/return",
+    c.ReturnToPoverty,
+    households.return_to_poverty,
+    Writer,
+    summary="返贫 (return to poverty)",
+)
 
 
-@router.post(
+command(
+    router,
     "/{household_id}/pair",
+    c.PairHousehold,
+    households.pair,
+    Writer,
     summary="结对帮扶（党员或干部，一户一人） (pair with a helper, one per household)",
 )
-async def pair(household_id: str, body: s.PairIn, request: Request, who: Writer) -> dict[str, Any]:
-    cmd = c.PairHousehold(
-        occurred_on=body.occurred_on,
-        expected_version=body.expected_version,
-        household_id=household_id,
-        member_id=body.member_id,
-        cadre_name=body.cadre_name,
-        cadre_post=body.cadre_post,
-    )
-    return await run(request, who, cmd)
 
 
-@router.post("/{household_id}/repair", summary="重新结对（须说明原因） (pair again, with a reason)")
-async def repair(
-    household_id: str, body: s.RepairIn, request: Request, who: Writer
-) -> dict[str, Any]:
-    cmd = c.RepairHousehold(
-        occurred_on=body.occurred_on,
-        expected_version=body.expected_version,
-        household_id=household_id,
-        member_id=body.member_id,
-        cadre_name=body.cadre_name,
-        cadre_post=body.cadre_post,
-        reason=body.reason,
-    )
-    return await run(request, who, cmd)
+command(
+    router,
+    "/{household_id}/repair",
+    c.RepairHousehold,
+    households.repair,
+    Writer,
+    summary="重新结对（须说明原因） (pair again, with a reason)",
+)
 
 
-@router.post("/{household_id}/visits", status_code=201, summary="记录走访 (record a visit)")
-async def visit(
-    household_id: str, body: s.VisitIn, request: Request, who: Writer
-) -> dict[str, Any]:
-    cmd = c.RecordVisit(
-        occurred_on=body.occurred_on,
-        expected_version=body.expected_version,
-        household_id=household_id,
-        notes=body.notes,
-        visitor=body.visitor,
-        visit_id=s.client_id(body.visit_id),
-    )
-    return await run(request, who, cmd)
+command(
+    router,
+    "/{household_id}/visits",
+    c.RecordVisit,
+    households.visit,
+    Writer,
+    status_code=201,
+    summary="记录走访 (record a visit)",
+)
 
 
-@router.post(
+command(
+    router,
     "/{household_id}/measures",
+    c.PlanMeasure,
+    households.plan_measure,
+    Writer,
     status_code=201,
     summary="计划五大工程措施 (plan a measure of the five programmes)",
 )
-async def plan_measure(
-    household_id: str, body: s.MeasureIn, request: Request, who: Writer
-) -> dict[str, Any]:
-    cmd = c.PlanMeasure(
-        occurred_on=body.occurred_on,
-        expected_version=body.expected_version,
-        household_id=household_id,
-        project=body.project,
-        description=body.description,
-        measure_id=s.client_id(body.measure_id),
-    )
-    return await run(request, who, cmd)
 
 
-@router.post(
-    "/{household_id}/measures/{measure_id}/complete", summary="措施完成 (complete a measure)"
+command(
+    router,
+    "/{household_id}/measures/{measure_id}/complete",
+    c.CompleteMeasure,
+    households.complete_measure,
+    Writer,
+    summary="措施完成 (complete a measure)",
 )
-async def complete_measure(
-    household_id: str, measure_id: str, body: s.CompleteMeasureIn, request: Request, who: Writer
-) -> dict[str, Any]:
-    cmd = c.CompleteMeasure(
-        occurred_on=body.occurred_on,
-        expected_version=body.expected_version,
-        household_id=household_id,
-        measure_id=measure_id,
-        outcome=body.outcome,
-    )
-    return await run(request, who, cmd)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 
 from relief.adapters.party_members import PartyMembersView
 from relief.entrypoints import activity_routes, household_routes, site_routes
-from relief.entrypoints.deps import Reader, service, village_filter
+from relief.entrypoints.deps import Reader, relief, village_filter
 
 router = APIRouter(prefix="/api/v1", tags=["reference 参考"])
 
@@ -42,7 +42,7 @@ async def party_members(
     summary="扶贫标准（各年度贫困线）与活动目标 (poverty lines and activity targets)",
 )
 async def policy(request: Request, who: Reader) -> dict[str, Any]:
-    current = service(request).policy
+    current = relief(request).deps.policy
     targets = current.targets
     return {
         "revision": current.lines.revision,

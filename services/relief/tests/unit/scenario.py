@@ -1,5 +1,5 @@
 """Given events, when a command, then events or a refusal: the relief service run against an
-in-memory event store (a fake unit of work) with a fixed clock, the town's reference data, the
+memory store through the shared pipeline with a fixed clock, the town's reference data, the
 policy file and a fake party-member directory."""
 
 from __future__ import annotations
@@ -7,16 +7,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
 from decimal import Decimal
-from types import TracebackType
 from typing import Any, TypeVar
 
 import pytest
+import relief.entrypoints.routes  # noqa: F401  (declares every command's handler)
 from relief.adapters.policy_file import load_policy
-from relief.application.commands import Command
-from relief.application.ports import Scope
-from relief.application.service import ReliefService, Written
+from relief.application import commands as c
+from relief.application.ports import Deps
 from relief.domain.events import (
     GuaranteesChecked,
     Helper,
@@ -26,18 +24,22 @@ from relief.domain.events import (
     HouseholdRegistered,
     MemberRecord,
 )
+from relief.domain.household_record import Person
+from relief.domain.sites import DutyShift
 from relief.domain.values import KnownMember
 
-from shared.envelope import Actor, Envelope
+from shared.codec import decode
+from shared.command_routes import handler_for
+from shared.envelope import Actor
 from shared.eventstore import CommandContext
 from shared.kernel import (
     Aggregate,
-    ConcurrencyConflict,
     DomainError,
     Event,
-    NotFound,
     make_resident_id,
 )
+from shared.pipeline import WHOLE_TOWN, Command, Pipeline, Scope, Written
+from shared.testing.memory import MemoryStore
 from shared.town import load_town
 
 A = TypeVar("A", bound=Aggregate)
@@ -58,63 +60,6 @@ HEAD_ID = resident(11)
 SPOUSE_ID = resident(12, "19720305")
 
 
-@dataclass
-class FakeStore:
-    streams: dict[str, list[Event]] = field(default_factory=dict)
-    conflicts_to_raise: int = 0
-
-
-class FakeUnitOfWork:
-    """The shared UnitOfWork's behaviour in memory: versions checked at commit."""
-
-    def __init__(self, store: FakeStore, ctx: CommandContext) -> None:
-        self.store, self.ctx = store, ctx
-        self._seen: dict[str, Aggregate] = {}
-
-    async def __aenter__(self) -> FakeUnitOfWork:
-        return self
-
-    async def __aexit__(
-        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        return None
-
-    async def load(self, cls: type[A], stream_id: str) -> A:
-        if stream_id in self._seen:
-            seen = self._seen[stream_id]
-            assert isinstance(seen, cls)
-            return seen
-        events = list(self.store.streams.get(stream_id, []))
-        aggregate = cls(stream_id)
-        aggregate.replay(events)
-        aggregate.version = len(events)
-        self._seen[stream_id] = aggregate
-        return aggregate
-
-    async def get(self, cls: type[A], stream_id: str, what: str = "") -> A:
-        aggregate = await self.load(cls, stream_id)
-        if not aggregate.exists:
-            raise NotFound(f"{what} {stream_id} 不存在")
-        return aggregate
-
-    def add(self, aggregate: Aggregate) -> None:
-        self._seen[aggregate.stream_id] = aggregate
-
-    async def commit(self) -> list[Envelope]:
-        if self.store.conflicts_to_raise:
-            self.store.conflicts_to_raise -= 1
-            raise ConcurrencyConflict("another writer won the race")
-        pending = {sid: a.take_pending() for sid, a in self._seen.items()}
-        for sid, events in pending.items():
-            if events and len(self.store.streams.get(sid, [])) != self._seen[sid].version:
-                raise ConcurrencyConflict(f"stream {sid} moved on")
-        for sid, events in pending.items():
-            if events:
-                self.store.streams.setdefault(sid, []).extend(events)
-                self._seen[sid].version += len(events)
-        return []
-
-
 class FakeMembers:
     def __init__(self, *members: KnownMember) -> None:
         self.known = {m.member_id: m for m in members}
@@ -128,33 +73,58 @@ CTX = CommandContext(
 )
 
 
+C = TypeVar("C", bound=Command)
+
+
+def unchecked(cls: type[C], **values: Any) -> C:
+    """A command built without its body's checks (pydantic's `model_construct`), to test the
+    domain's own refusals of what the HTTP layer would already refuse; members and shifts may
+    be given as domain values."""
+    converted = {
+        key: [
+            c.MemberIn.model_construct(name=v.name, id_number=v.id_number, relation=v.relation)
+            if isinstance(v, Person)
+            else c.ShiftIn.model_construct(weekday=v.weekday, cadre=v.cadre, post=v.post)
+            if isinstance(v, DutyShift)
+            else v
+            for v in value
+        ]
+        if isinstance(value, list)
+        else value
+        for key, value in values.items()
+    }
+    return cls.model_construct(**converted)
+
+
 class Scenario:
-    """One test's world."""
+    """One test's world: the relief handlers run through the shared pipeline on the memory
+    store, with a fixed clock, the policy file and a fake party-member directory."""
 
     def __init__(self, *members: KnownMember, today: dt.date = TODAY) -> None:
-        self.store = FakeStore()
-        self.service = ReliefService(
-            uow=lambda ctx: FakeUnitOfWork(self.store, ctx),
-            members=FakeMembers(*members),
-            policy=POLICY,
+        self.store = MemoryStore()
+        self.pipeline = Pipeline(
+            self.store,
             town=TOWN,
+            deps=Deps(policy=POLICY, members=FakeMembers(*members)),
             clock=lambda: dt.datetime.combine(today, dt.time(4), tzinfo=dt.UTC),
         )
         self.new: list[tuple[str, Event]] = []
         self.written: Written | None = None
 
     def given(self, stream_id: str, *events: Event) -> Scenario:
-        self.store.streams.setdefault(stream_id, []).extend(events)
+        self.store.given(stream_id, *events, ctx=CTX)
         return self
 
-    def _all(self) -> list[tuple[str, Event]]:
-        return [(sid, e) for sid, events in self.store.streams.items() for e in events]
+    def _run(self, cmd: Command, scope: Scope | None) -> Written:
+        return asyncio.run(self.pipeline.run(handler_for(cmd), cmd, CTX, scope or WHOLE_TOWN))
 
     def when(self, cmd: Command, scope: Scope | None = None) -> Scenario:
-        before = self._all()
-        self.written = asyncio.run(self.service.execute(cmd, CTX, scope or Scope()))
-        after = self._all()
-        self.new = [pair for pair in after if pair not in before]
+        before = len(self.store.log)
+        self.written = self._run(cmd, scope)
+        self.new = [
+            (e.stream_id, decode(e.event_type, e.schema_version, e.payload))
+            for e in self.store.log[before:]
+        ]
         return self
 
     def then(self, *events: Event) -> None:
@@ -172,15 +142,21 @@ class Scenario:
         scope: Scope | None = None,
     ) -> DomainError:
         """The command is refused with a message containing `fragment`; nothing is stored."""
-        before = self._all()
+        before = len(self.store.log)
         with pytest.raises(kind) as caught:
-            asyncio.run(self.service.execute(cmd, CTX, scope or Scope()))
+            self._run(cmd, scope)
         assert fragment in str(caught.value), str(caught.value)
-        assert self._all() == before
+        assert len(self.store.log) == before
         return caught.value
 
     def events(self, stream_id: str) -> list[Event]:
-        return list(self.store.streams.get(stream_id, []))
+        return self.store.events(stream_id)
+
+    def stored(self) -> list[tuple[str, Event]]:
+        """Every stored event with its stream, in the order stored."""
+        return [
+            (e.stream_id, decode(e.event_type, e.schema_version, e.payload)) for e in self.store.log
+        ]
 
 
 # --- event builders (the "given" side) ------------------------------------------------------

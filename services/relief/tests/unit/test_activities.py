@@ -10,7 +10,6 @@ from relief.application.commands import (
     RecordPosts,
     RecordStudentHelped,
 )
-from relief.application.ports import Forbidden, Scope
 from relief.domain.activities import (
     EnterprisePairings,
     FreeClinics,
@@ -21,8 +20,10 @@ from relief.domain.activities import (
 from relief.domain.events import EnterprisePairedWithVillage, PostsProvided
 
 from shared.kernel import AlreadyExists
+from shared.pipeline import OutOfScope as Forbidden
+from shared.pipeline import Scope
 
-from .scenario import POLICY, TOWN, Scenario
+from .scenario import POLICY, TOWN, Scenario, unchecked
 
 RECORD = "0190b5a8-0000-7000-8000-0000000000cc"
 
@@ -121,19 +122,29 @@ def test_a_student_helped_twice_counts_once_towards_ten() -> None:
 
 def test_a_student_record_needs_support_and_a_positive_amount() -> None:
     Scenario().refused(
-        RecordStudentHelped(village="石壁村", student_name="甲", school="", support=""), "帮扶内容"
+        unchecked(RecordStudentHelped, village="石壁村", student_name="甲", school="", support=""),
+        "帮扶内容",
     )
     Scenario().refused(
-        RecordStudentHelped(
-            village="石壁村", student_name="甲", school="", support="书包", amount=Decimal(0)
+        unchecked(
+            RecordStudentHelped,
+            village="石壁村",
+            student_name="甲",
+            school="",
+            support="书包",
+            amount=Decimal(0),
         ),
         "须大于 0",
     )
 
 
 def clinic(staff: list[str], village: str = "梅林村") -> RecordFreeClinic:
-    return RecordFreeClinic(
-        occurred_on=dt.date(2016, 7, 1), village=village, medical_staff=staff, patients=80
+    return unchecked(
+        RecordFreeClinic,
+        occurred_on=dt.date(2016, 7, 1),
+        village=village,
+        medical_staff=staff,
+        patients=80,
     )
 
 

@@ -10,9 +10,10 @@ import pytest
 from openpyxl import Workbook
 from relief.adapters.policy_file import load_policy
 from relief.adapters.tabular import XLSX, UnreadableTable, UnsupportedType, read_table
-from relief.application.imports import ImportRejected, rows_to_commands
-from relief.application.ports import Scope
+from relief.application.imports import ImportRejected, import_households, rows_to_commands
 from relief.domain.events import HeadIdNumberClaimed, HouseholdRegistered
+
+from shared.pipeline import Scope
 
 from .scenario import CTX, HEAD_ID, Scenario, resident
 
@@ -28,9 +29,12 @@ def run_import(
 ) -> list[tuple[int, str]]:
     header, rows = read_table(data, content_type)
     commands, bad = rows_to_commands(header, rows)
-    return asyncio.run(
-        s.service.import_households(commands, bad, CTX, scope or Scope(), dt.date(2016, 3, 1))
-    )
+
+    async def run() -> list[tuple[int, str]]:
+        async with s.pipeline.work(CTX, scope or Scope(), dt.date(2016, 3, 1)) as uow:
+            return await import_households(commands, bad, uow)
+
+    return asyncio.run(run())
 
 
 GOOD_1 = f"石壁村,张建国,{HEAD_ID},1800.50,因病、缺技术,李秀英/{resident(12, '19720305')}/配偶"
@@ -41,9 +45,9 @@ def test_a_good_file_registers_every_household_in_one_go() -> None:
     s = Scenario()
     registered = run_import(s, csv_file(GOOD_1, GOOD_2))
     assert [line for line, _ in registered] == [2, 3]
-    types = [type(e) for _, e in s._all()]
+    types = [type(e) for _, e in s.stored()]
     assert types.count(HouseholdRegistered) == 2 and types.count(HeadIdNumberClaimed) == 2
-    first = next(e for _, e in s._all() if isinstance(e, HouseholdRegistered))
+    first = next(e for _, e in s.stored() if isinstance(e, HouseholdRegistered))
     assert first.income_per_head == Decimal("1800.50") and first.causes == ["因病", "缺技术"]
     assert [m.relation for m in first.members] == ["户主", "配偶"]
 
@@ -65,7 +69,7 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_stored() -> None
     with pytest.raises(ImportRejected) as caught:
         run_import(s, data)
     errors = {(e.line, e.field): e.message for e in caught.value.errors}
-    assert "校验位错误" in errors[(3, None)]
+    assert "校验位错误" in errors[(3, "head_id_number")]  # the body names the column
     assert "未知村/社区" in errors[(4, None)]
     assert "不能为负数" in errors[(5, "income_per_head")]
     assert "不是金额" in errors[(6, "income_per_head")]
@@ -75,17 +79,17 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_stored() -> None
     assert "已建档" in errors[(10, None)]
     assert 2 not in {e.line for e in caught.value.errors}
     assert "8 行有误" in str(caught.value)
-    assert s._all() == []
+    assert s.stored() == []
 
 
 def test_a_head_already_registered_rejects_the_file() -> None:
     s = Scenario()
     run_import(s, csv_file(GOOD_1))
-    before = s._all()
+    before = s.stored()
     with pytest.raises(ImportRejected) as caught:
         run_import(s, csv_file(GOOD_2, GOOD_1))
     assert [(e.line, "已建档" in e.message) for e in caught.value.errors] == [(3, True)]
-    assert s._all() == before
+    assert s.stored() == before
 
 
 def test_a_clerk_imports_rows_of_their_own_village_only() -> None:

@@ -22,7 +22,7 @@ from relief.domain.values import KnownMember
 
 from shared.kernel import AlreadyExists, NotFound, Refused
 
-from .scenario import CADRE, HOUSEHOLD, STREAM, Scenario, paired, registered
+from .scenario import CADRE, HOUSEHOLD, STREAM, Scenario, paired, registered, unchecked
 
 MEMBER = KnownMember(member_id="m-1001", branch_id="b-shibi", name="黄德明", village="石壁村")
 MEMBER_HELPER = Helper(kind="party_member", name="黄德明", member_id="m-1001", branch_id="b-shibi")
@@ -76,8 +76,12 @@ def test_pairing_before_registration_is_refused() -> None:
 
 
 def repair(reason: str = "原帮扶人调离", member_id: str = "m-1001") -> RepairHousehold:
-    return RepairHousehold(
-        occurred_on=dt.date(2016, 9, 1), household_id=HOUSEHOLD, member_id=member_id, reason=reason
+    return unchecked(
+        RepairHousehold,
+        occurred_on=dt.date(2016, 9, 1),
+        household_id=HOUSEHOLD,
+        member_id=member_id,
+        reason=reason,
     )
 
 
@@ -109,7 +113,9 @@ VISIT_ID = "0190b5a8-0000-7000-8000-0000000000aa"
 
 
 def visit(on: dt.date = dt.date(2016, 5, 3), notes: str = "了解病情，送去慰问金") -> RecordVisit:
-    return RecordVisit(occurred_on=on, household_id=HOUSEHOLD, notes=notes, visit_id=VISIT_ID)
+    return unchecked(
+        RecordVisit, occurred_on=on, household_id=HOUSEHOLD, notes=notes, visit_id=VISIT_ID
+    )
 
 
 def test_the_helper_visits_the_household() -> None:

@@ -20,7 +20,6 @@ from relief.application.commands import (
     SignOffAgencyRequest,
     StartProject,
 )
-from relief.application.ports import Forbidden, Scope
 from relief.domain.events import (
     AfterCareRecorded,
     AgencyRequestHandled,
@@ -35,6 +34,8 @@ from relief.domain.events import (
 )
 
 from shared.kernel import AlreadyExists, NotFound, Refused
+from shared.pipeline import OutOfScope as Forbidden
+from shared.pipeline import Scope
 
 from .scenario import Scenario
 
