@@ -81,10 +81,10 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy shared $(wildcard services)
-	$(PY) -m shared.contracts --check
+	$(PY) contracts/generate.py --check
 
 contracts: venv
-	$(PY) -m shared.contracts
+	$(PY) contracts/generate.py
 
 test-unit: venv
 	$(PY) -m pytest -q -m "not integration and not browser"

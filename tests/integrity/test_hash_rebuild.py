@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from shared.contracts import SHARED_CONTEXTS, load_service_events
+from contracts.generate import load
+from shared.contracts import SHARED_CONTEXTS
 from shared.envelope import Actor
 from shared.eventstore import CommandContext, EventStore
 from shared.kernel import EVENT_CLASSES, Event
@@ -137,7 +138,7 @@ class Samples:
 def registered() -> dict[tuple[str, int], type[Event]]:
     """Every event class the services (and the shared contexts) register; test stand-ins
     registered by other test modules are left out."""
-    contexts = {*load_service_events(), *SHARED_CONTEXTS}
+    contexts = {*load(), *SHARED_CONTEXTS}
     return {k: c for k, c in EVENT_CLASSES.items() if k[0].partition(".")[0] in contexts}
 
 
