@@ -1,5 +1,6 @@
 """The one place that wires the party service: runtime, store with lookup tables, rule
-books, the reaction to supervision's accountability decisions, and the HTTP app."""
+books, the command pipeline, the reaction to supervision's accountability decisions, and the
+HTTP app."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ from typing import cast
 
 from fastapi import FastAPI
 
+from party.adapters.queries import LookupTables
 from party.adapters.rulebooks import load_rule_books, load_scoring_sheets
 from party.adapters.store import PartyEventStore
-from party.adapters.views import Views
 from party.application.dependencies import Deps
 from party.entrypoints.reactions import supervision_handler
 from party.entrypoints.routes import router
 from shared.auth import token_verifier
 from shared.clock import Clock, utc_now
+from shared.pipeline import Pipeline
 from shared.readers import AggregateReader
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
@@ -30,26 +32,28 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
     """The party service's app; its lifespan runs the runtime (relay, consumer)."""
     verifier = token_verifier(settings, SERVICE)  # no public key: no start
     runtime = ServiceRuntime(settings, service=SERVICE)
-    views = Views(runtime.engine, runtime.schema)
-    runtime.add_migrations("views", views.migrations)
+    lookups = LookupTables(runtime.engine, runtime.schema)
+    runtime.add_migrations("views", lookups.migrations)
     store = PartyEventStore(
         runtime.engine,
         schema=runtime.schema,
         topic=runtime.store.topic,
-        views=views,
+        lookups=lookups,
         check=runtime.store.check,
     )
     runtime.store = store
     deps = Deps(
-        store=store,
         reader=AggregateReader(store),
-        views=views,
+        queries=lookups,
         books=load_rule_books(),
         sheets=load_scoring_sheets(),
-        town=load_town(settings.town_code),
-        clock=clock,
     )
-    runtime.subscribe("accountability", [events_topic("supervision")], supervision_handler(deps))
+    pipeline = Pipeline(
+        store, town=load_town(settings.town_code), deps=deps, clock=clock, name=SERVICE
+    )
+    runtime.subscribe(
+        "accountability", [events_topic("supervision")], supervision_handler(pipeline)
+    )
     app = create_app(
         title="party 党组织和党员管理",
         verifier=verifier,
@@ -59,4 +63,5 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.party = deps
+    app.state.pipeline = pipeline
     return app

@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from party.adapters.views import Views
+from party.adapters.queries import LookupTables
 from shared.envelope import Envelope
 from shared.eventstore import EventStore
 
 
 class PartyEventStore(EventStore):
-    """`EventStore` whose writes also bring the service's `Views` up to date."""
+    """`EventStore` whose writes also bring the service's `LookupTables` up to date."""
 
     def __init__(
         self,
@@ -21,12 +21,12 @@ class PartyEventStore(EventStore):
         *,
         schema: str,
         topic: str,
-        views: Views,
+        lookups: LookupTables,
         check: Callable[[Envelope], None] | None = None,
     ) -> None:
         super().__init__(engine, schema=schema, topic=topic, check=check)
-        self.views = views
+        self.lookups = lookups
 
     async def write(self, conn: AsyncConnection, envelopes: Sequence[Envelope]) -> None:
         await super().write(conn, envelopes)
-        await self.views.apply(conn, envelopes)
+        await self.lookups.apply(conn, envelopes)

@@ -3,101 +3,62 @@ a weak and lax branch (软弱涣散整顿)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from party.application.dependencies import Deps, Written
+from party.application import commands as c
+from party.application.dependencies import Deps, new_id, village_ref
 from party.domain.branches import TERRITORIAL, Branch
 from party.domain.claims import VILLAGE_BRANCH, Claim, village_branch_claim
 from party.domain.members import Member
-from shared.eventstore import CommandContext
 from shared.kernel import AlreadyExists, check_version
-from shared.unit_of_work import UnitOfWork
+from shared.pipeline import Done, Work
 
 
-@dataclass(frozen=True, slots=True)
-class EstablishBranch:
-    branch_id: str
-    name: str
-    kind: str
-    village: str | None
-    on: dt.date
+async def establish_branch(cmd: c.EstablishBranch, uow: Work[Deps]) -> Done:
+    village = village_ref(uow.town, cmd.village) if cmd.village else None
+    branch_id = cmd.branch_id or new_id("branch")
+    branch = await uow.load(Branch, branch_id)
+    if branch.exists:
+        raise AlreadyExists(f"党支部 {branch_id} 已存在 (already established)")
+    branch.establish(name=cmd.name, kind=cmd.kind, village=village, on=uow.day)
+    if village is not None and cmd.kind in TERRITORIAL:
+        claim = await uow.load(Claim, village_branch_claim(village.code))
+        claim.claim(VILLAGE_BRANCH, branch_id, f"{village.name}的党支部")
+    return branch_id, branch
 
 
-@dataclass(frozen=True, slots=True)
-class AppointSecretary:
-    branch_id: str
-    member_id: str
-    on: dt.date
-    expected_version: int | None = None
+async def _branch(uow: Work[Deps], branch_id: str, expected_version: int | None) -> Branch:
+    branch = await uow.get(Branch, branch_id, "党支部")
+    check_version(branch, expected_version)
+    return branch
 
 
-@dataclass(frozen=True, slots=True)
-class Rectify:
-    """A rectification step: `first_secretary` (name, unit), `linked_leader` (name, post),
-    `leader_visit` (leader name, summary) or `household_visits` (total, visited)."""
-
-    branch_id: str
-    step: str
-    name: str = ""
-    detail: str = ""
-    households_total: int = 0
-    households_visited: int = 0
-    on: dt.date = dt.date.min
-    expected_version: int | None = None
+async def appoint_secretary(cmd: c.AppointSecretary, uow: Work[Deps]) -> Done:
+    branch = await _branch(uow, cmd.branch_id, cmd.expected_version)
+    member = await uow.get(Member, cmd.member_id, "党员")
+    branch.appoint_secretary(member.ref(), uow.day)
+    return cmd.branch_id, branch
 
 
-async def establish_branch(deps: Deps, ctx: CommandContext, cmd: EstablishBranch) -> Written:
-    village = deps.village(cmd.village) if cmd.village else None
-    async with UnitOfWork(deps.store, ctx) as uow:
-        branch = await uow.load(Branch, cmd.branch_id)
-        if branch.exists:
-            raise AlreadyExists(f"党支部 {cmd.branch_id} 已存在 (already established)")
-        branch.establish(name=cmd.name, kind=cmd.kind, village=village, on=cmd.on)
-        if village is not None and cmd.kind in TERRITORIAL:
-            claim = await uow.load(Claim, village_branch_claim(village.code))
-            claim.claim(VILLAGE_BRANCH, cmd.branch_id, f"{village.name}的党支部")
-        await uow.commit()
-    return Written(cmd.branch_id, branch.version)
+async def assign_first_secretary(cmd: c.AssignFirstSecretary, uow: Work[Deps]) -> Done:
+    branch = await _branch(uow, cmd.branch_id, cmd.expected_version)
+    branch.assign_first_secretary(name=cmd.name, unit=cmd.detail, on=uow.day)
+    return cmd.branch_id, branch
 
 
-async def change_branch(
-    deps: Deps,
-    ctx: CommandContext,
-    branch_id: str,
-    expected_version: int | None,
-    decide: Callable[[Branch], None],
-) -> Written:
-    async with UnitOfWork(deps.store, ctx) as uow:
-        branch = await uow.get(Branch, branch_id, "党支部")
-        check_version(branch, expected_version)
-        decide(branch)
-        await uow.commit()
-    return Written(branch_id, branch.version)
+async def assign_linked_leader(cmd: c.AssignLinkedLeader, uow: Work[Deps]) -> Done:
+    branch = await _branch(uow, cmd.branch_id, cmd.expected_version)
+    branch.assign_linked_leader(leader_name=cmd.name, post=cmd.detail, on=uow.day)
+    return cmd.branch_id, branch
 
 
-async def appoint_secretary(deps: Deps, ctx: CommandContext, cmd: AppointSecretary) -> Written:
-    async with UnitOfWork(deps.store, ctx) as uow:
-        branch = await uow.get(Branch, cmd.branch_id, "党支部")
-        check_version(branch, cmd.expected_version)
-        member = await uow.get(Member, cmd.member_id, "党员")
-        branch.appoint_secretary(member.ref(), cmd.on)
-        await uow.commit()
-    return Written(cmd.branch_id, branch.version)
+async def record_leader_visit(cmd: c.RecordLeaderVisit, uow: Work[Deps]) -> Done:
+    branch = await _branch(uow, cmd.branch_id, cmd.expected_version)
+    branch.record_leader_visit(leader_name=cmd.name, summary=cmd.detail, on=uow.day)
+    return cmd.branch_id, branch
 
 
-async def rectify(deps: Deps, ctx: CommandContext, cmd: Rectify) -> Written:
-    def decide(branch: Branch) -> None:
-        if cmd.step == "first_secretary":
-            branch.assign_first_secretary(name=cmd.name, unit=cmd.detail, on=cmd.on)
-        elif cmd.step == "linked_leader":
-            branch.assign_linked_leader(leader_name=cmd.name, post=cmd.detail, on=cmd.on)
-        elif cmd.step == "leader_visit":
-            branch.record_leader_visit(leader_name=cmd.name, summary=cmd.detail, on=cmd.on)
-        else:
-            branch.record_household_visits(
-                total=cmd.households_total, visited=cmd.households_visited, on=cmd.on
-            )
-
-    return await change_branch(deps, ctx, cmd.branch_id, cmd.expected_version, decide)
+async def record_household_visits(cmd: c.RecordHouseholdVisits, uow: Work[Deps]) -> Done:
+    branch = await _branch(uow, cmd.branch_id, cmd.expected_version)
+    branch.record_household_visits(
+        total=cmd.households_total, visited=cmd.households_visited, on=uow.day
+    )
+    return cmd.branch_id, branch

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
-from party.application.dependencies import EVERYTHING, Deps, OutOfScope, Scope, Written
+from party.application import commands as c
+from party.application.dependencies import Deps, branch_village, check_branch, new_id
 from party.domain.branches import Branch
 from party.domain.members import LEFT
 from party.domain.training import (
@@ -22,50 +22,36 @@ from party.domain.training import (
     TrainingSession,
     person_training,
 )
-from shared.eventstore import CommandContext
 from shared.kernel import NotFound, degree_enrolment_counts, member_on
-from shared.unit_of_work import UnitOfWork
+from shared.pipeline import Done, OutOfScope, Scope, Work
 
 
-@dataclass(frozen=True, slots=True)
-class HoldSession:
-    session_id: str
-    level: str
-    programme: str
-    topic: str
-    held_on: dt.date
-    branch_id: str | None
-    attendee_ids: tuple[str, ...]
-
-
-async def hold_session(
-    deps: Deps, ctx: CommandContext, cmd: HoldSession, scope: Scope = EVERYTHING
-) -> Written:
+async def hold_session(cmd: c.HoldSession, uow: Work[Deps]) -> Done:
+    """A session and its attendees (its business day is the day it was held); a branch
+    secretary records their own branch's sessions only."""
     if cmd.branch_id is not None:
-        scope.check(await deps.views.branch(cmd.branch_id))
-    elif scope.limited:
+        branch = await uow.get(Branch, cmd.branch_id, "党支部")
+        uow.scope.check(branch_village(branch.kind, branch.village))
+    elif uow.scope.limited:
         raise OutOfScope("县级、镇级培训由组织委员登记 (county and town sessions: organisation)")
-    known = await deps.views.members_by_id(cmd.attendee_ids)
+    known = await uow.deps.queries.members_by_id(cmd.attendee_ids)
     if unknown := [m for m in cmd.attendee_ids if m not in known]:
         raise NotFound(f"以下党员不存在: {', '.join(unknown[:10])} (unknown members)")
     attendees = [
         Attendee(m, str(known[m]["branch_id"]), known[m]["status"] != LEFT)
         for m in cmd.attendee_ids
     ]
-    async with UnitOfWork(deps.store, ctx) as uow:
-        if cmd.branch_id is not None:
-            await uow.get(Branch, cmd.branch_id, "党支部")
-        session = await uow.load(TrainingSession, cmd.session_id)
-        session.hold(
-            level=cmd.level,
-            programme=cmd.programme,
-            topic=cmd.topic,
-            held_on=cmd.held_on,
-            branch_id=cmd.branch_id,
-            attendees=attendees,
-        )
-        await uow.commit()
-    return Written(cmd.session_id, session.version)
+    session_id = cmd.session_id or new_id("training")
+    session = await uow.load(TrainingSession, session_id)
+    session.hold(
+        level=cmd.level,
+        programme=cmd.programme,
+        topic=cmd.topic,
+        held_on=cmd.held_on,
+        branch_id=cmd.branch_id,
+        attendees=attendees,
+    )
+    return session_id, session
 
 
 # --- targets (queries) ---------------------------------------------------------------------
@@ -106,12 +92,12 @@ async def _people(
 ) -> list[tuple[dict[str, Any], PersonTraining]]:
     ids = [str(m["member_id"]) for m in members]
     attended: dict[str, list[Attendance]] = defaultdict(list)
-    for row in await deps.views.attendance(year, as_of, ids):
+    for row in await deps.queries.attendance(year, as_of, ids):
         attended[str(row["member_id"])].append(
             Attendance(row["session_id"], row["level"], row["programme"], row["held_on"])
         )
     secretaries = {
-        b["secretary_member_id"] for b in await deps.views.branches() if b["secretary_member_id"]
+        b["secretary_member_id"] for b in await deps.queries.branches() if b["secretary_member_id"]
     }
     return [
         (
@@ -131,11 +117,11 @@ async def _people(
 async def member_training(
     deps: Deps, member_id: str, year: int, as_of: dt.date, scope: Scope
 ) -> dict[str, Any]:
-    rows = await deps.views.members_by_id([member_id])
+    rows = await deps.queries.members_by_id([member_id])
     if member_id not in rows:
         raise NotFound(f"党员 {member_id} 不存在 (does not exist)")
     row = rows[member_id]
-    scope.check(await deps.views.branch(str(row["branch_id"])))
+    check_branch(scope, await deps.queries.branch(str(row["branch_id"])))
     [(person, result)] = await _people(deps, [row], year, as_of)
     return _person(person, result, as_of)
 
@@ -143,10 +129,10 @@ async def member_training(
 async def branch_training(
     deps: Deps, branch_id: str, year: int, as_of: dt.date, scope: Scope
 ) -> dict[str, Any]:
-    branch = await deps.views.branch(branch_id)
-    scope.check(branch)
+    branch = await deps.queries.branch(branch_id)
+    check_branch(scope, branch)
     assert branch is not None
-    people = await _people(deps, await deps.views.members(branch_id=branch_id), year, as_of)
+    people = await _people(deps, await deps.queries.members(branch_id=branch_id), year, as_of)
     secretary = next(
         (
             _person(p, r, as_of)
@@ -172,16 +158,16 @@ async def branch_training(
 
 
 async def town_training(deps: Deps, year: int, as_of: dt.date) -> dict[str, Any]:
-    all_rows = await deps.views.members(active=False)
+    all_rows = await deps.queries.members(active=False)
     # the members of the register on the day asked, not today's
     members = [m for m in all_rows if member_on(m["joined_on"], m["left_on"], as_of)]
     people = await _people(deps, members, year, as_of)
-    branches = await deps.views.branches()
+    branches = await deps.queries.branches()
     secretaries = [r for _, r in people if r.secretary]
     degree = [m for m in all_rows if degree_enrolment_counts(m["degree_enrolled_on"], year, as_of)]
     entrepreneurs = {
         row["member_id"]
-        for row in await deps.views.attendance(year, as_of)
+        for row in await deps.queries.attendance(year, as_of)
         if row["programme"] == "entrepreneurship"
     }
     by_branch: dict[str, list[PersonTraining]] = defaultdict(list)

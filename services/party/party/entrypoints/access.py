@@ -1,16 +1,18 @@
-"""Who may call what (roles), the caller's scope, and the plumbing every route shares."""
+"""Who may call what (roles), who sees what, and the plumbing every read shares (the
+caller's village scope is `shared.pipeline.Scope`, the party's rule for branches
+`application.dependencies.check_branch`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
-from party.application.dependencies import EVERYTHING, Deps, Scope, Written
-from shared.auth import VILLAGE_SCOPED, Principal, Role
-from shared.eventstore import CommandContext
-from shared.web import command_context, require
+from party.application.dependencies import Deps
+from shared.auth import Principal, Role
+from shared.command_routes import pipeline_of
+from shared.web import require
 
 #: The organisation committee member (组织委员) records the party's work.
 Writer = Annotated[Principal, Depends(require(Role.ORGANISATION_MEMBER))]
@@ -51,24 +53,14 @@ def _deps(request: Request) -> Deps:
 PartyDeps = Annotated[Deps, Depends(_deps)]
 
 
-def scope_of(principal: Principal) -> Scope:
-    """A village-scoped role (here: a branch secretary) acts on its own village's branch."""
-    if principal.role in VILLAGE_SCOPED:
-        return Scope(village=principal.village, limited=True)
-    return EVERYTHING
+def _today(request: Request) -> dt.date:
+    """Today in China, by the pipeline's clock (a read's default year and "as of" day)."""
+    return pipeline_of(request).today()
+
+
+Today = Annotated[dt.date, Depends(_today)]
 
 
 def sees_id_numbers(principal: Principal) -> bool:
     """Only the organisation committee member sees full ID numbers; others see them masked."""
     return principal.role == Role.ORGANISATION_MEMBER
-
-
-def context(
-    request: Request, principal: Principal, deps: Deps, day: dt.date | None
-) -> tuple[CommandContext, dt.date]:
-    """The command's context (actor, correlation) dated to its business day."""
-    return deps.dated(command_context(request, principal, deps.town.code), day)
-
-
-def written(result: Written) -> dict[str, Any]:
-    return {"id": result.id, "version": result.version}

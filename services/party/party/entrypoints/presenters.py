@@ -6,11 +6,11 @@ from dataclasses import asdict
 from typing import Any
 
 from party.domain.adjustments import STEPS, CadreAdjustment
-from party.domain.assessment import Assessment
+from party.domain.assessment import Assessment, ScoringSheet
 from party.domain.branches import LEADER_VISITS_A_YEAR, Branch, Rectification
 from party.domain.members import Member
 from party.domain.records import DECISIONS, OUTCOMES
-from party.domain.rules import RuleBooks
+from party.domain.rules import RuleBook, RuleBooks
 from party.domain.training import TrainingSession
 from shared.kernel import mask_id
 
@@ -168,3 +168,53 @@ def adjustment_state(case: CadreAdjustment) -> dict[str, Any]:
 def session_state(session: TrainingSession) -> dict[str, Any]:
     assert session.held is not None
     return {**asdict(session.held), "version": session.version}
+
+
+def rule_book_state(book: RuleBook) -> dict[str, Any]:
+    return {
+        "version": book.version,
+        "effective_year": book.effective_year,
+        "base_points": book.base_points,
+        "unqualified_below": book.unqualified_below,
+        "levels": [
+            {
+                "code": x.code,
+                "name": x.name,
+                "min_points": x.min_points,
+                "unqualified": x.unqualified,
+            }
+            for x in book.levels
+        ],
+        "membership": {
+            "probation_months": book.probation_months,
+            "conversion_min_points": book.conversion_min_points,
+            "transfer_min_points": book.transfer_min_points,
+            "transfer_blocked_while_unqualified": book.transfer_blocked_while_unqualified,
+        },
+        "rules": [
+            {
+                "code": r.code,
+                "name": r.name,
+                "kind": r.kind,
+                "category": r.category,
+                "points": r.points,
+                "cap_per_year": r.cap_per_year,
+            }
+            for r in book.rules
+        ],
+        "accountability": {
+            "kinds": dict(book.accountability_kinds),
+            "default": book.accountability_default,
+        },
+    }
+
+
+def sheet_state(sheet: ScoringSheet) -> dict[str, Any]:
+    return {
+        "version": sheet.version,
+        "effective_year": sheet.effective_year,
+        "items": [
+            {"code": i.code, "name": i.name, "max_score": i.max_score, "weight": i.weight}
+            for i in sheet.items
+        ],
+    }

@@ -409,20 +409,20 @@ async def test_the_lookup_tables_rebuilt_from_the_store_equal_the_live_ones(sett
             "attendee_ids": [M1, M2, M3],
         }
         await ok(await client.post("/api/v1/training-sessions", json=session, headers=ORG), 201)
-        views = app.state.party.views
         store = app.state.runtime.store
+        lookups = store.lookups
 
         async def tables() -> dict[str, list[dict[str, Any]]]:
             return {
                 name: sorted(
-                    await views._rows(f"SELECT * FROM {{s}}.{name}"),
+                    await lookups._rows(f"SELECT * FROM {{s}}.{name}"),
                     key=lambda r: str(sorted(r.items())),
                 )
                 for name in ("branch_view", "member_view", "attendance_view", "adjustment_view")
             }
 
         live = await tables()
-        assert await views.rebuild(store) >= 7
+        assert await lookups.rebuild(store) >= 7
         assert await tables() == live
         assert [m["branch_id"] for m in live["member_view"] if m["member_id"] == M1] == [
             "branch-organ"
