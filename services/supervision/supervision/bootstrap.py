@@ -1,5 +1,5 @@
-"""The one place that wires the supervision service: event store, plan, clock, routes and
-the reactions to funds' and party's events."""
+"""The one place that wires the supervision service: event store, plan, clock, the command
+pipeline, routes and the reactions to funds' and party's events."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from fastapi import FastAPI
 
 from shared.auth import token_verifier
 from shared.clock import Clock, utc_now
+from shared.pipeline import Pipeline
 from shared.readers import AggregateReader
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.topics import events_topic
 from shared.town import load_town
 from shared.web import create_app
+from supervision.application.handlers import Deps
 from supervision.entrypoints.reactions import Reactions
 from supervision.entrypoints.routes import ROUTERS
 from supervision.entrypoints.routes.common import Supervision
@@ -33,7 +35,14 @@ def build_app(
     verifier = token_verifier(settings, SERVICE)  # no public key: no start
     plan = load_plan(plan_path)
     runtime = ServiceRuntime(settings, service=SERVICE)
-    runtime.subscribe("reactions", SOURCES, Reactions(runtime.store, plan, settings.town_code))
+    pipeline = Pipeline(
+        runtime.store,
+        town=load_town(settings.town_code),
+        deps=Deps(plan=plan),
+        clock=clock,
+        name=SERVICE,
+    )
+    runtime.subscribe("reactions", SOURCES, Reactions(pipeline))
     app = create_app(
         title="连心惠民 · 督查问责 (supervision)",
         verifier=verifier,
@@ -42,12 +51,8 @@ def build_app(
         lifespan=runtime.lifespan,
     )
     app.state.runtime = runtime
+    app.state.pipeline = pipeline
     app.state.supervision = Supervision(
-        store=runtime.store,
-        ledger=AggregateReader(runtime.store),
-        plan=plan,
-        town=load_town(settings.town_code),
-        town_code=settings.town_code,
-        clock=clock,
+        ledger=AggregateReader(runtime.store), plan=plan, clock=clock
     )
     return app

@@ -1,227 +1,313 @@
-"""The commands of the supervision service: what a user asks it to do.
+"""The commands of the supervision service (督查问责的命令): what a user asks it to do. Each
+command is also the request body of its route (constraints and zh-CN descriptions here);
+fields marked `FromPath` come from the route's URL.
 
-Every command carries `on`, the business day the work happened (officials record after the
-fact); state changes may carry `expected_version` for optimistic concurrency.
+Every command carries `occurred_on`, the business day the work happened (officials record
+after the fact; default today, never in the future); a state change (`Change`) may carry
+`expected_version` for optimistic concurrency (409). A creation takes an optional `id` (a
+UUID) so that a retry or the demo is idempotent; the handler makes one when it is absent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import uuid
+from typing import Annotated
 
+from pydantic import Field
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Change:
-    """A state change of an existing aggregate."""
+from shared.business_dates import Deadline
+from shared.pipeline import Change, Command, FromPath
+from supervision.domain.vocabulary import (
+    AccountabilityKind,
+    ClueCategory,
+    DirectiveKind,
+    FocusArea,
+    Level,
+    ListName,
+    PetitionChannel,
+    ReportedClueChannel,
+    Source,
+)
 
-    on: dt.date
-    expected_version: int | None = None
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+Evidence = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=500)]], Field(max_length=50)
+]
+MemberId = Annotated[
+    str, Field(pattern=r"^member-[a-z0-9][a-z0-9-]{0,47}$", description="党员编号 member-…")
+]
+NEW_ID = "编号 (UUID; default: a new one)"
+VILLAGE = "所在村/社区 (可空)"
+
+ItemId = Annotated[uuid.UUID, FromPath(), Field(description="清单事项编号")]
+PetitionId = Annotated[uuid.UUID, FromPath(), Field(description="信访件编号")]
+DirectiveId = Annotated[uuid.UUID, FromPath(), Field(description="批示交办件编号")]
+ClueId = Annotated[
+    str,
+    FromPath(),
+    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$", description="线索编号"),
+]
 
 
 # --- the plan ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RegisterPlanMeasures:
-    """Register every measure of the plan not registered yet."""
-
-    on: dt.date
+class RegisterPlanMeasures(Command):
+    """Register the plan's measures (登记方案措施): each one not registered yet."""
 
 
 # --- lists and ledger -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class OpenItem:
-    """Enter an item on one of the plan's lists."""
+class OpenItem(Command):
+    """Enter an item on one of the plan's lists (列入清单)."""
 
-    item_id: str
-    list_name: str
-    title: str
-    detail: str
-    source: str
-    measure: int
-    lead_post: str
-    lead_unit: str
-    deadline: dt.date
-    village: str | None
-    on: dt.date
+    id: uuid.UUID | None = Field(default=None, description=NEW_ID)
+    list_name: ListName = Field(description="清单：问题清单、责任清单或整改清单")
+    title: Name = Field(description="事项名称")
+    detail: str = Field(default="", max_length=2000, description="具体情况")
+    source: Source = Field(description="问题来源：上级点、自己找、群众提")
+    measure: int = Field(ge=1, le=14, description="所属措施 (1–14)")
+    lead_post: Name = Field(description="牵头领导 (职务，如 分管农业的负责人)")
+    lead_unit: Name = Field(description="牵头单位")
+    deadline: Deadline = Field(description="整改时限")
+    village: str | None = Field(default=None, max_length=50, description=VILLAGE)
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class StartItemWork(Change):
-    item_id: str
-    note: str = ""
+    """Start work on an item (开始整改)."""
+
+    item_id: ItemId
+    note: str = Field(default="", max_length=2000, description="说明")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class RectifyItem(Change):
-    item_id: str
-    summary: str
-    evidence: tuple[str, ...] = ()
+    """Report an item rectified (整改到位)."""
+
+    item_id: ItemId
+    summary: Text = Field(description="整改情况")
+    evidence: Evidence = Field(default_factory=list, description="佐证材料")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class CloseItem(Change):
-    item_id: str
-    evidence: tuple[str, ...] = ()
-    note: str = ""
+    """Strike an item off on evidence (销号)."""
+
+    item_id: ItemId
+    evidence: Evidence = Field(
+        default_factory=list, description="销号佐证材料 (整改时未提供则必填)"
+    )
+    note: str = Field(default="", max_length=2000, description="销号意见")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class ReopenItem(Change):
-    item_id: str
-    reason: str
-    new_deadline: dt.date | None = None
+    """Reopen an item with a reason (重新整改)."""
+
+    item_id: ItemId
+    reason: Text = Field(description="重新打开的理由")
+    new_deadline: Deadline | None = Field(default=None, description="新的整改时限 (可空)")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class NoteItem(Change):
-    item_id: str
-    note: str
+    """A progress note on the ledger (台帐记录)."""
+
+    item_id: ItemId
+    note: Text = Field(description="记录内容")
 
 
 # --- petitions --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ReceivePetition:
-    """Register a petition; `repeat_of` links a repeat petition to the earlier case."""
+class ReceivePetition(Command):
+    """Register a petition (受理信访件); `repeat_of` links a repeat petition to the earlier
+    case."""
 
-    petition_id: str
-    channel: str
-    petitioner_name: str
-    petitioner_count: int
-    village: str | None
-    subject: str
-    repeat_of: str | None
-    on: dt.date
+    id: uuid.UUID | None = Field(default=None, description=NEW_ID)
+    channel: PetitionChannel = Field(description="信访渠道")
+    petitioner_name: Name = Field(description="信访人姓名 (集体访填代表姓名)")
+    petitioner_count: int = Field(default=1, ge=1, le=10000, description="信访人数")
+    village: str | None = Field(default=None, max_length=50, description=VILLAGE)
+    subject: Text = Field(description="信访事项")
+    repeat_of: uuid.UUID | None = Field(default=None, description="重复信访：原信访件编号")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class ClassifyPetition(Change):
-    petition_id: str
-    focus_area: str
-    key_case: bool
+    """Classify a petition into a focus area (分类)."""
+
+    petition_id: PetitionId
+    focus_area: FocusArea = Field(description="领域：涉众型经济纠纷、征地拆迁、企业改制或其他")
+    key_case: bool = Field(default=False, description="是否重点案件 (须领导包案)")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class FormPetitionTeam(Change):
-    petition_id: str
-    team_name: str
-    members: tuple[str, ...]
+    """Form the special team of a petition (成立工作专班)."""
+
+    petition_id: PetitionId
+    team_name: Name = Field(description="工作专班名称")
+    members: list[Name] = Field(min_length=1, max_length=30, description="专班成员")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class AssignPetitionLeader(Change):
-    petition_id: str
-    leader: str
+    """Put a leader in charge of a petition (领导包案)."""
+
+    petition_id: PetitionId
+    leader: Name = Field(description="包案领导")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class NotePetitionProgress(Change):
-    petition_id: str
-    note: str
+    """A progress note on a petition (办理进展)."""
+
+    petition_id: PetitionId
+    note: Text = Field(description="记录内容")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class ResolvePetition(Change):
-    petition_id: str
-    resolution: str
+    """Resolve a petition (化解办结)."""
+
+    petition_id: PetitionId
+    resolution: Text = Field(description="化解情况")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class ClosePetition(Change):
-    petition_id: str
-    note: str = ""
+    """Strike a petition off (销号)."""
+
+    petition_id: PetitionId
+    note: str = Field(default="", max_length=2000, description="说明")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class ReopenPetition(Change):
-    petition_id: str
-    reason: str
+    """Reopen a petition with a reason (重新打开)."""
+
+    petition_id: PetitionId
+    reason: Text = Field(description="重新打开的理由")
 
 
 # --- directives -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ReceiveDirective:
-    directive_id: str
-    kind: str
-    level: str
-    issued_by: str
-    reference: str | None
-    subject: str
-    due_on: dt.date | None
-    on: dt.date
+class ReceiveDirective(Command):
+    """Register a directive or assigned matter (收件登记)."""
+
+    id: uuid.UUID | None = Field(default=None, description=NEW_ID)
+    kind: DirectiveKind = Field(description="类别：批示件或交办事项")
+    level: Level = Field(description="来文层级：省、市、县、镇")
+    issued_by: Name = Field(description="批示/交办领导")
+    reference: str | None = Field(default=None, max_length=100, description="文号 (可空)")
+    subject: Text = Field(description="事项")
+    due_on: Deadline | None = Field(default=None, description="办理时限 (可空)")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class AssignDirective(Change):
-    directive_id: str
-    lead_post: str
-    lead_unit: str
-    due_on: dt.date | None = None
+    """Assign a directive to a leader and unit (交办)."""
+
+    directive_id: DirectiveId
+    lead_post: Name = Field(description="牵头领导 (职务)")
+    lead_unit: Name = Field(description="承办单位")
+    due_on: Deadline | None = Field(default=None, description="办理时限 (可空：沿用收件时限)")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class ReportDirectiveProgress(Change):
-    directive_id: str
-    report: str
+    """A periodic progress report on a directive (报告办理进展)."""
+
+    directive_id: DirectiveId
+    report: Text = Field(description="办理进展")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class ReportDirectiveBack(Change):
-    directive_id: str
-    result: str
+    """Report a directive's result back (办理情况反馈)."""
+
+    directive_id: DirectiveId
+    result: Text = Field(description="办理结果")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class CompleteDirective(Change):
-    directive_id: str
-    note: str = ""
+    """Confirm a directive done (办结)."""
+
+    directive_id: DirectiveId
+    note: str = Field(default="", max_length=2000, description="说明")
 
 
 # --- clues and accountability -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ReceiveClue:
-    clue_id: str
-    category: str
-    channel: str
-    summary: str
-    village: str | None
-    subject_name: str | None
-    subject_post: str | None
-    subject_member_id: str | None
-    on: dt.date
+class ReceiveClue(Command):
+    """Receive a report or clue (受理问题线索)."""
+
+    id: uuid.UUID | None = Field(default=None, description=NEW_ID)
+    category: ClueCategory = Field(description="类别：为官不为或雁过拔毛")
+    channel: ReportedClueChannel = Field(description="来源：举报、实地抽查、重点检查、媒体曝光")
+    summary: Text = Field(description="反映问题")
+    village: str | None = Field(default=None, max_length=50, description=VILLAGE)
+    subject_name: str | None = Field(default=None, max_length=100, description="被反映人")
+    subject_post: str | None = Field(default=None, max_length=100, description="被反映人职务")
+    subject_member_id: MemberId | None = Field(default=None, description="被反映人党员编号")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class VerifyClue(Change):
-    clue_id: str
-    findings: str
+    """Verify a clue: it has substance (初步核实)."""
+
+    clue_id: ClueId
+    findings: Text = Field(description="核实情况")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class DecideAccountability(Change):
-    clue_id: str
-    subject_name: str
-    subject_member_id: str | None
-    subject_post: str | None
-    kind: str
-    reason: str
+    """Decide accountability for one person (问责决定)."""
+
+    clue_id: ClueId
+    subject_name: Name = Field(description="问责对象姓名")
+    subject_member_id: MemberId | None = Field(default=None, description="问责对象党员编号")
+    subject_post: str | None = Field(default=None, max_length=100, description="问责对象职务")
+    kind: AccountabilityKind = Field(description="问责方式")
+    reason: Text = Field(description="问责事由")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class ConcludeClue(Change):
-    clue_id: str
-    summary: str = ""
+    """Conclude a clue with the accountability decided (办结)."""
+
+    clue_id: ClueId
+    summary: str = Field(default="", max_length=2000, description="办结说明")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class DismissClue(Change):
-    clue_id: str
-    reason: str
+    """Dismiss a clue, with reasons (予以了结)."""
+
+    clue_id: ClueId
+    reason: Text = Field(description="了结理由")
+
+
+# --- reactions to other services' events (the system's commands) -----------------------------
+
+
+class OpenRedFlagClue(Command):
+    """A red flag funds confirmed opens a 雁过拔毛 clue (资金预警), once per flag."""
+
+    flag_id: str
+    code: str
+    village: str | None = None
+    programme_id: str | None = None
+    summary: str = ""
+    severity: str | None = None
+    confirmed_on: dt.date
+
+
+class OpenWeakBranchItem(Command):
+    """A branch designated weak (软弱涣散) gets one rectification item per task, once per
+    branch, period and task."""
+
+    branch_id: str
+    branch_name: str
+    period: str
+    task: str = Field(description="整改任务 (WEAK_BRANCH_TASKS key)")
+    village: str | None = None
+    assessed: str = ""
+    designated_on: dt.date
+
+
+class NoteDesignationLifted(Command):
+    """The lifting of a branch's designation is noted on its rectification item, once."""
+
+    branch_id: str
+    period: str
+    task: str
+    lifted_on: dt.date

@@ -139,6 +139,8 @@ async def test_an_item_goes_through_the_ledger_to_closing_and_back(svc: Service)
     item_id = body["id"]
     created = await svc.ok("/items", body, ORGANISATION)
     assert (created["id"], created["version"], created["status"]) == (item_id, 1, "open")
+    assert created["stream_id"] == f"item-{item_id}"
+    assert [e["type"] for e in created["events"]] == ["supervision.ItemListed"]
     await svc.ok(f"/items/{item_id}/start", {"occurred_on": "2016-06-10"}, AGRICULTURE)
 
     late = await svc.get(f"/items/{item_id}", AUDITOR, as_of="2016-10-01")
@@ -593,7 +595,7 @@ async def test_bad_input_is_explained_in_chinese_naming_the_field(svc: Service) 
     body = item_body(measure=-1, occurred_on="2016-06-01T08:00:00", colour="red")
     problem = assert_problem(await svc.post("/items", body, ORGANISATION), 422)
     messages = {e["field"]: e["message"] for e in problem["errors"]}
-    assert messages["occurred_on"].startswith("办理日期：应为日期（YYYY-MM-DD），不能带时间")
+    assert messages["occurred_on"].startswith("业务日期：应为日期（YYYY-MM-DD），不能带时间")
     assert messages["measure"].startswith("所属措施：应不小于 1")
     assert messages["colour"].startswith("colour：不是可接受的字段")
     assert problem["title"] == "输入无效 (invalid input)"

@@ -5,28 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 
 from shared.auth import Principal
 from shared.business_dates import AsOf
-from shared.ids import uuid7
+from shared.command_routes import command
 from shared.web import require
 from supervision.application import commands as c
-from supervision.application import handlers
-from supervision.application.views import clue_view
+from supervision.application import handlers as h
 from supervision.domain.clues import STATUSES, Clue
 from supervision.domain.vocabulary import ClueCategory
-from supervision.entrypoints import schemas as s
+from supervision.entrypoints.access import CLUE_READERS, CLUE_SUBJECT_READERS, CLUE_WRITERS
+from supervision.entrypoints.presenters import clue_view
 
-from .common import (
-    CLUE_READERS,
-    CLUE_SUBJECT_READERS,
-    CLUE_WRITERS,
-    Wiring,
-    as_of_day,
-    outcome,
-    work,
-)
+from .common import Wiring
 
 router = APIRouter(prefix="/api/v1/clues", tags=["clues 问题线索与问责"])
 ClueId = Annotated[
@@ -36,74 +28,47 @@ Writer = Annotated[Principal, Depends(require(*CLUE_WRITERS))]
 Reader = Annotated[Principal, Depends(require(*CLUE_READERS))]
 
 
-@router.post("", status_code=201, summary="受理问题线索 (receive a report or clue)")
-async def receive(
-    body: s.ReceiveClueBody, request: Request, svc: Wiring, principal: Writer
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.ReceiveClue(
-        clue_id=str(body.id or uuid7()),
-        category=body.category,
-        channel=body.channel,
-        summary=body.summary,
-        village=svc.village(body.village),
-        subject_name=body.subject_name,
-        subject_post=body.subject_post,
-        subject_member_id=body.subject_member_id,
-        on=w.on,
-    )
-    return outcome(await handlers.receive_clue(cmd, w.uow))
-
-
-@router.post("/{clue_id}/verify", summary="初步核实 (verified: has substance)")
-async def verify(
-    clue_id: ClueId, body: s.VerifyClueBody, request: Request, svc: Wiring, principal: Writer
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.VerifyClue(
-        clue_id=clue_id, findings=body.findings, on=w.on, expected_version=body.expected_version
-    )
-    return outcome(await handlers.verify_clue(cmd, w.uow))
-
-
-@router.post("/{clue_id}/accountability", summary="问责决定 (decide for one person)")
-async def decide(
-    clue_id: ClueId, body: s.DecideBody, request: Request, svc: Wiring, principal: Writer
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.DecideAccountability(
-        clue_id=clue_id,
-        subject_name=body.subject_name,
-        subject_member_id=body.subject_member_id,
-        subject_post=body.subject_post,
-        kind=body.kind,
-        reason=body.reason,
-        on=w.on,
-        expected_version=body.expected_version,
-    )
-    return outcome(await handlers.decide_accountability(cmd, w.uow))
-
-
-@router.post("/{clue_id}/conclude", summary="办结 (conclude with the accountability decided)")
-async def conclude(
-    clue_id: ClueId, body: s.ConcludeClueBody, request: Request, svc: Wiring, principal: Writer
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.ConcludeClue(
-        clue_id=clue_id, summary=body.summary, on=w.on, expected_version=body.expected_version
-    )
-    return outcome(await handlers.conclude_clue(cmd, w.uow))
-
-
-@router.post("/{clue_id}/dismiss", summary="予以了结 (dismiss, with reasons)")
-async def dismiss(
-    clue_id: ClueId, body: s.DismissClueBody, request: Request, svc: Wiring, principal: Writer
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.DismissClue(
-        clue_id=clue_id, reason=body.reason, on=w.on, expected_version=body.expected_version
-    )
-    return outcome(await handlers.dismiss_clue(cmd, w.uow))
+command(
+    router,
+    "",
+    c.ReceiveClue,
+    h.receive_clue,
+    Writer,
+    summary="受理问题线索 (receive a report or clue)",
+    status_code=201,
+)
+command(
+    router,
+    "/{clue_id}/verify",
+    c.VerifyClue,
+    h.verify_clue,
+    Writer,
+    summary="初步核实 (verified: has substance)",
+)
+command(
+    router,
+    "/{clue_id}/accountability",
+    c.DecideAccountability,
+    h.decide_accountability,
+    Writer,
+    summary="问责决定 (decide for one person)",
+)
+command(
+    router,
+    "/{clue_id}/conclude",
+    c.ConcludeClue,
+    h.conclude_clue,
+    Writer,
+    summary="办结 (conclude with the accountability decided)",
+)
+command(
+    router,
+    "/{clue_id}/dismiss",
+    c.DismissClue,
+    h.dismiss_clue,
+    Writer,
+    summary="予以了结 (dismiss, with reasons)",
+)
 
 
 @router.get("/{clue_id}", summary="一条线索 (one clue)")
@@ -112,7 +77,7 @@ async def get_clue(
 ) -> dict[str, Any]:
     clue = await svc.ledger.get(Clue, Clue.stream_for(clue_id), Clue.KIND, as_of=as_of)
     view = clue_view(clue, reveal_names=principal.role in CLUE_SUBJECT_READERS)
-    view["as_of"] = as_of_day(svc, as_of)
+    view["as_of"] = svc.as_of_day(as_of)
     return view
 
 
@@ -132,4 +97,4 @@ async def list_clues(
     for key, value in {"category": category, "status": status}.items():
         if value is not None:
             views = [v for v in views if v[key] == value]
-    return {"as_of": as_of_day(svc, as_of), "count": len(views), "clues": views}
+    return {"as_of": svc.as_of_day(as_of), "count": len(views), "clues": views}

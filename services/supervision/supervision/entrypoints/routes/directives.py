@@ -8,28 +8,20 @@ import uuid
 from collections import Counter
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 
 from shared.auth import Principal
 from shared.business_dates import AsOf, AsOfDate
-from shared.ids import uuid7
+from shared.command_routes import command
 from shared.web import require
 from supervision.application import commands as c
-from supervision.application import handlers
-from supervision.application.views import directive_view
+from supervision.application import handlers as h
 from supervision.domain.directives import STATUSES, Directive
 from supervision.domain.vocabulary import Level
-from supervision.entrypoints import schemas as s
+from supervision.entrypoints.access import DIRECTIVE_READERS, DIRECTIVE_REGISTRARS, LEADERS
+from supervision.entrypoints.presenters import directive_view
 
-from .common import (
-    DIRECTIVE_READERS,
-    DIRECTIVE_REGISTRARS,
-    LEADERS,
-    Wiring,
-    as_of_day,
-    outcome,
-    work,
-)
+from .common import Wiring
 
 router = APIRouter(prefix="/api/v1/directives", tags=["directives 批示交办"])
 DirectiveId = Annotated[uuid.UUID, Path(description="批示交办件编号")]
@@ -38,96 +30,47 @@ Reporter = Annotated[Principal, Depends(require(*LEADERS))]
 Reader = Annotated[Principal, Depends(require(*DIRECTIVE_READERS))]
 
 
-@router.post("", status_code=201, summary="收件登记 (receive a directive)")
-async def receive(
-    body: s.ReceiveDirectiveBody, request: Request, svc: Wiring, principal: Registrar
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.ReceiveDirective(
-        directive_id=str(body.id or uuid7()),
-        kind=body.kind,
-        level=body.level,
-        issued_by=body.issued_by,
-        reference=body.reference,
-        subject=body.subject,
-        due_on=body.due_on,
-        on=w.on,
-    )
-    return outcome(await handlers.receive_directive(cmd, w.uow))
-
-
-@router.post("/{directive_id}/assign", summary="交办 (assign to a leader and unit)")
-async def assign(
-    directive_id: DirectiveId,
-    body: s.AssignDirectiveBody,
-    request: Request,
-    svc: Wiring,
-    principal: Registrar,
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.AssignDirective(
-        directive_id=str(directive_id),
-        lead_post=body.lead_post,
-        lead_unit=body.lead_unit,
-        due_on=body.due_on,
-        on=w.on,
-        expected_version=body.expected_version,
-    )
-    return outcome(await handlers.assign_directive(cmd, w.uow, svc.plan))
-
-
-@router.post("/{directive_id}/progress", summary="报告办理进展 (a periodic progress report)")
-async def report_progress(
-    directive_id: DirectiveId,
-    body: s.DirectiveReportBody,
-    request: Request,
-    svc: Wiring,
-    principal: Reporter,
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.ReportDirectiveProgress(
-        directive_id=str(directive_id),
-        report=body.report,
-        on=w.on,
-        expected_version=body.expected_version,
-    )
-    return outcome(await handlers.report_directive_progress(cmd, w.uow))
-
-
-@router.post("/{directive_id}/report-back", summary="办理情况反馈 (report the result back)")
-async def report_back(
-    directive_id: DirectiveId,
-    body: s.DirectiveResultBody,
-    request: Request,
-    svc: Wiring,
-    principal: Reporter,
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.ReportDirectiveBack(
-        directive_id=str(directive_id),
-        result=body.result,
-        on=w.on,
-        expected_version=body.expected_version,
-    )
-    return outcome(await handlers.report_directive_back(cmd, w.uow))
-
-
-@router.post("/{directive_id}/complete", summary="办结 (confirm done)")
-async def complete(
-    directive_id: DirectiveId,
-    body: s.CloseBody,
-    request: Request,
-    svc: Wiring,
-    principal: Registrar,
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.CompleteDirective(
-        directive_id=str(directive_id),
-        note=body.note,
-        on=w.on,
-        expected_version=body.expected_version,
-    )
-    return outcome(await handlers.complete_directive(cmd, w.uow))
+command(
+    router,
+    "",
+    c.ReceiveDirective,
+    h.receive_directive,
+    Registrar,
+    summary="收件登记 (receive a directive)",
+    status_code=201,
+)
+command(
+    router,
+    "/{directive_id}/assign",
+    c.AssignDirective,
+    h.assign_directive,
+    Registrar,
+    summary="交办 (assign to a leader and unit)",
+)
+command(
+    router,
+    "/{directive_id}/progress",
+    c.ReportDirectiveProgress,
+    h.report_directive_progress,
+    Reporter,
+    summary="报告办理进展 (a periodic progress report)",
+)
+command(
+    router,
+    "/{directive_id}/report-back",
+    c.ReportDirectiveBack,
+    h.report_directive_back,
+    Reporter,
+    summary="办理情况反馈 (report the result back)",
+)
+command(
+    router,
+    "/{directive_id}/complete",
+    c.CompleteDirective,
+    h.complete_directive,
+    Registrar,
+    summary="办结 (confirm done)",
+)
 
 
 @router.get("/report", summary="督查通报 (periodic report: how the directives stand)")
@@ -139,7 +82,7 @@ async def periodic_report(
 ) -> dict[str, Any]:
     """As of a day: counts by status and level, the overdue ones, and what was reported in
     the period since `since` (default: the 30 days before)."""
-    today = as_of_day(svc, as_of)
+    today = svc.as_of_day(as_of)
     start = since or today - dt.timedelta(days=30)
     views = [
         directive_view(d, today)
@@ -175,7 +118,7 @@ async def get_directive(
 ) -> dict[str, Any]:
     stream = Directive.stream_for(str(directive_id))
     directive = await svc.ledger.get(Directive, stream, Directive.KIND, as_of=as_of)
-    return directive_view(directive, as_of_day(svc, as_of))
+    return directive_view(directive, svc.as_of_day(as_of))
 
 
 @router.get("", summary="批示交办台账 (the directives)")
@@ -187,7 +130,7 @@ async def list_directives(
     status: Annotated[str | None, Query(pattern="^(" + "|".join(STATUSES) + ")$")] = None,
     overdue: bool | None = None,
 ) -> dict[str, Any]:
-    today = as_of_day(svc, as_of)
+    today = svc.as_of_day(as_of)
     views = [
         directive_view(d, today)
         for d in await svc.ledger.load_all(Directive, f"{Directive.PREFIX}-", as_of=as_of)

@@ -5,28 +5,21 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 
-from shared.auth import VILLAGE_SCOPED, Principal
+from shared.auth import Principal
 from shared.business_dates import AsOf
-from shared.ids import uuid7
+from shared.command_routes import command
+from shared.pipeline import OutOfScope, Scope
 from shared.web import require
 from supervision.application import commands as c
-from supervision.application import handlers
-from supervision.application.views import item_view
+from supervision.application import handlers as h
 from supervision.domain.items import STATUSES, ListItem
 from supervision.domain.vocabulary import ListName, Source
-from supervision.entrypoints import schemas as s
+from supervision.entrypoints.access import ITEM_CLOSERS, ITEM_READERS, LEADERS
+from supervision.entrypoints.presenters import item_view
 
-from .common import (
-    ITEM_CLOSERS,
-    ITEM_READERS,
-    LEADERS,
-    Wiring,
-    as_of_day,
-    outcome,
-    work,
-)
+from .common import Wiring
 
 router = APIRouter(prefix="/api/v1/items", tags=["items 清单台帐"])
 ItemId = Annotated[uuid.UUID, Path(description="清单事项编号")]
@@ -34,99 +27,59 @@ Writer = Annotated[Principal, Depends(require(*LEADERS))]
 Closer = Annotated[Principal, Depends(require(*ITEM_CLOSERS))]
 Reader = Annotated[Principal, Depends(require(*ITEM_READERS))]
 
-
-@router.post("", status_code=201, summary="列入清单 (enter an item on a list)")
-async def open_item(
-    body: s.OpenItemBody, request: Request, svc: Wiring, principal: Writer
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.OpenItem(
-        item_id=str(body.id or uuid7()),
-        list_name=body.list_name,
-        title=body.title,
-        detail=body.detail,
-        source=body.source,
-        measure=body.measure,
-        lead_post=body.lead_post,
-        lead_unit=body.lead_unit,
-        deadline=body.deadline,
-        village=svc.village(body.village),
-        on=w.on,
-    )
-    return outcome(await handlers.open_item(cmd, w.uow, svc.plan))
-
-
-@router.post("/{item_id}/start", summary="开始整改 (start work)")
-async def start_item(
-    item_id: ItemId, body: s.StartItemBody, request: Request, svc: Wiring, principal: Writer
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.StartItemWork(
-        item_id=str(item_id), note=body.note, on=w.on, expected_version=body.expected_version
-    )
-    return outcome(await handlers.start_item_work(cmd, w.uow))
-
-
-@router.post("/{item_id}/rectify", summary="整改到位 (report rectified)")
-async def rectify_item(
-    item_id: ItemId, body: s.RectifyItemBody, request: Request, svc: Wiring, principal: Writer
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.RectifyItem(
-        item_id=str(item_id),
-        summary=body.summary,
-        evidence=tuple(body.evidence),
-        on=w.on,
-        expected_version=body.expected_version,
-    )
-    return outcome(await handlers.rectify_item(cmd, w.uow))
-
-
-@router.post("/{item_id}/close", summary="销号 (strike off, on evidence)")
-async def close_item(
-    item_id: ItemId, body: s.CloseItemBody, request: Request, svc: Wiring, principal: Closer
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.CloseItem(
-        item_id=str(item_id),
-        evidence=tuple(body.evidence),
-        note=body.note,
-        on=w.on,
-        expected_version=body.expected_version,
-    )
-    return outcome(await handlers.close_item(cmd, w.uow))
+command(
+    router,
+    "",
+    c.OpenItem,
+    h.open_item,
+    Writer,
+    summary="列入清单 (enter an item on a list)",
+    status_code=201,
+)
+command(
+    router,
+    "/{item_id}/start",
+    c.StartItemWork,
+    h.start_item_work,
+    Writer,
+    summary="开始整改 (start work)",
+)
+command(
+    router,
+    "/{item_id}/rectify",
+    c.RectifyItem,
+    h.rectify_item,
+    Writer,
+    summary="整改到位 (report rectified)",
+)
+command(
+    router,
+    "/{item_id}/close",
+    c.CloseItem,
+    h.close_item,
+    Closer,
+    summary="销号 (strike off, on evidence)",
+)
+command(
+    router,
+    "/{item_id}/reopen",
+    c.ReopenItem,
+    h.reopen_item,
+    Closer,
+    summary="重新整改 (reopen, with a reason)",
+)
+command(
+    router,
+    "/{item_id}/notes",
+    c.NoteItem,
+    h.note_item,
+    Writer,
+    summary="台帐记录 (a progress note)",
+)
 
 
-@router.post("/{item_id}/reopen", summary="重新整改 (reopen, with a reason)")
-async def reopen_item(
-    item_id: ItemId, body: s.ReopenItemBody, request: Request, svc: Wiring, principal: Closer
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.ReopenItem(
-        item_id=str(item_id),
-        reason=body.reason,
-        new_deadline=body.new_deadline,
-        on=w.on,
-        expected_version=body.expected_version,
-    )
-    return outcome(await handlers.reopen_item(cmd, w.uow))
-
-
-@router.post("/{item_id}/notes", summary="台帐记录 (a progress note)")
-async def note_item(
-    item_id: ItemId, body: s.NoteBody, request: Request, svc: Wiring, principal: Writer
-) -> dict[str, Any]:
-    w = work(request, principal, svc, body)
-    cmd = c.NoteItem(
-        item_id=str(item_id), note=body.note, on=w.on, expected_version=body.expected_version
-    )
-    return outcome(await handlers.note_item(cmd, w.uow))
-
-
-def _may_see(principal: Principal, item: ListItem) -> bool:
-    if principal.role not in VILLAGE_SCOPED:
-        return True
-    return item.listed is not None and item.listed.village == principal.village
+def _village(item: ListItem) -> str | None:
+    return item.listed.village if item.listed is not None else None
 
 
 @router.get("/{item_id}", summary="一个事项 (one item, overdue derived for the day)")
@@ -136,9 +89,9 @@ async def get_item(
     item = await svc.ledger.get(
         ListItem, ListItem.stream_for(str(item_id)), ListItem.KIND, as_of=as_of
     )
-    if not _may_see(principal, item):
-        raise HTTPException(403, "只能查看本村的清单事项 (own village only)")
-    return item_view(item, as_of_day(svc, as_of))
+    if not Scope.of(principal).allows(_village(item)):
+        raise OutOfScope("只能查看本村的清单事项 (own village only)")
+    return item_view(item, svc.as_of_day(as_of))
 
 
 @router.get("", summary="台帐 (the ledger, filtered)")
@@ -154,11 +107,12 @@ async def list_items(
     village: str | None = None,
     overdue: bool | None = None,
 ) -> dict[str, Any]:
-    today = as_of_day(svc, as_of)
+    today = svc.as_of_day(as_of)
+    scope = Scope.of(principal)
     views = [
         item_view(item, today)
         for item in await svc.ledger.load_all(ListItem, f"{ListItem.PREFIX}-", as_of=as_of)
-        if _may_see(principal, item)
+        if scope.allows(_village(item))
     ]
     wanted = {
         "list_name": list_name,

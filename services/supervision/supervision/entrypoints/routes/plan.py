@@ -9,15 +9,17 @@ from fastapi import APIRouter, Depends, Request
 
 from shared.auth import Principal
 from shared.business_dates import AsOf
-from shared.web import require
+from shared.command_routes import custom_pipeline, pipeline_of
+from shared.pipeline import Scope
+from shared.web import command_context, require
 from supervision.application import handlers
 from supervision.application.commands import RegisterPlanMeasures
-from supervision.application.views import measure_view
 from supervision.domain.items import ListItem
 from supervision.domain.measures import Measure, measure_stream
-from supervision.entrypoints.schemas import RegisterPlanBody
+from supervision.entrypoints.access import PLAN_READERS, PLAN_REGISTRARS
+from supervision.entrypoints.presenters import measure_view
 
-from .common import PLAN_READERS, PLAN_REGISTRARS, Wiring, as_of_day, work
+from .common import Wiring
 
 router = APIRouter(prefix="/api/v1", tags=["plan 方案"])
 
@@ -55,18 +57,25 @@ async def get_plan(
     }
 
 
-@router.post("/plan/register", summary="登记方案的14项措施 (register the plan's measures)")
+@router.post(
+    "/plan/register",
+    summary="登记方案的14项措施 (register the plan's measures)",
+    openapi_extra=custom_pipeline(),
+)
 async def register_plan(
-    body: RegisterPlanBody,
+    cmd: RegisterPlanMeasures,
     request: Request,
-    svc: Wiring,
     principal: Annotated[Principal, Depends(require(*PLAN_REGISTRARS))],
 ) -> dict[str, Any]:
-    """Registers each measure not registered yet; registering again changes nothing."""
-    w = work(request, principal, svc, body)
-    done = await handlers.register_plan_measures(RegisterPlanMeasures(on=w.on), w.uow, svc.plan)
+    """Registers each measure not registered yet; registering again changes nothing. Answers
+    the measures registered now and those registered before (a list, not one entity)."""
+    pipeline = pipeline_of(request)
+    ctx = command_context(request, principal, pipeline.town.code)
+    async with pipeline.work(ctx, Scope.of(principal), cmd.occurred_on) as uow:
+        done = await handlers.register_plan_measures(cmd, uow)
+        await uow.commit()
     return {
-        "plan_id": svc.plan.plan_id,
+        "plan_id": pipeline.deps.plan.plan_id,
         "registered": [r.number for r in done if r.registered_now],
         "already_registered": [r.number for r in done if not r.registered_now],
     }
@@ -78,7 +87,7 @@ async def list_measures(
     _: Annotated[Principal, Depends(require(*PLAN_READERS))],
     as_of: AsOf = None,
 ) -> dict[str, Any]:
-    today = as_of_day(svc, as_of)
+    today = svc.as_of_day(as_of)
     measures = await svc.ledger.load_all(Measure, f"measure-{svc.plan.plan_id}-", as_of=as_of)
     items = await svc.ledger.load_all(ListItem, f"{ListItem.PREFIX}-", as_of=as_of)
     by_measure: dict[int, Counter[str]] = {}

@@ -1,5 +1,6 @@
-"""How casework is shown: plain dictionaries for the JSON API, with the derived facts
-(overdue, days open) worked out for the day asked about, and names masked by role."""
+"""Presenters (展示): how casework is shown — plain dictionaries for the JSON API, with the
+derived facts (overdue, days open) worked out for the day asked about, and names masked by
+role."""
 
 from __future__ import annotations
 
