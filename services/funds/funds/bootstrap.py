@@ -1,4 +1,5 @@
-"""The one place that wires the funds service: runtime, handlers, view, reactions, routes."""
+"""The one place that wires the funds service: runtime, the command pipeline and what its
+handlers need, the read side, reactions, routes."""
 
 from __future__ import annotations
 
@@ -6,16 +7,13 @@ from fastapi import FastAPI
 
 from funds.adapters import relief_view
 from funds.adapters.relief_view import ReliefHouseholdView
-from funds.application.base import Deps
-from funds.application.oversight import OversightHandlers
-from funds.application.ports import Clock
-from funds.application.programmes import ProgrammeHandlers
-from funds.application.villages import VillageHandlers
-from funds.entrypoints.deps import Services
+from funds.application.ports import Deps
+from funds.entrypoints.deps import Reads
 from funds.entrypoints.reactions import Reactions
 from funds.entrypoints.routes import routers
 from shared.auth import token_verifier
-from shared.clock import china_today
+from shared.clock import Clock, utc_now
+from shared.pipeline import Pipeline
 from shared.readers import AggregateReader
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
@@ -27,21 +25,26 @@ SERVICE = "funds"
 PORT = 8102
 
 
-def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
-    """The funds service's app; `clock` gives today's business date (tests fix it)."""
+def build_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
+    """The funds service's app; `clock` is the current instant (tests and demos fix it): today
+    in China by it is the latest business date a command may carry."""
     verifier = token_verifier(settings, SERVICE)  # no public key: no start
     runtime = ServiceRuntime(settings, service=SERVICE)
     town = load_town(settings.town_code)
     view = ReliefHouseholdView(runtime.schema, town.code)
     runtime.add_migrations("relief_view", relief_view.MIGRATIONS)
+    streams = AggregateReader(runtime.store)
+    pipeline = Pipeline(
+        runtime.store,
+        town=town,
+        deps=Deps(relief=view, streams=streams),
+        clock=clock,
+        name=SERVICE,
+    )
     runtime.subscribe(
         "reactions",
         [events_topic("relief"), events_topic("supervision")],
-        Reactions(runtime.store, view, town.code),
-    )
-    streams = AggregateReader(runtime.store)
-    deps = Deps(
-        store=runtime.store, relief=view, streams=streams, clock=clock or china_today, town=town
+        Reactions(pipeline, view, town.code),
     )
     app = create_app(
         title="funds 资金监管（惠农资金、预警、三资、阳光村务）",
@@ -51,14 +54,6 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         lifespan=runtime.lifespan,
     )
     app.state.runtime = runtime
-    app.state.town = town
-    app.state.services = Services(
-        programmes=ProgrammeHandlers(deps),
-        oversight=OversightHandlers(deps),
-        villages=VillageHandlers(deps),
-        streams=streams,
-        relief=view,
-        town=town,
-        clock=deps.clock,
-    )
+    app.state.pipeline = pipeline
+    app.state.reads = Reads(streams=streams, relief=view, town=town, clock=clock)
     return app

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from funds import demo_data as data
+from funds.domain.events import RedFlagRaised
 from funds.domain.identity import name_id, programme_id_for
 from shared.auth import TokenIssuer
 from shared.demo_client import answer, demo_headers, written
@@ -124,6 +125,16 @@ class Loader:
     def flag_ids(self, code: str, programme_id: str | None = None) -> list[str]:
         params = {"code": code} | ({"programme_id": programme_id} if programme_id else {})
         return [f["flag_id"] for f in self.get("/api/v1/red-flags", **params)]
+
+
+def red_flags_raised(written: Json) -> list[str]:
+    """The ids of the red flags a written command raised (its events of type
+    `funds.RedFlagRaised`, one per flag stream `redflag-<id>`)."""
+    return [
+        e["stream_id"].removeprefix("redflag-")
+        for e in written["events"]
+        if e["type"] == RedFlagRaised.event_type
+    ]
 
 
 def pay(voucher: str, who: data.Person, amount: str, on: dt.date, **extra: Any) -> Json:

@@ -8,7 +8,7 @@ import time
 from decimal import Decimal
 
 from funds import demo_data as data
-from funds.demo_client import Json, Loader, pay
+from funds.demo_client import Json, Loader, pay, red_flags_raised
 from funds.domain.identity import programme_id_for
 from funds.domain.values import ReliefRecord
 from shared.demo_client import DemoError
@@ -187,11 +187,11 @@ def works(loader: Loader) -> None:
     loader.programme(dict(data.P_WATER), [], allocations={"金霞村": Decimal(150000)}, start=None)
     checked = loader.http.post(
         "/api/v1/checks/deadlines",
-        json={"today": data.DEADLINE_CHECK_ON.isoformat()},
+        json={"occurred_on": data.DEADLINE_CHECK_ON.isoformat()},
         headers=loader.tokens["economic"],
     )
     checked.raise_for_status()
-    raised = len(checked.json()["red_flags"])
+    raised = len(red_flags_raised(checked.json()))
     print(f"  通组公路、安全饮水；{data.DEADLINE_CHECK_ON} 期限检查新预警 {raised} 条")
 
 

@@ -1,212 +1,330 @@
-"""The commands of the funds service (imperative, frozen). Villages are names or codes;
-`occurred_on` is the business date (default: the clock's today)."""
+"""The commands of the funds service (命令). Each is also its route's request body: its fields'
+constraints and zh-CN descriptions are the API's, and a bad field is a 422 naming it before
+anything is stored. Fields the URL carries are marked `FromPath`; villages are names or codes;
+`occurred_on` is the business date (业务日期, default today; never in the future)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field
 
 from funds.domain.events import AssemblyVote, FinanceFiling
+from funds.domain.values import (
+    AssetCategory,
+    BeneficiaryKind,
+    BeneficiaryRule,
+    ChangeAspect,
+    DisposalMethod,
+    IncomeSource,
+    Purpose,
+    SourceLevel,
+)
+from shared.business_dates import BusinessDate, Deadline
+from shared.pipeline import Change, Command, FromPath
+from shared.web import resident_id_number
+
+Money = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2, description="金额（元）")]
+Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, description="金额（元）")]
+IdNumber = Annotated[
+    str,
+    Field(min_length=18, max_length=18, description="居民身份证号（18位，GB 11643）"),
+    AfterValidator(resident_id_number),
+]
+Name = Annotated[str, Field(min_length=1, max_length=40, description="姓名")]
+Village = Annotated[str, Field(min_length=1, max_length=40, description="村/社区名称或代码")]
+#: A client's reference for a new entity; given, it makes the command idempotent (409 on repeat).
+Reference = Annotated[str, Field(min_length=1, max_length=60)]
+
+ProgrammeId = Annotated[str, FromPath(), Field(description="资金项目编号")]
+NoticeId = Annotated[str, FromPath(), Field(description="公示编号")]
+FlagId = Annotated[str, FromPath(), Field(description="预警编号")]
+VillageInPath = Annotated[str, FromPath(), Field(description="村/社区名称或代码")]
+
+#: Vocabularies (enums) reach the handlers as their plain values.
+_VALUES = ConfigDict(use_enum_values=True)
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class CreateProgramme:
-    code: str
-    name: str
-    source_level: str
-    amount: Decimal
-    purpose: str
-    purpose_code: str
-    beneficiary_rule: str
-    standard_amount: Decimal | None = None
-    min_age: int | None = None
-    max_age: int | None = None
-    planned_start: dt.date
-    disbursement_deadline: dt.date
-    village: str | None = None
-    exclusive_with: tuple[str, ...] = ()
-    occurred_on: dt.date | None = None
+class _Command(Command):
+    model_config = _VALUES
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class AllocateFunds:
-    programme_id: str
-    village: str
-    amount: Decimal
-    reference: str | None = None
-    occurred_on: dt.date | None = None
-    expected_version: int | None = None
+class _Change(Change):
+    model_config = _VALUES
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class StartProgramme:
-    programme_id: str
-    occurred_on: dt.date | None = None
-    expected_version: int | None = None
+class _Part(BaseModel):
+    """A nested part of a command's body."""
+
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, use_enum_values=True, frozen=True
+    )
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RecordDisbursement:
-    programme_id: str
-    voucher_no: str
-    village: str
-    beneficiary_kind: str
-    beneficiary_name: str
-    beneficiary_id_number: str
-    household_id: str | None = None
-    amount: Decimal
-    entitled_amount: Decimal | None = None
-    occurred_on: dt.date | None = None
-    expected_version: int | None = None
+# --- fund programmes (惠农涉农资金) ------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RecordExpenditure:
-    programme_id: str
-    reference: str | None = None
-    village: str | None = None
-    amount: Decimal
-    purpose_code: str
-    payee: str
-    description: str
-    occurred_on: dt.date | None = None
-    expected_version: int | None = None
+class CreateProgramme(_Command):
+    """设立资金项目：项目编号镇内唯一（重复则 409）。"""
+
+    code: str = Field(min_length=1, max_length=40, description="项目编号（镇内唯一）")
+    name: str = Field(min_length=1, max_length=100, description="项目名称")
+    source_level: SourceLevel = Field(description="资金来源层级")
+    amount: Money
+    purpose: str = Field(min_length=1, max_length=200, description="资金用途说明")
+    purpose_code: Purpose = Field(description="资金用途类别")
+    beneficiary_rule: BeneficiaryRule = Field(description="发放对象条件")
+    standard_amount: Money | None = Field(None, description="每户（人）发放标准（元）")
+    min_age: int | None = Field(None, ge=0, le=150, description="发放对象最低年龄")
+    max_age: int | None = Field(None, ge=0, le=150, description="发放对象最高年龄")
+    planned_start: Deadline = Field(description="计划启动日期")
+    disbursement_deadline: Deadline = Field(description="资金发放期限")
+    village: Village | None = Field(None, description="村级项目所在村（镇级项目不填）")
+    exclusive_with: tuple[str, ...] = Field(
+        default=(), max_length=20, description="不得重复享受的其他项目id"
+    )
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RecordProgrammeChange:
-    programme_id: str
-    reference: str | None = None
-    aspect: str
-    description: str
-    new_purpose_code: str | None = None
-    approval_document: str | None = None
-    approved_by: str | None = None
-    approved_on: dt.date | None = None
-    occurred_on: dt.date | None = None
-    expected_version: int | None = None
+class AllocateFunds(_Change):
+    """资金分配到村。"""
+
+    programme_id: ProgrammeId
+    village: Village
+    amount: Money
+    reference: Reference | None = Field(None, description="拨款文号")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class OpenNotice:
-    programme_id: str
-    reference: str | None = None
-    village: str | None = None
-    title: str
-    ends_on: dt.date
-    occurred_on: dt.date | None = None
+class StartProgramme(_Change):
+    """项目启动；晚于计划启动日期则预警（FUNDS-NOT-STARTED）。"""
+
+    programme_id: ProgrammeId
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RecordObjection:
-    programme_id: str
-    notice_id: str
-    reference: str | None = None
-    summary: str
-    occurred_on: dt.date | None = None
+class RecordDisbursement(_Change):
+    """资金发放：核对建档立卡、重复领取、发放标准、期限、干部亲属、公示。"""
+
+    programme_id: ProgrammeId
+    voucher_no: str = Field(min_length=1, max_length=60, description="发放凭证号（项目内唯一）")
+    village: Village
+    beneficiary_kind: BeneficiaryKind = Field(BeneficiaryKind.PERSON, description="按人或按户")
+    beneficiary_name: Name
+    beneficiary_id_number: IdNumber
+    household_id: str | None = Field(None, max_length=80, description="扶贫建档户编号（如有）")
+    amount: Money
+    entitled_amount: Money | None = Field(None, description="应发金额（默认项目发放标准）")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class CloseNotice:
-    programme_id: str
-    notice_id: str
-    outcome: str
-    occurred_on: dt.date | None = None
+class RecordExpenditure(_Change):
+    """项目支出；用途与项目不符则预警（FUNDS-DIVERTED）。"""
+
+    programme_id: ProgrammeId
+    reference: Reference | None = Field(None, description="支出凭证号")
+    village: Village | None = None
+    amount: Money
+    purpose_code: Purpose = Field(description="实际支出用途类别")
+    payee: str = Field(min_length=1, max_length=100, description="收款单位或个人")
+    description: str = Field(min_length=1, max_length=200, description="支出事由")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RecordCadreRelation:
-    relative_name: str
-    relative_id_number: str
-    relation: str
-    cadre_name: str
-    cadre_post: str
-    cadre_village: str
-    occurred_on: dt.date | None = None
+class Approval(_Part):
+    """批准文件。"""
+
+    document: str = Field(min_length=1, max_length=60, description="批准文号")
+    approved_by: str = Field(min_length=1, max_length=60, description="批准机关")
+    approved_on: BusinessDate = Field(description="批准日期")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class HandleRedFlag:
-    """Acknowledge (`acknowledge`), explain (`explain`) or confirm (`confirm`) a red flag."""
+class RecordProgrammeChange(_Change):
+    """项目变更；未经及时批准则预警（FUNDS-UNAPPROVED-CHANGE）。"""
+
+    programme_id: ProgrammeId
+    reference: Reference | None = Field(None, description="变更编号")
+    aspect: ChangeAspect = Field(description="变更事项")
+    description: str = Field(min_length=1, max_length=500, description="变更内容")
+    new_purpose_code: Purpose | None = Field(None, description="变更后的资金用途（用途变更时）")
+    approval: Approval | None = Field(None, description="批准文件（未经批准则不填）")
+
+
+class OpenNotice(_Command):
+    """发布公示（不少于7天）。"""
+
+    programme_id: ProgrammeId
+    reference: Reference | None = Field(None, description="公示编号")
+    village: Village | None = Field(None, description="公示范围（不填为全镇）")
+    title: str = Field(min_length=1, max_length=100, description="公示标题")
+    ends_on: Deadline = Field(description="公示截止日期（不少于7天）")
+
+
+class RecordObjection(_Command):
+    """登记公示异议。"""
+
+    programme_id: ProgrammeId
+    notice_id: NoticeId
+    reference: Reference | None = Field(None, description="异议编号")
+    summary: str = Field(min_length=1, max_length=500, description="异议内容摘要")
+
+
+class CloseNotice(_Command):
+    """公示结束。"""
+
+    programme_id: ProgrammeId
+    notice_id: NoticeId
+    outcome: str = Field("无异议", max_length=500, description="公示结果（异议处理情况）")
+
+
+# --- oversight (预警与监督) ------------------------------------------------------------------
+
+
+class RecordCadreRelation(_Command):
+    """登记村干部亲属关系；此前发给该亲属的款项予以预警。"""
+
+    relative_name: Name
+    relative_id_number: IdNumber
+    relation: str = Field(min_length=1, max_length=20, description="亲属关系（配偶、子女……）")
+    cadre_name: Name
+    cadre_post: str = Field(min_length=1, max_length=40, description="干部职务")
+    cadre_village: Village
+
+
+class AcknowledgeRedFlag(_Change):
+    """签收预警。"""
+
+    flag_id: FlagId
+    note: str = Field("", max_length=1000, description="备注")
+
+
+class ExplainRedFlag(_Change):
+    """预警情况说明。"""
+
+    flag_id: FlagId
+    explanation: str = Field(min_length=1, max_length=2000, description="情况说明")
+
+
+class ConfirmRedFlag(_Change):
+    """确认问题（纪委书记）。"""
+
+    flag_id: FlagId
+    note: str = Field("", max_length=1000, description="备注")
+
+
+class CheckDeadlines(_Command):
+    """期限检查：对每个项目适用与日期有关的规则（未按期启动、资金滞留）；已有的预警不重复。
+    检查日期即业务日期（`occurred_on`，旧名 `today`），默认今天。"""
+
+    occurred_on: BusinessDate | None = Field(
+        default=None,
+        validation_alias=AliasChoices("occurred_on", "today"),
+        description="检查日期（默认今天）",
+    )
+
+
+# --- the village collective (村集体三资、集体经济、阳光村务) --------------------------------------
+
+
+class RegisterAsset(_Command):
+    """登记村集体三资。"""
+
+    village: VillageInPath
+    asset_code: str = Field(min_length=1, max_length=40, description="资产编号（村内唯一）")
+    category: AssetCategory = Field(description="类别：资产、资源、资金")
+    name: str = Field(min_length=1, max_length=100, description="名称")
+    description: str = Field("", max_length=500, description="说明（位置、面积、数量）")
+    value: Amount
+    government_funded: bool = Field(False, description="是否财政扶持建设")
+
+
+class Vote(_Part):
+    """村民代表会议表决。"""
+
+    held_on: BusinessDate = Field(description="村民代表会议日期")
+    representatives: int = Field(gt=0, le=1000, description="村民代表总数")
+    present: int = Field(ge=0, le=1000, description="到会人数")
+    votes_for: int = Field(ge=0, le=1000, description="赞成票")
+    votes_against: int = Field(ge=0, le=1000, description="反对票")
+
+    def vote(self) -> AssemblyVote:
+        return AssemblyVote(**self.model_dump())
+
+
+class Filing(_Part):
+    """财政所备案。"""
+
+    filed_on: BusinessDate = Field(description="报财政所备案日期")
+    reference: str = Field(min_length=1, max_length=60, description="备案编号")
+
+    def filing(self) -> FinanceFiling:
+        return FinanceFiling(**self.model_dump())
+
+
+class DisposeAsset(_Command):
+    """处置集体资产：须经村民代表会议表决并报财政所备案；收益全部计入集体经济发展资金。"""
+
+    village: VillageInPath
+    asset_code: Annotated[str, FromPath(), Field(description="资产编号")]
+    method: DisposalMethod = Field(description="处置方式：变卖、转让")
+    counterparty: str = Field(min_length=1, max_length=100, description="受让方")
+    proceeds: Amount
+    vote: Vote | None = Field(None, description="村民代表会议表决")
+    filing: Filing | None = Field(None, description="财政所备案")
+
+
+class RecordCollectiveIncome(_Command):
+    """登记集体经济收入。"""
+
+    village: VillageInPath
+    year: int = Field(ge=2000, le=2100, description="年度")
+    amount: Amount
+    source: IncomeSource = Field(description="收入来源")
+    note: str = Field("", max_length=500, description="说明")
+    reference: Reference | None = Field(None, description="收入记录编号")
+
+
+class ListZeroIncomeVillage(_Command):
+    """列入清零名单。"""
+
+    village: VillageInPath
+    year: int = Field(ge=2000, le=2100, description="无集体经济收入的年度")
+
+
+class AssignZeroIncomeLeader(_Command):
+    """指定清零村联点负责人。"""
+
+    village: VillageInPath
+    leader_name: Name
+    leader_post: str = Field(min_length=1, max_length=60, description="联点负责人职务")
+
+
+class RecordVillagePlan(_Command):
+    """登记一村一策。"""
+
+    village: VillageInPath
+    reference: Reference | None = Field(None, description="方案编号")
+    title: str = Field(min_length=1, max_length=100, description="一村一策方案名称")
+    measures: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] = Field(
+        min_length=1, max_length=20, description="措施"
+    )
+    target_income: Amount | None = Field(None, description="目标年收入（元）")
+
+
+class DiscloseFinances(_Command):
+    """村级财务公开（季度）：村级账号只能公开本村。"""
+
+    village: VillageInPath
+    period: str = Field(pattern=r"^\d{4}-?Q[1-4]$", description="公开季度，如 2016Q3")
+    income_total: Amount
+    expenditure_total: Amount
+    channel: str = Field("村务公开栏", min_length=1, max_length=60, description="公开方式")
+
+
+# --- reactions (跨服务反应) --------------------------------------------------------------------
+
+
+class RecordClueOutcome(_Command):
+    """记录监督服务对线索的办理结果（每条线索一次）。"""
 
     flag_id: str
-    action: str
-    text: str = ""
-    occurred_on: dt.date | None = None
-    expected_version: int | None = None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class CheckDeadlines:
-    today: dt.date | None = None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RegisterAsset:
-    village: str
-    asset_code: str
-    category: str
-    name: str
-    description: str = ""
-    value: Decimal
-    government_funded: bool = False
-    occurred_on: dt.date | None = None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class DisposeAsset:
-    village: str
-    asset_code: str
-    method: str
-    counterparty: str
-    proceeds: Decimal
-    vote: AssemblyVote | None = None
-    filing: FinanceFiling | None = None
-    occurred_on: dt.date | None = None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RecordCollectiveIncome:
-    village: str
-    year: int
-    amount: Decimal
-    source: str
-    note: str = ""
-    reference: str | None = None
-    occurred_on: dt.date | None = None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ListZeroIncomeVillage:
-    village: str
-    year: int
-    occurred_on: dt.date | None = None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class AssignZeroIncomeLeader:
-    village: str
-    leader_name: str
-    leader_post: str
-    occurred_on: dt.date | None = None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RecordVillagePlan:
-    village: str
-    reference: str | None = None
-    title: str
-    measures: tuple[str, ...]
-    target_income: Decimal | None = None
-    occurred_on: dt.date | None = None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class DiscloseFinances:
-    village: str
-    period: str
-    income_total: Decimal
-    expenditure_total: Decimal
-    channel: str
-    occurred_on: dt.date | None = None
+    clue_id: str
+    outcome: str
+    concluded_on: dt.date

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import uuid
 
+from shared.ids import uuid7
+
 #: The namespace of every name-based id of the funds service (UUIDv5).
 FUNDS_NAMESPACE = uuid.UUID("6f1d8a52-3c1e-5b7a-9e43-2a5c1f0b7d11")
 
@@ -16,6 +18,12 @@ FUNDS_NAMESPACE = uuid.UUID("6f1d8a52-3c1e-5b7a-9e43-2a5c1f0b7d11")
 def name_id(*parts: str) -> str:
     """A stable UUIDv5 for a natural key."""
     return str(uuid.uuid5(FUNDS_NAMESPACE, "\x1f".join(parts)))
+
+
+def child_id(parent: str, kind: str, reference: str | None) -> str:
+    """An entity's id within `parent`: from the client's reference when given (idempotent: the
+    same reference names the same entity), else a new UUIDv7."""
+    return name_id(kind, parent, reference.strip()) if reference else str(uuid7())
 
 
 def person_key(id_number: str) -> str:

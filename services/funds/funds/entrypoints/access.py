@@ -3,7 +3,8 @@
 - the economic leader (分管经济发展) records programmes, payments, 三资, income and disclosures;
 - the discipline secretary (纪委书记) confirms red flags and sees full detail: unmasked names
   and ID numbers; every other reader sees them masked;
-- village clerks and branch secretaries see (and clerks disclose) their own village only;
+- village clerks and branch secretaries see (and clerks disclose) their own village only —
+  the shared village scope (`shared.pipeline.Scope`), for reads and writes alike;
 - the public sees published notices only, without personal data.
 """
 
@@ -11,12 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
-from starlette.exceptions import HTTPException
+from fastapi import Depends
 
-from shared.auth import VILLAGE_SCOPED, Principal, Role
+from shared.auth import Principal, Role
 from shared.kernel import mask_id, mask_name
-from shared.town import Town
+from shared.pipeline import Scope
 from shared.web import require
 
 WRITERS = (Role.ECONOMIC_LEADER,)
@@ -31,19 +31,16 @@ FULL_DETAIL = frozenset({Role.DISCIPLINE_SECRETARY})
 
 @dataclass(frozen=True, slots=True)
 class Access:
-    """The caller's view of the data: full or masked, the whole town or one village."""
+    """A reader's view of the data: where they may look (`scope`, the shared village scope)
+    and whether they see names and ID numbers in full or masked (脱敏)."""
 
-    principal: Principal
-    village: str | None
+    scope: Scope
     full: bool
 
-    def check(self, village: str | None) -> None:
-        """403 unless the caller may see or act on `village` (None: a town-level entity)."""
-        if self.village is not None and village != self.village:
-            raise HTTPException(403, f"只能访问本村数据 (own village only: {self.village})")
-
-    def sees(self, village: str | None) -> bool:
-        return self.village is None or village == self.village
+    @classmethod
+    def of(cls, principal: Principal) -> "Access":
+        """The caller's access; a village-scoped role bound to no village sees nothing (403)."""
+        return cls(Scope.of(principal), full=principal.role in FULL_DETAIL)
 
     def name(self, value: str) -> str:
         return value if self.full else mask_name(value)
@@ -52,27 +49,12 @@ class Access:
         return value if self.full else mask_id(value)
 
 
-def access_for(principal: Principal, town: Town) -> Access:
-    """The caller's access; a village-scoped role without a known village sees nothing."""
-    if principal.role in VILLAGE_SCOPED:
-        own = town.village(principal.village or "")
-        if own is None:
-            raise HTTPException(403, "村级账号未指定所属村 (no village in the token)")
-        return Access(principal, own.name, full=False)
-    return Access(principal, None, full=principal.role in FULL_DETAIL)
-
-
-def _town(request: Request) -> Town:
-    town: Town = request.app.state.town
-    return town
-
-
-def reader(*roles: Role) -> Callable[[Request, Principal], Access]:
+def reader(*roles: Role) -> Callable[[Principal], Access]:
     """A dependency giving the `Access` of a caller in one of `roles` (default: readers)."""
     allowed = require(*(roles or READERS))
 
     # no `from __future__ import annotations` here: FastAPI must see `allowed` in the signature
-    def dependency(request: Request, principal: Annotated[Principal, Depends(allowed)]) -> Access:
-        return access_for(principal, _town(request))
+    def dependency(principal: Annotated[Principal, Depends(allowed)]) -> Access:
+        return Access.of(principal)
 
     return dependency

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from funds.application import commands as c
+from funds.application import oversight as h
 from funds.domain.beneficiary import Beneficiary
 from funds.domain.codes import CODES, EIGHT_BEHAVIOURS, NINE_CATEGORIES
 from funds.domain.identity import programme_stream, red_flag_stream
 from funds.domain.programme import Programme
 from funds.domain.red_flag import RedFlag
-from funds.entrypoints import schemas as s
 from funds.entrypoints.access import (
     CHECKERS,
     CONFIRMERS,
@@ -22,7 +22,7 @@ from funds.entrypoints.access import (
     Access,
     reader,
 )
-from funds.entrypoints.deps import Services, Svc, context, written
+from funds.entrypoints.deps import Svc
 from funds.entrypoints.presenters import (
     code_view,
     disbursement_view,
@@ -32,7 +32,9 @@ from funds.entrypoints.presenters import (
 )
 from shared.auth import Principal
 from shared.business_dates import AsOf
-from shared.web import require
+from shared.command_routes import command, custom_pipeline, pipeline_of
+from shared.pipeline import Appended, Scope, Written, WrittenOut
+from shared.web import command_context, require
 
 router = APIRouter(prefix="/api/v1", tags=["oversight 预警与监督"])
 
@@ -76,7 +78,7 @@ async def list_red_flags(
         (
             v
             for v in views
-            if access.sees(v["village"])
+            if access.scope.allows(v["village"])
             and (code is None or v["code"] == code)
             and (village is None or v["village"] == village)
             and (status is None or v["status"] == status)
@@ -93,7 +95,7 @@ async def list_red_flags(
 async def get_red_flag(flag_id: str, access: Reader, svc: Svc) -> Json:
     flag = await svc.streams.get(RedFlag, red_flag_stream(flag_id), "预警")
     view = red_flag_view(flag)
-    access.check(view["village"])
+    access.scope.check(view["village"])
     view["trail"] = trail_view(await svc.streams.store.read_stream(flag.stream_id))
     subject = flag.facts
     if subject.programme_id:
@@ -104,92 +106,73 @@ async def get_red_flag(flag_id: str, access: Reader, svc: Svc) -> Json:
     return view
 
 
-async def _handle(
-    flag_id: str,
-    action: str,
-    text: str,
-    body: s.Versioned,
-    request: Request,
-    who: Principal,
-    svc: Services,
-) -> Json:
-    cmd = c.HandleRedFlag(
-        flag_id=flag_id,
-        action=action,
-        text=text,
-        occurred_on=body.occurred_on,
-        expected_version=body.expected_version,
-    )
-    return written(await svc.oversight.handle_flag(cmd, context(request, who, body.occurred_on)))
-
-
-@router.post("/red-flags/{flag_id}/acknowledge", summary="签收预警 (acknowledge a red flag)")
-async def acknowledge(
-    flag_id: str,
-    body: s.FlagNoteBody,
-    request: Request,
-    who: Annotated[Principal, Depends(require(*FLAG_HANDLERS))],
-    svc: Svc,
-) -> Json:
-    return await _handle(flag_id, "acknowledge", body.note, body, request, who, svc)
-
-
-@router.post("/red-flags/{flag_id}/explain", summary="预警情况说明 (explain a red flag)")
-async def explain(
-    flag_id: str,
-    body: s.ExplainBody,
-    request: Request,
-    who: Annotated[Principal, Depends(require(*WRITERS))],
-    svc: Svc,
-) -> Json:
-    return await _handle(flag_id, "explain", body.explanation, body, request, who, svc)
-
-
-@router.post(
+command(
+    router,
+    "/red-flags/{flag_id}/acknowledge",
+    c.AcknowledgeRedFlag,
+    h.acknowledge_flag,
+    Annotated[Principal, Depends(require(*FLAG_HANDLERS))],
+    summary="签收预警 (acknowledge a red flag)",
+)
+command(
+    router,
+    "/red-flags/{flag_id}/explain",
+    c.ExplainRedFlag,
+    h.explain_flag,
+    Annotated[Principal, Depends(require(*WRITERS))],
+    summary="预警情况说明 (explain a red flag)",
+)
+command(
+    router,
     "/red-flags/{flag_id}/confirm",
+    c.ConfirmRedFlag,
+    h.confirm_flag,
+    Annotated[Principal, Depends(require(*CONFIRMERS))],
     summary="确认问题（纪委书记） (confirm the problem; discipline secretary)",
 )
-async def confirm(
-    flag_id: str,
-    body: s.FlagNoteBody,
-    request: Request,
-    who: Annotated[Principal, Depends(require(*CONFIRMERS))],
-    svc: Svc,
-) -> Json:
-    return await _handle(flag_id, "confirm", body.note, body, request, who, svc)
 
 
 @router.post(
     "/checks/deadlines",
     summary="期限检查（未按期启动、资金滞留） (deadline check: late starts, idle funds)",
+    response_model=WrittenOut,
+    openapi_extra=custom_pipeline(),
 )
 async def check_deadlines(
     request: Request,
     who: Annotated[Principal, Depends(require(*CHECKERS))],
-    svc: Svc,
-    body: s.DeadlineCheckBody | None = None,
+    body: c.CheckDeadlines | None = None,
 ) -> Json:
-    today = body.today if body else None
-    cmd = c.CheckDeadlines(today=today)
-    result = await svc.oversight.check_deadlines(cmd, context(request, who, None))
-    return {"today": result.id, "red_flags": written(result)["red_flags"]}
-
-
-@router.post(
-    "/cadre-relations",
-    status_code=201,
-    summary="登记村干部亲属关系 (register a village cadre's relative)",
-)
-async def record_relation(
-    body: s.CadreRelationBody,
-    request: Request,
-    who: Annotated[Principal, Depends(require(*WRITERS))],
-    svc: Svc,
-) -> Json:
-    cmd = c.RecordCadreRelation(**body.model_dump())
-    return written(
-        await svc.oversight.record_relation(cmd, context(request, who, body.occurred_on))
+    """Not one entity's command: the check runs in one unit of work of the pipeline, dated to
+    the day checked; the answer names that day (`id`) and lists the flags it raised
+    (`events`)."""
+    cmd = body or c.CheckDeadlines()
+    pipeline = pipeline_of(request)
+    ctx = command_context(request, who, pipeline.town.code)
+    async with pipeline.work(ctx, Scope.of(who), cmd.occurred_on) as uow:
+        await h.check_deadlines(cmd, uow)
+        committed = await uow.commit()
+    written = Written(
+        id=uow.day.isoformat(),
+        stream_id="",
+        version=0,
+        events=tuple(
+            Appended(e.event_type, str(e.event_id), e.stream_id, e.stream_version)
+            for e in committed
+        ),
     )
+    return written.to_json()
+
+
+command(
+    router,
+    "/cadre-relations",
+    c.RecordCadreRelation,
+    h.record_relation,
+    Annotated[Principal, Depends(require(*WRITERS))],
+    summary="登记村干部亲属关系 (register a village cadre's relative)",
+    status_code=201,
+)
 
 
 @router.get("/cadre-relations", summary="村干部亲属关系 (village cadres' relatives)")
@@ -208,7 +191,7 @@ async def list_relations(access: Reader, svc: Svc) -> list[Json]:
         }
         for person in people
         for r in person.relations
-        if access.sees(r.cadre_village)
+        if access.scope.allows(r.cadre_village)
     ]
 
 
@@ -219,10 +202,9 @@ async def list_relations(access: Reader, svc: Svc) -> list[Json]:
 async def relief_households(
     access: Reader, svc: Svc, village: str | None = None, as_of: AsOf = None
 ) -> Json:
-    if village is not None:
-        access.check(village)
+    village = access.scope.narrow(village)
     async with svc.streams.store.engine.connect() as conn:
-        rows = await svc.relief.households(conn, village or access.village)
-    day = as_of or svc.clock()
+        rows = await svc.relief.households(conn, village)
+    day = as_of or svc.today()
     items = [relief_household_view(row, access, day) for row in rows]
     return {"as_of": day, "count": len(items), "households": items}

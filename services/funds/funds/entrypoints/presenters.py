@@ -1,4 +1,5 @@
-"""JSON views of the aggregates, masked and scoped by the caller's `Access`."""
+"""JSON views of the aggregates, masked and scoped by the caller's `Access` (its village
+`scope`, and masking)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def disbursement_view(d: Disbursement, access: Access) -> Json:
 
 
 def programme_summary(p: Programme, access: Access) -> Json:
-    allocations = {v: a for v, a in p.allocations.items() if access.sees(v)}
+    allocations = {v: a for v, a in p.allocations.items() if access.scope.allows(v)}
     return {
         "programme_id": p.programme_id,
         "code": p.code,
@@ -87,7 +88,7 @@ def programme_summary(p: Programme, access: Access) -> Json:
 
 
 def programme_view(p: Programme, access: Access) -> Json:
-    sees = access.sees
+    sees = access.scope.allows
     return {
         **programme_summary(p, access),
         "allocations": [

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from funds.application import commands as c
+from funds.application import villages as h
 from funds.domain.collective import CollectiveEconomy, CollectiveLedger
 from funds.domain.disclosure import FinanceDisclosures
-from funds.domain.events import AssemblyVote, FinanceFiling
 from funds.domain.identity import disclosure_stream, economy_stream, ledger_stream
-from funds.entrypoints import schemas as s
-from funds.entrypoints.access import DISCLOSERS, WRITERS, Access, access_for, reader
-from funds.entrypoints.deps import Services, Svc, context, written
+from funds.entrypoints.access import DISCLOSERS, WRITERS, Access, reader
+from funds.entrypoints.deps import Reads, Svc
 from funds.entrypoints.presenters import disclosures_view, economy_view, ledger_view
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.business_dates import AsOf
+from shared.command_routes import command
 from shared.town import Village
 from shared.web import require
 
@@ -28,23 +28,76 @@ Reader = Annotated[Access, Depends(reader())]
 Json = dict[str, Any]
 
 
-def _village(svc: Services, name_or_code: str, access: Access | None = None) -> Village:
-    village = svc.town.known_village(name_or_code)
-    if access is not None:
-        access.check(village.name)
-    return village
+V = "/villages/{village}"
 
-
-@router.post(
-    "/villages/{village}/assets",
-    status_code=201,
+command(
+    router,
+    f"{V}/assets",
+    c.RegisterAsset,
+    h.register_asset,
+    Writer,
     summary="登记村集体三资 (register a collective asset, fund or resource)",
+    status_code=201,
 )
-async def register_asset(
-    village: str, body: s.AssetBody, request: Request, who: Writer, svc: Svc
-) -> Json:
-    cmd = c.RegisterAsset(village=village, **body.model_dump())
-    return written(await svc.villages.register_asset(cmd, context(request, who, body.occurred_on)))
+command(
+    router,
+    f"{V}/assets/{{asset_code}}/dispose",
+    c.DisposeAsset,
+    h.dispose_asset,
+    Writer,
+    summary="处置集体资产 (dispose of a collective asset)",
+)
+command(
+    router,
+    f"{V}/collective-income",
+    c.RecordCollectiveIncome,
+    h.record_income,
+    Writer,
+    summary="登记集体经济收入 (record collective income)",
+    status_code=201,
+)
+command(
+    router,
+    f"{V}/zero-income-listing",
+    c.ListZeroIncomeVillage,
+    h.list_zero,
+    Writer,
+    summary="列入清零名单 (list as a village without collective income)",
+    status_code=201,
+)
+command(
+    router,
+    f"{V}/zero-income-leader",
+    c.AssignZeroIncomeLeader,
+    h.assign_leader,
+    Writer,
+    summary="指定清零村联点负责人 (name the leader linked to a zero-income village)",
+)
+command(
+    router,
+    f"{V}/plans",
+    c.RecordVillagePlan,
+    h.record_plan,
+    Writer,
+    summary="登记一村一策 (register the village's own plan)",
+    status_code=201,
+)
+command(
+    router,
+    f"{V}/finance-disclosures",
+    c.DiscloseFinances,
+    h.disclose,
+    Annotated[Principal, Depends(require(*DISCLOSERS))],
+    summary="村级财务公开（季度） (disclose the village's finances, quarterly)",
+    status_code=201,
+)
+
+
+def _village(svc: Reads, name_or_code: str, access: Access) -> Village:
+    """The town's village (422 if unknown), if the caller may see it (403 otherwise)."""
+    village = svc.town.known_village(name_or_code)
+    access.scope.check(village.name)
+    return village
 
 
 @router.get(
@@ -54,75 +107,6 @@ async def get_assets(village: str, access: Reader, svc: Svc, as_of: AsOf = None)
     found = _village(svc, village, access)
     ledger = await svc.streams.load(CollectiveLedger, ledger_stream(found.code), as_of=as_of)
     return ledger_view(ledger, found.name)
-
-
-@router.post(
-    "/villages/{village}/assets/{asset_code}/dispose",
-    summary="处置集体资产 (dispose of a collective asset)",
-)
-async def dispose_asset(
-    village: str, asset_code: str, body: s.DisposalBody, request: Request, who: Writer, svc: Svc
-) -> Json:
-    vote, filing = body.vote, body.filing
-    cmd = c.DisposeAsset(
-        village=village,
-        asset_code=asset_code,
-        method=body.method,
-        counterparty=body.counterparty,
-        proceeds=body.proceeds,
-        vote=AssemblyVote(**vote.model_dump()) if vote else None,
-        filing=FinanceFiling(**filing.model_dump()) if filing else None,
-        occurred_on=body.occurred_on,
-    )
-    return written(await svc.villages.dispose_asset(cmd, context(request, who, body.occurred_on)))
-
-
-@router.post(
-    "/villages/{village}/collective-income",
-    status_code=201,
-    summary="登记集体经济收入 (record collective income)",
-)
-async def record_income(
-    village: str, body: s.IncomeBody, request: Request, who: Writer, svc: Svc
-) -> Json:
-    cmd = c.RecordCollectiveIncome(village=village, **body.model_dump())
-    return written(await svc.villages.record_income(cmd, context(request, who, body.occurred_on)))
-
-
-@router.post(
-    "/villages/{village}/zero-income-listing",
-    status_code=201,
-    summary="列入清零名单 (list as a village without collective income)",
-)
-async def list_zero(
-    village: str, body: s.ZeroListingBody, request: Request, who: Writer, svc: Svc
-) -> Json:
-    cmd = c.ListZeroIncomeVillage(village=village, **body.model_dump())
-    return written(await svc.villages.list_zero(cmd, context(request, who, body.occurred_on)))
-
-
-@router.post(
-    "/villages/{village}/zero-income-leader",
-    summary="指定清零村联点负责人 (name the leader linked to a zero-income village)",
-)
-async def assign_leader(
-    village: str, body: s.LeaderBody, request: Request, who: Writer, svc: Svc
-) -> Json:
-    cmd = c.AssignZeroIncomeLeader(village=village, **body.model_dump())
-    return written(await svc.villages.assign_leader(cmd, context(request, who, body.occurred_on)))
-
-
-@router.post(
-    "/villages/{village}/plans",
-    status_code=201,
-    summary="登记一村一策 (register the village's own plan)",
-)
-async def record_plan(
-    village: str, body: s.PlanBody, request: Request, who: Writer, svc: Svc
-) -> Json:
-    fields = body.model_dump(exclude={"measures"})
-    cmd = c.RecordVillagePlan(village=village, measures=tuple(body.measures), **fields)
-    return written(await svc.villages.record_plan(cmd, context(request, who, body.occurred_on)))
 
 
 @router.get(
@@ -146,7 +130,7 @@ async def zero_income_villages(access: Reader, svc: Svc, as_of: AsOf = None) -> 
     listed = []
     for economy in economies:
         listing = economy.listing
-        if listing is None or not access.sees(economy.village):
+        if listing is None or not access.scope.allows(economy.village):
             continue
         listed.append(
             {
@@ -166,29 +150,11 @@ async def zero_income_villages(access: Reader, svc: Svc, as_of: AsOf = None) -> 
     cleared = [
         {"village": e.village, **{"year": x.cleared.year, "cleared_on": x.cleared.cleared_on}}
         for e in economies
-        if access.sees(e.village)
+        if access.scope.allows(e.village)
         for x in e.listings
         if x.cleared is not None
     ]
     return {"as_of": as_of, "count": len(listed), "villages": listed, "cleared": cleared}
-
-
-@router.post(
-    "/villages/{village}/finance-disclosures",
-    status_code=201,
-    summary="村级财务公开（季度） (disclose the village's finances, quarterly)",
-)
-async def disclose(
-    village: str,
-    body: s.DisclosureBody,
-    request: Request,
-    who: Annotated[Principal, Depends(require(*DISCLOSERS))],
-    svc: Svc,
-) -> Json:
-    if who.role is Role.VILLAGE_CLERK:
-        _village(svc, village, access_for(who, svc.town))
-    cmd = c.DiscloseFinances(village=village, **body.model_dump())
-    return written(await svc.villages.disclose(cmd, context(request, who, body.occurred_on)))
 
 
 @router.get(
@@ -197,7 +163,7 @@ async def disclose(
 )
 async def get_disclosures(village: str, access: Reader, svc: Svc, as_of: AsOf = None) -> Json:
     found = _village(svc, village, access)
-    day = as_of or svc.clock()
+    day = as_of or svc.today()
     disclosures = await svc.streams.load(
         FinanceDisclosures, disclosure_stream(found.code), as_of=day
     )
@@ -209,14 +175,14 @@ async def get_disclosures(village: str, access: Reader, svc: Svc, as_of: AsOf = 
     summary="逾期未公开财务的村（社区） (villages overdue with their finance disclosure)",
 )
 async def overdue_disclosures(access: Reader, svc: Svc, as_of: AsOf = None) -> Json:
-    day = as_of or svc.clock()
+    day = as_of or svc.today()
     loaded = {
         d.stream_id: d
         for d in await svc.streams.load_all(FinanceDisclosures, "disclosure-", as_of=day)
     }
     overdue = []
     for village in svc.town.villages:
-        if not access.sees(village.name):
+        if not access.scope.allows(village.name):
             continue
         stream_id = disclosure_stream(village.code)
         disclosures = loaded.get(stream_id) or FinanceDisclosures(stream_id)

@@ -7,6 +7,9 @@ import random
 import uuid
 from typing import Any
 
+import httpx
+from funds.demo_client import red_flags_raised
+
 from shared.envelope import Envelope
 from shared.kernel import make_resident_id
 from shared.testing import foreign_envelope
@@ -67,3 +70,16 @@ def household_registered(head_id: str, member_id: str, *, village: str = VILLAGE
             "poverty_causes": ["因病"],  # extra fields are tolerated
         },
     )
+
+
+async def raised_flags(
+    client: httpx.AsyncClient, written: dict[str, Any], headers: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The red flags a command raised (its `funds.RedFlagRaised` events), as
+    `GET /red-flags/{id}` shows them, in the order raised."""
+    flags = []
+    for flag_id in red_flags_raised(written):
+        got = await client.get(f"/api/v1/red-flags/{flag_id}", headers=headers)
+        assert got.status_code == 200, got.text
+        flags.append(got.json())
+    return flags

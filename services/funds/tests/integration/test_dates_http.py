@@ -137,11 +137,13 @@ async def test_a_fact_dated_tomorrow_is_refused_by_the_shared_rule(
     assert await stored_events(app.state.runtime.store) == before
 
 
-async def test_a_future_occurred_on_is_refused_by_the_handler_with_its_clock(
+async def test_a_future_occurred_on_is_refused_by_the_pipeline_with_its_clock(
     infra: Infra,
 ) -> None:
-    # given the service's clock says 1 June 2016 (a demo's): 2 June is in the future for it
-    app = build_app(service_settings(infra), clock=lambda: dt.date(2016, 6, 1))
+    # given the service's clock says noon of 1 June 2016 in China (a demo's): 2 June is in the
+    # future for it
+    noon_in_china = dt.datetime(2016, 6, 1, 4, tzinfo=dt.UTC)
+    app = build_app(service_settings(infra), clock=lambda: noon_in_china)
     async with app_client(app) as client:
         refused = await client.post(
             "/api/v1/programmes",

@@ -25,7 +25,7 @@ from shared.testing import (
     unique,
 )
 
-from .support import payment, programme_body, random_id_number
+from .support import payment, programme_body, raised_flags, random_id_number
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -187,11 +187,11 @@ async def test_a_confirmed_red_flag_goes_to_kafka_with_the_contract_fields(
         json=payment("V-1", random_id_number(), amount="1500"),
         headers=ECONOMIC,
     )
-    codes = sorted(f["code"] for f in paid.json()["red_flags"])
+    assert paid.status_code == 201, paid.text
+    raised = await raised_flags(client, paid.json(), ECONOMIC)
+    codes = sorted(f["code"] for f in raised)
     assert codes == ["FUNDS-PAID-BEFORE-NOTICE", "FUNDS-SHORT-PAID", "FUNDS-UNREGISTERED"]
-    flag_id = next(
-        f["flag_id"] for f in paid.json()["red_flags"] if f["code"] == "FUNDS-SHORT-PAID"
-    )
+    flag_id = next(f["flag_id"] for f in raised if f["code"] == "FUNDS-SHORT-PAID")
     url = f"/api/v1/red-flags/{flag_id}"
 
     ack = await client.post(f"{url}/acknowledge", json={"note": "核查中"}, headers=ECONOMIC)
@@ -235,10 +235,12 @@ async def test_the_deadline_check_raises_a_flag_once(
     _, client = service
     pid = await a_programme(client, village="石壁村", planned_start="2016-06-01")
     first = await client.post(
-        "/api/v1/checks/deadlines", json={"today": "2016-07-01"}, headers=ECONOMIC
+        "/api/v1/checks/deadlines", json={"occurred_on": "2016-07-01"}, headers=ECONOMIC
     )
-    assert first.status_code == 200
-    mine = [f for f in first.json()["red_flags"] if f["code"] == "FUNDS-NOT-STARTED"]
+    assert first.status_code == 200, first.text
+    assert first.json()["id"] == "2016-07-01"  # the day checked
+    raised = await raised_flags(client, first.json(), ECONOMIC)
+    mine = [f for f in raised if f["code"] == "FUNDS-NOT-STARTED"]
     flags = await client.get("/api/v1/red-flags", params={"programme_id": pid}, headers=SECRETARY)
     assert [f["code"] for f in flags.json()] == ["FUNDS-NOT-STARTED"]
     assert flags.json()[0]["flag_id"] in [f["flag_id"] for f in mine]
@@ -247,8 +249,10 @@ async def test_the_deadline_check_raises_a_flag_once(
     assert raised.actor.user_id == "zhoumin"  # the person who ran the check, not "system"
     second = await client.post(
         "/api/v1/checks/deadlines", json={"today": "2016-07-02"}, headers=ECONOMIC
-    )
-    assert pid not in {f.get("programme_id") for f in second.json()["red_flags"]}
+    )  # the body's former name of the day checked is still understood
+    assert second.status_code == 200 and second.json()["id"] == "2016-07-02"
+    again_raised = await raised_flags(client, second.json(), ECONOMIC)
+    assert pid not in {f["programme_id"] for f in again_raised}
     again = await client.get("/api/v1/red-flags", params={"programme_id": pid}, headers=SECRETARY)
     assert len(again.json()) == 1
     clerk = await client.post("/api/v1/checks/deadlines", json={}, headers=CLERK_SHIBI)
