@@ -33,6 +33,8 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
     verifier = token_verifier(settings, SERVICE)  # no public key: no start
     runtime = ServiceRuntime(settings, service=SERVICE)
     lookups = LookupTables(runtime.engine, runtime.schema)
+    # "views": the component name the lookup tables' migrations are recorded under in existing
+    # databases (kept, so that none is migrated twice)
     runtime.add_migrations("views", lookups.migrations)
     store = PartyEventStore(
         runtime.engine,

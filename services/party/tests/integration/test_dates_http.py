@@ -1,6 +1,7 @@
 """Issue 11 through HTTP: "as of" a day before a branch or member existed it is not found (not
 a server error); dates outside their window are refused naming the field, in Chinese."""
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -86,3 +87,28 @@ async def test_bad_input_reads_in_chinese_naming_the_field(infra: Infra) -> None
         assert messages["membership"].startswith("预备党员或正式党员：应为以下之一")
         assert messages["joined_party_on"].startswith("入党日期：应为日期，格式 YYYY-MM-DD")
         assert problem["title"] == "输入无效 (invalid input)"
+
+
+async def test_a_business_date_after_today_by_the_services_clock_is_refused(infra: Infra) -> None:
+    # the service's clock says 2017-06-30 (China): a record dated the next day is refused by the
+    # pipeline's one rule, 422 problem+json, and nothing is stored
+    clock = lambda: dt.datetime(2017, 6, 30, 4, tzinfo=dt.UTC)  # noqa: E731
+    app = build_app(service_settings(infra), clock=clock)
+    async with app_client(app) as client:
+        branch = {"branch_id": "branch-future", "name": "未来党支部", "kind": "organ"}
+        refused = await client.post(
+            "/api/v1/branches", json={**branch, "occurred_on": "2017-07-01"}, headers=ORG
+        )
+        assert "晚于今天 2017-06-30" in assert_problem(refused, 422)["detail"]
+        assert await app.state.runtime.store.read_stream("branch-future") == []
+        written = await ok(
+            await client.post(
+                "/api/v1/branches", json={**branch, "occurred_on": "2017-06-30"}, headers=ORG
+            ),
+            201,
+        )
+        assert (written["id"], written["version"]) == ("branch-future", 1)
+        assert [e["type"] for e in written["events"]] == ["party.BranchEstablished"]
+        [stored] = await app.state.runtime.store.read_stream("branch-future")
+        assert str(stored.event_id) == written["events"][0]["event_id"]
+        assert stored.occurred_at.date() == dt.date(2017, 6, 30)

@@ -53,7 +53,7 @@ async def test_the_designation_reaches_kafka_and_a_later_assessment_lifts_it(inf
     async with app_client(app) as client:
         for branch_id, village in VILLAGES.items():
             await branch(client, branch_id, village)
-        await assess(
+        concluded = await assess(
             client,
             "2016",
             {"branch-shibi": 4, "branch-jinxia": 8, "branch-meilin": 7},
@@ -66,6 +66,13 @@ async def test_the_designation_reaches_kafka_and_a_later_assessment_lifts_it(inf
             for e in await store.read_stream("branch-shibi")
             if e.event_type == "party.BranchDesignatedWeak"
         ]
+        # the conclusion answers with every event it appended, the designation included
+        assert (concluded["id"], concluded["stream_id"]) == ("2016", "assessment-2016")
+        assert [
+            (e["type"], e["stream_id"], e["event_id"])
+            for e in concluded["events"]
+            if e["type"] == "party.BranchDesignatedWeak"
+        ] == [("party.BranchDesignatedWeak", "branch-shibi", str(designation.event_id))]
         assert designation.actor.user_id == "organisation"
         published = await find_on_topic(
             infra.kafka_bootstrap_servers, "party.events", {designation.event_id}

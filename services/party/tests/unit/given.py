@@ -1,15 +1,19 @@
-"""Given/when/then helpers for the party domain's unit tests: facts as events, aggregates
-rebuilt from them, refusals checked by message."""
+"""Given/when/then helpers for the party's unit tests: facts as events, aggregates rebuilt
+from them, refusals checked by message — and, for the handlers, the shared pipeline on a
+memory store (`Party`: given events in streams, when a command, then the events it appended)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pytest
+from party.adapters.queries import Queries
 from party.adapters.rulebooks import load_rule_books, load_scoring_sheets
+from party.application.dependencies import Deps
 from party.domain.events import (
     BranchDesignatedWeak,
     BranchEstablished,
@@ -20,11 +24,18 @@ from party.domain.events import (
     UnqualifiedMemberIdentified,
 )
 
+from shared.envelope import Actor
+from shared.eventstore import CommandContext
 from shared.kernel import Aggregate, DomainError, Event, make_resident_id
+from shared.pipeline import WHOLE_TOWN, Command, Handler, Pipeline, Scope, Written
+from shared.readers import AggregateReader
+from shared.testing.memory import MemoryStore
+from shared.town import load_town
 
 BOOKS = load_rule_books()
 BOOK = BOOKS.for_year(2016)
-SHEET = load_scoring_sheets().for_year(2016)
+SHEETS = load_scoring_sheets()
+SHEET = SHEETS.for_year(2016)
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -155,3 +166,79 @@ def designated(
         weak_share_percent=Decimal(10),
         designated_on=day(on),
     )
+
+
+# --- handlers: the pipeline on a memory store ---------------------------------------------
+
+TOWN = load_town()
+#: The handlers' "today" (the pipeline's clock): 2017-06-30 in China.
+TODAY = dt.date(2017, 6, 30)
+ORGANISATION = Actor("organisation", "organisation_member")
+
+
+class MemoryQueries:
+    """The lookups the handlers consult (`Queries`), answered from the memory store's log."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    async def members_by_id(self, member_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        rows: dict[str, dict[str, Any]] = {}
+        for env in self.store.log:
+            member_id = env.payload.get("member_id")
+            if env.event_type == "party.MemberJoined" and member_id in member_ids:
+                rows[member_id] = {
+                    "member_id": member_id,
+                    "branch_id": env.payload["branch_id"],
+                    "status": env.payload["membership"],
+                }
+            elif env.event_type == "party.MemberTransferred" and member_id in rows:
+                rows[member_id]["branch_id"] = env.payload["to_branch_id"]
+        return rows
+
+    async def awaiting(self, member_id: str) -> list[str]:
+        waiting: dict[str, None] = {}
+        for env in self.store.log:
+            case_id = str(env.payload.get("case_id"))
+            if (
+                env.event_type == "party.AccountabilityUnmatched"
+                and env.payload["reason"] == "unknown_member"
+                and env.payload["subject_member_id"] == member_id
+            ):
+                waiting[case_id] = None
+            elif env.event_type == "party.AccountabilityMatched":
+                waiting.pop(case_id, None)
+        return list(waiting)
+
+
+class Party:
+    """The party's handlers run by the shared pipeline on a memory store: given events, when
+    a command, then the events it appended (as stored)."""
+
+    def __init__(self) -> None:
+        self.store = MemoryStore()
+        deps = Deps(
+            reader=cast(AggregateReader, None),  # reads only; no handler uses it
+            queries=cast(Queries, MemoryQueries(self.store)),
+            books=BOOKS,
+            sheets=SHEETS,
+        )
+        self.pipeline = Pipeline(
+            self.store,
+            town=TOWN,
+            deps=deps,
+            clock=lambda: dt.datetime.combine(TODAY, dt.time(4), tzinfo=dt.UTC),
+            name="party",
+        )
+
+    def ctx(self, actor: Actor = ORGANISATION) -> CommandContext:
+        return CommandContext(actor=actor, town=TOWN.code, correlation_id=uuid.uuid4())
+
+    def given(self, stream_id: str, *events: Event) -> None:
+        self.store.given(stream_id, *events, ctx=self.ctx())
+
+    async def when(self, handler: Handler[Any], cmd: Command, scope: Scope = WHOLE_TOWN) -> Written:
+        return await self.pipeline.run(handler, cmd, self.ctx(), scope)
+
+    def then(self, stream_id: str) -> list[Event]:
+        return self.store.events(stream_id)
