@@ -57,17 +57,23 @@ def latest_version(name: str) -> int | None:
     return max(versions) if versions else None
 
 
+def upcast(name: str, version: int, payload: Payload) -> tuple[int, Payload]:
+    """A payload as the newest version its upcasters reach (without its event class: the
+    projection reads payloads): `(version, payload)`, unchanged when none applies."""
+    while (step := UPCASTERS.get((name, version))) is not None:
+        payload = step(dict(payload))
+        version += 1
+    return version, payload
+
+
 def decode(name: str, version: int, payload: Payload) -> Event:
     """Rebuild an event from its wire form, upcasting older versions to the newest class."""
     target = latest_version(name)
     if target is None:
         raise UnknownEventType(f"no event class is registered for {name}")
-    while version < target:
-        step = UPCASTERS.get((name, version))
-        if step is None:
-            raise UnknownEventType(f"{name} v{version} has no upcaster to v{version + 1}")
-        payload = step(dict(payload))
-        version += 1
+    version, payload = upcast(name, version, payload)
+    if version < target:
+        raise UnknownEventType(f"{name} v{version} has no upcaster to v{version + 1}")
     cls = EVENT_CLASSES.get((name, version))
     if cls is None:
         raise UnknownEventType(f"{name} v{version} is newer than this code knows")

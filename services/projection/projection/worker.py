@@ -13,6 +13,7 @@ from projection.adapters.generations import Generations
 from projection.adapters.projector import Projector
 from projection.adapters.schema import MIGRATIONS
 from projection.domain.folds import Rule
+from projection.published import register_upcasters
 from projection.settings import ProjectionSettings
 from shared.consumer import EventConsumer
 from shared.runtime import ServiceRuntime
@@ -34,6 +35,7 @@ def projection_runtime(
 
     Whole batches go to the projector; the event log's unique event id is the dedupe key, so
     the consumer keeps no list of processed ids of its own."""
+    register_upcasters()
     runtime = ServiceRuntime(
         settings.model_copy(update={"db_schema": schema}), service="projection", publishes=False
     )

@@ -43,6 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from projection.domain.catalogue import FACETS, SUMS
 from projection.domain.folds import Fact, Rule, State, SumFn, fold, referenced_ids
 from projection.domain.timeframe import local_day, start_of_day
+from shared.codec import upcast
 from shared.db import checked_schema
 from shared.envelope import Envelope
 
@@ -279,15 +280,15 @@ class Projector:
         sums: dict[tuple[str, str, dt.datetime, str, str], Decimal] = {}
         refs: set[tuple[str, str, str]] = set()
         for env in fresh:
+            payload = upcast(env.event_type, env.schema_version, env.payload)[1]
             head = heads.get(env.stream_id)
             if head is not None and env.stream_version <= head.version:
                 # A second event claiming a version already folded (the store forbids it): it
                 # enters the log and the audit trail, whose chain check shows it, not the state.
                 log_rows.append(self._log_row(env, head.kind, head.village))
-                self._flow(events, sums, env, head.village, head.state)
+                self._flow(events, sums, env, payload, head.village, head.state)
                 refs.update(
-                    (v, env.stream_id, head.kind)
-                    for v in referenced_ids(env.payload, head.entity_id)
+                    (v, env.stream_id, head.kind) for v in referenced_ids(payload, head.entity_id)
                 )
                 continue
             if env.stream_id in rewritten:  # entered after a later-dated event: rows from its day
@@ -299,12 +300,12 @@ class Projector:
                 touched[(new.stream_id, new.valid_from)] = new
                 self._count(counts, head, new)
             heads[env.stream_id] = new
-            payload_village = env.payload.get("village")
+            payload_village = payload.get("village")
             village = str(payload_village) if payload_village else new.village
             log_rows.append(self._log_row(env, new.kind, village))
-            self._flow(events, sums, env, village, head.state if head else {})
+            self._flow(events, sums, env, payload, village, head.state if head else {})
             refs.update(
-                (v, env.stream_id, new.kind) for v in referenced_ids(env.payload, new.entity_id)
+                (v, env.stream_id, new.kind) for v in referenced_ids(payload, new.entity_id)
             )
         await raw.copy_records_to_table(
             "event_log", schema_name=self.schema, columns=LOG_COLUMNS, records=log_rows
@@ -339,16 +340,18 @@ class Projector:
         events: Counter[tuple[str, str, dt.datetime]],
         sums: dict[tuple[str, str, dt.datetime, str, str], Decimal],
         env: Envelope,
+        payload: Mapping[str, Any],
         village: str | None,
         before: State,
     ) -> None:
         """A logged event counted on its business day, and its numbers summed (they may read
-        the entity's state before the event, e.g. a programme's deadline)."""
+        the entity's state before the event, e.g. a programme's deadline) from its payload as
+        upcast."""
         day = business_day_start(env.occurred_at)
         events[(env.event_type, village or "", day)] += 1
         add = self.sums.get(env.event_type)
         if add is not None:
-            key, numbers = add(before, env.payload)
+            key, numbers = add(before, payload)
             for figure, value in numbers.items():
                 at = (env.event_type, village or "", day, key, figure)
                 sums[at] = sums.get(at, Decimal(0)) + value
@@ -435,16 +438,7 @@ class Projector:
                 counts[(kind, village, status, facet, row.valid_to)] -= sign
 
     def _fold(self, head: Head | None, env: Envelope) -> Head:
-        fact = Fact(
-            event_type=env.event_type,
-            stream_id=env.stream_id,
-            stream_version=env.stream_version,
-            occurred_at=env.occurred_at,
-            actor_id=env.actor.user_id,
-            actor_role=env.actor.role,
-            payload=env.payload,
-        )
-        folded = fold(head.state if head else None, fact, self.rules)
+        folded = fold(head.state if head else None, Fact.of(env), self.rules)
         day = business_day_start(env.occurred_at)
         if head is not None and head.valid_from > day:
             day = head.valid_from  # entered late: folded into the entity's current day

@@ -30,6 +30,7 @@ from projection.adapters.queries import (
     checked_path,
 )
 from projection.domain.catalogue import FACETS
+from shared.codec import upcast
 from shared.envelope import Actor, Envelope
 
 if TYPE_CHECKING:
@@ -432,8 +433,8 @@ class Snapshot(AuditQueries):
             params["prefix_key"], params["prefix"] = checked_key(prefix[0]), prefix[1]
         rows = await self.conn.execute(
             text(
-                "SELECT event_type, stream_id, kind, village, occurred_at, payload, event_id"
-                f" FROM {self._s}.event_log WHERE {where}"
+                "SELECT event_type, schema_version, stream_id, kind, village, occurred_at,"
+                f" payload, event_id FROM {self._s}.event_log WHERE {where}"
                 " ORDER BY occurred_at, stream_id, stream_version"
             ),
             params,
@@ -445,7 +446,7 @@ class Snapshot(AuditQueries):
                 r.kind,
                 r.village,
                 r.occurred_at,
-                _json(r.payload),
+                upcast(r.event_type, r.schema_version, _json(r.payload))[1],
                 uuid.UUID(str(r.event_id)),
             )
             for r in rows

@@ -51,6 +51,7 @@ from projection.adapters.reader import Entity, LoggedEvent, logged_envelope
 from projection.adapters.reference_auditing import ReferenceAudit
 from projection.domain.catalogue import RULES, SUMS
 from projection.domain.folds import Fact, Rule, State, fold, referenced_ids
+from shared.codec import upcast
 from shared.db import checked_schema
 from shared.envelope import Envelope
 from shared.settings import YISUHE_TOWN_CODE
@@ -177,7 +178,7 @@ class ReferenceSnapshot(ReferenceAudit):
             state: State | None = None
             for env in ordered:  # the log's kind and village, and sums' state before: in order
                 before[env.event_id] = state or {}
-                folded = fold(state, _fact(env), self.rules)
+                folded = fold(state, Fact.of(env), self.rules)
                 state = folded.state
                 logged[env.event_id] = (folded.kind, _village(env, folded.village))
             history = _by_business_day(stream_id, ordered, self.rules)
@@ -415,7 +416,9 @@ class ReferenceSnapshot(ReferenceAudit):
                 row, event_types, start=start, cutoff=cutoff, village=village
             ):
                 continue
-            key, numbers = add(row.before, row.env.payload)
+            key, numbers = add(
+                row.before, upcast(row.env.event_type, row.env.schema_version, row.payload)[1]
+            )
             for figure, value in numbers.items():
                 at = (row.env.event_type, key, figure)
                 totals[at] = totals.get(at, Decimal(0)) + value
@@ -446,7 +449,7 @@ class ReferenceSnapshot(ReferenceAudit):
                 r.kind,
                 r.village,
                 r.env.occurred_at,
-                r.payload,
+                upcast(r.env.event_type, r.env.schema_version, r.payload)[1],
                 r.env.event_id,
             )
             for r in rows
@@ -510,18 +513,6 @@ class ReferenceSnapshot(ReferenceAudit):
         }
 
 
-def _fact(env: Envelope) -> Fact:
-    return Fact(
-        event_type=env.event_type,
-        stream_id=env.stream_id,
-        stream_version=env.stream_version,
-        occurred_at=env.occurred_at,
-        actor_id=env.actor.user_id,
-        actor_role=env.actor.role,
-        payload=env.payload,
-    )
-
-
 def _village(env: Envelope, entity_village: str | None) -> str | None:
     """An event's village in the log: the payload's when it names one (an allocation to a
     village, a payment in it), else the entity's (an entity's own village is its state's)."""
@@ -566,7 +557,7 @@ def _by_business_day(
         state: State | None = None
         for env in ordered:
             if days[env.event_id] <= day:
-                folded = fold(state, _fact(env), rules)
+                folded = fold(state, Fact.of(env), rules)
                 state, last = folded.state, env
         history.append(
             Entity(

@@ -22,6 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 from projection.domain.timeframe import local_day
+from shared.codec import upcast
+from shared.envelope import Envelope
 
 State = dict[str, Any]
 
@@ -37,6 +39,21 @@ class Fact:
     actor_id: str
     actor_role: str
     payload: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, env: Envelope) -> Fact:
+        """What a fold sees of an envelope: its payload read through the upcasters
+        (`shared.codec.upcast`), so an old version folds as the newest one does."""
+        _, payload = upcast(env.event_type, env.schema_version, env.payload)
+        return cls(
+            event_type=env.event_type,
+            stream_id=env.stream_id,
+            stream_version=env.stream_version,
+            occurred_at=env.occurred_at,
+            actor_id=env.actor.user_id,
+            actor_role=env.actor.role,
+            payload=payload,
+        )
 
     @property
     def day(self) -> str:
