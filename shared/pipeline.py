@@ -42,6 +42,7 @@ from shared.unit_of_work import UnitOfWork
 log = structlog.get_logger(__name__)
 
 D = TypeVar("D")
+T = TypeVar("T")
 C = TypeVar("C", bound="Command")
 
 
@@ -188,16 +189,20 @@ class Written:
 
     @classmethod
     def of(cls, ident: str, aggregate: Aggregate, committed: list[Envelope]) -> Written:
+        """The answer for a command on one entity."""
         return cls(
             id=ident,
             stream_id=aggregate.stream_id,
             version=aggregate.version,
             status=status_of(aggregate),
-            events=tuple(
-                Appended(e.event_type, str(e.event_id), e.stream_id, e.stream_version)
-                for e in committed
-            ),
+            events=appended(committed),
         )
+
+    @classmethod
+    def of_events(cls, ident: str, committed: list[Envelope]) -> Written:
+        """The answer for a command that is not one entity's (a check across programmes):
+        its id, no stream, and the events it appended."""
+        return cls(id=ident, stream_id="", version=0, events=appended(committed))
 
     def raised(self, event_type: str) -> list[Appended]:
         """The appended events of one type (e.g. the red flags a payment raised)."""
@@ -219,6 +224,12 @@ class Written:
                 for e in self.events
             ],
         }
+
+
+def appended(committed: list[Envelope]) -> tuple[Appended, ...]:
+    return tuple(
+        Appended(e.event_type, str(e.event_id), e.stream_id, e.stream_version) for e in committed
+    )
 
 
 class AppendedOut(BaseModel):
@@ -293,29 +304,50 @@ class Pipeline(Generic[D]):
         ) as uow:
             yield uow
 
-    async def run(
-        self, handler: Handler[C], cmd: C, ctx: CommandContext, scope: Scope = WHOLE_TOWN
-    ) -> Written:
-        """Run `cmd` by `handler` in one transaction; a lost race is retried on fresh state
-        unless the caller gave the version it read."""
-        checked = isinstance(cmd, Change) and cmd.expected_version is not None
-        attempts = 1 if checked else self.attempts
-        command = type(cmd).__name__
+    async def attempt(
+        self,
+        act: Callable[[Work[D]], Awaitable[T]],
+        ctx: CommandContext,
+        scope: Scope = WHOLE_TOWN,
+        occurred_on: dt.date | None = None,
+        *,
+        retry: bool = True,
+        command: str = "command",
+    ) -> tuple[T, list[Envelope]]:
+        """Run `act` in a unit of work and commit: what it returned and every envelope it
+        appended. A lost race is retried on fresh state (`retry`) up to `attempts` times. For
+        a command that is not one entity's (a file of rows, a check across programmes)."""
+        attempts = self.attempts if retry else 1
         for attempt in range(1, attempts + 1):
             try:
-                async with self.work(ctx, scope, cmd.occurred_on) as uow:
-                    ident, aggregate = await handler(cmd, uow)
+                async with self.work(ctx, scope, occurred_on) as uow:
+                    result = await act(uow)
                     committed = await uow.commit()
             except ConcurrencyConflict:
                 if attempt == attempts:
                     raise
                 log.info(f"{self.name}.command_retried", command=command, attempt=attempt)
                 continue
-            log.info(
-                f"{self.name}.command_executed",
-                command=command,
-                stream_id=aggregate.stream_id,
-                version=aggregate.version,
-            )
-            return Written.of(ident, aggregate, committed)
+            return result, committed
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def run(
+        self, handler: Handler[C], cmd: C, ctx: CommandContext, scope: Scope = WHOLE_TOWN
+    ) -> Written:
+        """Run `cmd` by `handler` in one transaction; a lost race is retried on fresh state
+        unless the caller gave the version it read."""
+        checked = isinstance(cmd, Change) and cmd.expected_version is not None
+
+        async def act(uow: Work[D]) -> Done:
+            return await handler(cmd, uow)
+
+        (ident, aggregate), committed = await self.attempt(
+            act, ctx, scope, cmd.occurred_on, retry=not checked, command=type(cmd).__name__
+        )
+        log.info(
+            f"{self.name}.command_executed",
+            command=type(cmd).__name__,
+            stream_id=aggregate.stream_id,
+            version=aggregate.version,
+        )
+        return Written.of(ident, aggregate, committed)

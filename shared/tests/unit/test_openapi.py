@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+from shared.command_routes import MARK
 from shared.testing import REPO, Infra, service_settings
 
 # nothing is contacted: building an app opens no connection
@@ -55,3 +56,44 @@ async def test_every_operation_has_a_chinese_summary_with_english_in_parentheses
     assert not undocumented, "\n".join(undocumented)
     summaries = [op["summary"] for _, op in ops]
     assert len(set(summaries)) == len(summaries), "two operations share a summary"
+
+
+WRITE_SERVICES = ("relief", "funds", "supervision", "party")
+#: Writes that are not commands: the store's own checkpoint (`shared.integrity`), which every
+#: write service's runtime serves.
+STORE_OPERATIONS = {"POST /api/v1/integrity/checkpoints"}
+
+
+@pytest.mark.parametrize("service", WRITE_SERVICES)
+async def test_every_write_goes_through_the_shared_pipeline(service: str) -> None:
+    """One way to handle a command: every write operation of a write service is a route of
+    `shared.command_routes` (or a hand-written one that opens the shared pipeline and says so),
+    answering the one shape, `WrittenOut`, unless it is declared custom."""
+    ops = operations(await build(service))
+    writes = [
+        (where, op)
+        for where, op in ops
+        if not where.startswith("GET ") and where not in STORE_OPERATIONS
+    ]
+    assert len(writes) > 10, "the service has its write operations"
+    outside = [where for where, op in writes if MARK not in op]
+    assert outside == [], "writes outside the shared pipeline"
+    for where, op in writes:
+        if op[MARK] == "custom":
+            continue
+        answer = op["responses"].get("201") or op["responses"]["200"]
+        schema = answer["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/WrittenOut"}, where
+
+
+async def test_the_write_services_refuse_a_future_business_date_by_one_rule() -> None:
+    """The business date is decided in one place: the pipeline's (`shared.clock.business_day`);
+    no service keeps its own."""
+    for service in WRITE_SERVICES:
+        package = Path(REPO, "services", service, service)
+        own = [
+            str(path.relative_to(REPO))
+            for path in package.rglob("*.py")
+            if "business_day(" in path.read_text()
+        ]
+        assert own == [], f"{service} decides the business day itself"

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 
 from funds.application import commands as c
 from funds.application import oversight as h
+from funds.application.ports import Deps
 from funds.domain.beneficiary import Beneficiary
 from funds.domain.codes import CODES, EIGHT_BEHAVIOURS, NINE_CATEGORIES
 from funds.domain.identity import programme_stream, red_flag_stream
@@ -33,7 +34,7 @@ from funds.entrypoints.presenters import (
 from shared.auth import Principal
 from shared.business_dates import AsOf
 from shared.command_routes import command, custom_pipeline, pipeline_of
-from shared.pipeline import Appended, Scope, Written, WrittenOut
+from shared.pipeline import Scope, Work, Written, WrittenOut
 from shared.web import command_context, require
 
 router = APIRouter(prefix="/api/v1", tags=["oversight 预警与监督"])
@@ -149,18 +150,15 @@ async def check_deadlines(
     cmd = body or c.CheckDeadlines()
     pipeline = pipeline_of(request)
     ctx = command_context(request, who, pipeline.town.code)
-    async with pipeline.work(ctx, Scope.of(who), cmd.occurred_on) as uow:
+
+    async def check(uow: Work[Deps]) -> str:
         await h.check_deadlines(cmd, uow)
-        committed = await uow.commit()
-    written = Written(
-        id=uow.day.isoformat(),
-        stream_id="",
-        version=0,
-        events=tuple(
-            Appended(e.event_type, str(e.event_id), e.stream_id, e.stream_version)
-            for e in committed
-        ),
+        return uow.day.isoformat()
+
+    day, committed = await pipeline.attempt(
+        check, ctx, Scope.of(who), cmd.occurred_on, command="CheckDeadlines"
     )
+    written = Written.of_events(day, committed)
     return written.to_json()
 
 

@@ -147,7 +147,8 @@ def row_command(line: int, values: Mapping[str, str]) -> RegisterHousehold | lis
 async def import_households(
     rows: list[tuple[int, RegisterHousehold]], bad: list[RowError], uow: Work
 ) -> list[tuple[int, str]]:
-    """Register every row in ONE unit of work; any bad row rejects the whole file."""
+    """Register every row in ONE unit of work (the caller commits it); any bad row rejects
+    the whole file."""
     errors = list(bad)
     registered: list[tuple[int, str]] = []
     for line, cmd in rows:
@@ -161,7 +162,6 @@ async def import_households(
         raise ImportRejected(sorted(errors, key=lambda e: e.line))
     if not registered:
         raise Refused("文件中没有数据行 (the file has no rows)")
-    await uow.commit()
     return registered
 
 

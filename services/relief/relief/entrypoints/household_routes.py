@@ -13,6 +13,7 @@ from relief.application import commands as c
 from relief.application import households
 from relief.application.imports import MAX_ROWS, ImportRejected, rows_to_commands
 from relief.application.imports import import_households as import_households_in
+from relief.application.ports import Work
 from relief.domain.household import Household, household_stream
 from relief.domain.values import HouseholdStatus
 from relief.entrypoints import presenters
@@ -75,8 +76,13 @@ async def import_households(
         commands, bad = rows_to_commands(header, rows)
         pipeline = relief(request)
         ctx = command_context(request, who, pipeline.town.code)
-        async with pipeline.work(ctx, Scope.of(who), occurred_on) as uow:
-            registered = await import_households_in(commands, bad, uow)
+
+        async def register_all(uow: Work) -> list[tuple[int, str]]:
+            return await import_households_in(commands, bad, uow)
+
+        registered, _ = await pipeline.attempt(
+            register_all, ctx, Scope.of(who), occurred_on, command="ImportHouseholds"
+        )
     except UnreadableTable as exc:
         return problem(exc.status, "文件无法读取 (unreadable file)", str(exc), request=request)
     except ImportRejected as exc:

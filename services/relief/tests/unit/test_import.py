@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from relief.adapters.policy_file import load_policy
 from relief.adapters.tabular import XLSX, UnreadableTable, UnsupportedType, read_table
 from relief.application.imports import ImportRejected, import_households, rows_to_commands
+from relief.application.ports import Work
 from relief.domain.events import HeadIdNumberClaimed, HouseholdRegistered
 
 from shared.pipeline import Scope
@@ -30,11 +31,11 @@ def run_import(
     header, rows = read_table(data, content_type)
     commands, bad = rows_to_commands(header, rows)
 
-    async def run() -> list[tuple[int, str]]:
-        async with s.pipeline.work(CTX, scope or Scope(), dt.date(2016, 3, 1)) as uow:
-            return await import_households(commands, bad, uow)
+    async def register_all(uow: Work) -> list[tuple[int, str]]:
+        return await import_households(commands, bad, uow)
 
-    return asyncio.run(run())
+    run = s.pipeline.attempt(register_all, CTX, scope or Scope(), dt.date(2016, 3, 1))
+    return asyncio.run(run)[0]
 
 
 GOOD_1 = f"石壁村,张建国,{HEAD_ID},1800.50,因病、缺技术,李秀英/{resident(12, '19720305')}/配偶"

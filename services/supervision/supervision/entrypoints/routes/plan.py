@@ -10,10 +10,11 @@ from fastapi import APIRouter, Depends, Request
 from shared.auth import Principal
 from shared.business_dates import AsOf
 from shared.command_routes import custom_pipeline, pipeline_of
-from shared.pipeline import Scope
+from shared.pipeline import Scope, Work
 from shared.web import command_context, require
 from supervision.application import handlers
 from supervision.application.commands import RegisterPlanMeasures
+from supervision.application.handlers import Deps, Registration
 from supervision.domain.items import ListItem
 from supervision.domain.measures import Measure, measure_stream
 from supervision.entrypoints.access import PLAN_READERS, PLAN_REGISTRARS
@@ -71,9 +72,13 @@ async def register_plan(
     the measures registered now and those registered before (a list, not one entity)."""
     pipeline = pipeline_of(request)
     ctx = command_context(request, principal, pipeline.town.code)
-    async with pipeline.work(ctx, Scope.of(principal), cmd.occurred_on) as uow:
-        done = await handlers.register_plan_measures(cmd, uow)
-        await uow.commit()
+
+    async def register(uow: Work[Deps]) -> list[Registration]:
+        return await handlers.register_plan_measures(cmd, uow)
+
+    done, _ = await pipeline.attempt(
+        register, ctx, Scope.of(principal), cmd.occurred_on, command="RegisterPlanMeasures"
+    )
     return {
         "plan_id": pipeline.deps.plan.plan_id,
         "registered": [r.number for r in done if r.registered_now],
