@@ -27,6 +27,7 @@ RUN uv sync --frozen --no-dev --no-install-project
 # Then the project itself (installed in editable mode: the services' folders go on sys.path
 # through pyproject's dev-mode-dirs). Only what runs is copied: no .venv, .local or .git.
 COPY shared ./shared
+COPY demo ./demo
 COPY services ./services
 COPY contracts ./contracts
 COPY --from=assets /frontend/node_modules/echarts/dist/echarts.common.min.js \

@@ -80,7 +80,7 @@ browser:
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy shared $(wildcard services)
+	$(VENV)/bin/mypy shared demo $(wildcard services)
 	$(PY) contracts/generate.py --check
 
 contracts: venv

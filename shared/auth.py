@@ -32,8 +32,6 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -41,7 +39,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from shared.envelope import Actor
+from shared.roles import PERSON_ROLES, Principal, Role
 
 if TYPE_CHECKING:
     from shared.settings import Settings
@@ -60,42 +58,6 @@ LEEWAY = dt.timedelta(seconds=10)
 DEFAULT_PRIVATE_KEY_FILE = ".local/secrets/token_signing.pem"
 DEFAULT_PUBLIC_KEY_FILE = ".local/secrets/public/token_verify.pem"
 REVOKED_FILE_NAME = "revoked_tokens.txt"
-
-
-class Role(StrEnum):
-    """The roles of the design brief (角色)."""
-
-    TOWN_SECRETARY = "town_secretary"  # 党委书记: reads all
-    DEPUTY_SECRETARY = "deputy_secretary"  # 党委副书记: petitions
-    ORGANISATION_MEMBER = "organisation_member"  # 组织委员: party
-    DISCIPLINE_SECRETARY = "discipline_secretary"  # 纪委书记: supervision, clues, fund detail
-    AGRICULTURE_LEADER = "agriculture_leader"  # 分管农业: relief
-    ECONOMIC_LEADER = "economic_leader"  # 分管经济发展: funds, 三资
-    VILLAGE_CLERK = "village_clerk"  # 村级代办员/文书: own village only
-    BRANCH_SECRETARY = "branch_secretary"  # 村党支部书记: own branch (village) only
-    AUDITOR = "auditor"  # 审计: read all, audit, replay
-    PUBLIC = "public"  # 公众: published notices only
-    SYSTEM = "system"  # a service acting on another's event; never a person
-
-
-#: The roles confined to their own village (`Principal.village`) in every service.
-VILLAGE_SCOPED = frozenset({Role.VILLAGE_CLERK, Role.BRANCH_SECRETARY})
-#: The roles a person may be given a token for.
-PERSON_ROLES = tuple(r for r in Role if r is not Role.SYSTEM)
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """The authenticated caller."""
-
-    user_id: str
-    name: str
-    role: Role
-    village: str | None = None
-
-    @property
-    def actor(self) -> Actor:
-        return Actor(user_id=self.user_id, role=self.role.value)
 
 
 class InvalidToken(Exception):

@@ -30,12 +30,12 @@ from typing import Any, ClassVar, Generic, TypeVar
 import structlog
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.auth import VILLAGE_SCOPED, Principal
 from shared.business_dates import BusinessDate
 from shared.clock import Clock, business_day, china_today, noon, utc_now
 from shared.envelope import Envelope
 from shared.eventstore import CommandContext, EventStore
 from shared.kernel import Aggregate, ConcurrencyConflict, DomainError
+from shared.roles import VILLAGE_SCOPED, Principal
 from shared.town import Town
 from shared.unit_of_work import UnitOfWork
 

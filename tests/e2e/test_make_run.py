@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from shared.demo_client import demo_issuer
-from shared.demo_users import demo_user
+from demo.client import demo_issuer
+from demo.users import demo_user
 from shared.testing import Infra, free_ports
 
 pytestmark = pytest.mark.integration

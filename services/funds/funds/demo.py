@@ -16,6 +16,7 @@ from collections import Counter
 
 import httpx
 
+from demo.client import DemoError, demo_issuer
 from funds import demo_data as data
 from funds.demo_client import Loader
 from funds.demo_steps import (
@@ -30,7 +31,6 @@ from funds.demo_steps import (
 )
 from funds.domain.codes import CODES
 from shared.cli import run_cli
-from shared.demo_client import DemoError, demo_issuer
 from shared.progress import Progressing, counting
 from shared.settings import Settings
 from shared.town import load_town

@@ -1,4 +1,4 @@
-"""The demo loader's HTTP side (on `shared.demo_client`: signed demo users, posts that treat
+"""The demo loader's HTTP side (on `demo.client`: signed demo users, posts that treat
 409 as "already there"), and the building blocks of a programme (allocations topped up, 7-day
 notices, payments)."""
 
@@ -12,11 +12,11 @@ from typing import Any
 
 import httpx
 
+from demo.client import answer, demo_headers, written
 from funds import demo_data as data
 from funds.domain.events import RedFlagRaised
 from funds.domain.identity import name_id, programme_id_for
 from shared.auth import TokenIssuer
-from shared.demo_client import answer, demo_headers, written
 
 Json = dict[str, Any]
 

@@ -7,11 +7,11 @@ import datetime as dt
 import time
 from decimal import Decimal
 
+from demo.client import DemoError
 from funds import demo_data as data
 from funds.demo_client import Json, Loader, pay, red_flags_raised
 from funds.domain.identity import programme_id_for
 from funds.domain.values import ReliefRecord
-from shared.demo_client import DemoError
 
 PAY_DAY = dt.date(2016, 6, 20)  # the poor-households programme pays on this day
 MAX_REGISTERED = 12

@@ -45,10 +45,10 @@ from typing import Any
 
 import httpx
 
+from demo.client import DemoError, answer, demo_headers, demo_issuer
 from party import demo_data as data
 from party.domain.periods import add_months
 from shared.cli import run_cli
-from shared.demo_client import DemoError, answer, demo_headers, demo_issuer
 from shared.progress import Progressing, counting_async
 
 UNQUALIFIED_STEPS: dict[str, list[tuple[str, dict[str, str]]]] = {

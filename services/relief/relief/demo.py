@@ -17,10 +17,10 @@ from typing import Any
 
 import httpx
 
+from demo.client import DemoError, demo_headers, demo_issuer, written
 from relief import demo_data, demo_records
 from relief.demo_data import DemoHousehold
 from shared.cli import run_cli
-from shared.demo_client import DemoError, demo_headers, demo_issuer, written
 from shared.progress import Progressing, counting_async
 from shared.settings import Settings
 from shared.town import Town, load_town

@@ -39,8 +39,8 @@ from typing import Any
 import httpx
 import yaml
 
+from demo.client import DemoError, answer, demo_headers, demo_issuer
 from shared.cli import run_cli
-from shared.demo_client import DemoError, answer, demo_headers, demo_issuer
 from shared.progress import Progressing, counting
 
 DEMO_NAMESPACE = uuid.UUID("9b0d3c55-1f7e-4f3e-8d7e-3b1f5c2a6e01")

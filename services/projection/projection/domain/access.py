@@ -12,8 +12,8 @@
 
 from __future__ import annotations
 
-from shared.auth import VILLAGE_SCOPED, Principal, Role
 from shared.integrity.roles import VERIFIERS
+from shared.roles import VILLAGE_SCOPED, Principal, Role
 
 FULL_DETAIL = frozenset({Role.TOWN_SECRETARY, Role.DISCIPLINE_SECRETARY, Role.AUDITOR})
 CLUE_READERS = FULL_DETAIL

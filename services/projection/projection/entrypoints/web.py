@@ -41,7 +41,6 @@ from projection.views.registry import SPECS, VIEWS
 from shared.auth import VILLAGE_SCOPED, InvalidToken, Principal, Role, TokenVerifier
 from shared.business_dates import AsOf
 from shared.clock import china_today
-from shared.demo_users import DEMO_USERS, demo_user
 from shared.town import load_town
 
 HERE = Path(__file__).resolve().parent.parent
@@ -275,6 +274,21 @@ async def public_page(
     )
 
 
+def demo_users() -> tuple[Principal, ...]:
+    """The demo users (development's demo login only: the `demo` package is not the
+    runtime's, so it is imported when asked for)."""
+    from demo.users import DEMO_USERS
+
+    return DEMO_USERS
+
+
+def demo_user(user_id: str) -> Principal:
+    """A demo user by id (`KeyError` if there is none)."""
+    from demo.users import demo_user as find
+
+    return find(user_id)
+
+
 @router.get("/login", response_class=HTMLResponse)
 async def login_page(request: Request, next: str = "/dashboard", error: str = "") -> Response:
     settings = request.app.state.settings
@@ -284,7 +298,7 @@ async def login_page(request: Request, next: str = "/dashboard", error: str = ""
         {
             "request": request,
             "demo": settings.demo_login,
-            "users": DEMO_USERS,
+            "users": demo_users() if settings.demo_login else (),
             "role_labels": ROLE_LABELS,
             "next": _safe_next(next),
             "error": error,

@@ -6,8 +6,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from demo.client import DemoError, answer, demo_headers, written
 from shared.auth import Role, TokenIssuer, TokenVerifier
-from shared.demo_client import DemoError, answer, demo_headers, written
 
 
 def client(status: int, body: object = None) -> httpx.Client:

@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
+from demo.users import demo_user
 from shared.auth import TokenIssuer, ensure_keys
-from shared.demo_users import demo_user
 from shared.settings import Settings
 
 #: The answers that mean "done" to a POST: created or changed.
@@ -35,7 +35,7 @@ def demo_issuer(settings: Settings | None = None) -> TokenIssuer:
 
 
 def demo_headers(issuer: TokenIssuer, users: Iterable[str]) -> dict[str, dict[str, str]]:
-    """An Authorization header per demo user id (`shared.demo_users`), signed by `issuer`."""
+    """An Authorization header per demo user id (`demo.users`), signed by `issuer`."""
     return {
         user: {"Authorization": f"Bearer {issuer.issue(demo_user(user), ttl=DEMO_TTL)}"}
         for user in users
