@@ -3,7 +3,7 @@ village-scoped roles belong to. Tokens for them are signed with the local secret
 
 from __future__ import annotations
 
-from shared.auth import Principal, Role
+from shared.roles import Principal, Role
 
 DEMO_USERS: tuple[Principal, ...] = (
     Principal("secretary", "党委书记 李明", Role.TOWN_SECRETARY),

@@ -24,8 +24,8 @@ from fastapi import APIRouter, Path, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError, create_model
 
-from shared.auth import Principal
 from shared.pipeline import Command, Handler, Pipeline, Scope, WrittenOut, path_fields
+from shared.roles import Principal
 from shared.web import command_context
 
 C = TypeVar("C", bound=Command)

@@ -15,12 +15,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.auth import InvalidToken, Principal, Role, TokenVerifier
+from shared.auth import InvalidToken, TokenVerifier
 from shared.eventstore import CommandContext
 from shared.inputs import RefuseNul
 from shared.kernel import DomainError, InvalidResidentId, ResidentId
 from shared.metrics import install_metrics
 from shared.outage import install_outage_handler, readiness
+from shared.roles import Principal, Role
 from shared.validation import TITLE as INVALID_INPUT
 from shared.validation import field_errors
 

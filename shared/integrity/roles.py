@@ -3,7 +3,7 @@ may record a checkpoint on demand (the auditor and the town secretary)."""
 
 from __future__ import annotations
 
-from shared.auth import Role
+from shared.roles import Role
 
 VERIFIERS = frozenset({Role.AUDITOR, Role.TOWN_SECRETARY, Role.DISCIPLINE_SECRETARY})
 RECORDERS = frozenset({Role.AUDITOR, Role.TOWN_SECRETARY})

@@ -13,10 +13,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from shared.auth import Principal
 from shared.integrity import checkpoint
 from shared.integrity.roles import RECORDERS, VERIFIERS
 from shared.integrity.verify import verify_store
+from shared.roles import Principal
 from shared.web import require
 
 router = APIRouter(prefix="/api/v1/integrity", tags=["integrity"])

@@ -35,13 +35,14 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.auth import SERVICES, Principal, Role, TokenIssuer, TokenVerifier
+from shared.auth import SERVICES, TokenIssuer, TokenVerifier
 from shared.consumer import EventConsumer
 from shared.db import make_engine
 from shared.envelope import GENESIS_HASH, SYSTEM_ACTOR, Actor, Envelope
 from shared.eventstore import EventStore
 from shared.ids import uuid7
 from shared.relay import OutboxRelay, idempotent_producer
+from shared.roles import Principal, Role
 from shared.settings import YISUHE_TOWN_CODE, Settings
 from shared.topics import ensure_topics
 from shared.web import create_app

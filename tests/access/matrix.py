@@ -33,8 +33,8 @@ from projection.settings import ProjectionSettings
 from relief.bootstrap import build_app as build_relief
 from supervision.bootstrap import build_app as build_supervision
 
-from shared.auth import Role
 from shared.kernel import make_resident_id
+from shared.roles import Role
 from shared.settings import Settings
 from shared.testing import Infra, app_client, bearer, service_settings, unique
 

@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from demo.client import DemoError, answer, demo_headers, written
-from shared.auth import Role, TokenIssuer, TokenVerifier
+from shared.auth import TokenIssuer, TokenVerifier
+from shared.roles import Role
 
 
 def client(status: int, body: object = None) -> httpx.Client:

@@ -13,7 +13,7 @@ from supervision.demo import load_cases
 from supervision.domain.vocabulary import STATUS_LABELS as DIRECTIVE_LABELS
 
 from demo.client import demo_headers
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import TEST_ISSUER, bearer
 
 from .support import DISCIPLINE, ok

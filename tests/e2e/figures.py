@@ -26,8 +26,8 @@ from relief.bootstrap import build_app as build_relief
 from supervision.bootstrap import build_app as build_supervision
 
 from shared import testing
-from shared.auth import Role
 from shared.envelope import Envelope
+from shared.roles import Role
 from shared.testing import (
     Infra,
     app_client,

@@ -13,7 +13,7 @@ import httpx
 from funds import demo_data as data
 from funds.demo_client import pay
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import bearer
 
 from .support import DISCIPLINE, ECONOMIC, ok

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 from projection.domain import party as pt
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import bearer
 
 from .support import ORGANISATION, ok

@@ -15,7 +15,7 @@ from party.demo import Api, load
 from projection.domain import party as pt
 from projection.domain.catalogue import status_label
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import bearer
 
 from .memberwork import adjustment_work

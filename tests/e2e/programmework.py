@@ -15,7 +15,7 @@ from typing import Any
 
 from projection.views.model import pct
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import bearer
 from shared.town import load_town
 

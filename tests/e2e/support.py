@@ -19,8 +19,8 @@ from party.bootstrap import build_app as build_party
 from relief.bootstrap import build_app as build_relief
 from supervision.bootstrap import build_app as build_supervision
 
-from shared.auth import Role
 from shared.kernel import make_resident_id
+from shared.roles import Role
 from shared.settings import Settings
 from shared.testing import Infra, app_client, bearer, eventually, service_settings
 

@@ -16,7 +16,7 @@ import pytest_asyncio
 from projection.bootstrap import build_app as build_projection
 from relief.bootstrap import build_app as build_relief
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import Infra, app_client, bearer, eventually, service_settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]

@@ -33,8 +33,8 @@ from projection.settings import ProjectionSettings
 from relief.bootstrap import build_app as build_relief
 from supervision.bootstrap import build_app as build_supervision
 
-from shared.auth import Principal, Role
 from shared.logs import configure_logging
+from shared.roles import Principal, Role
 from shared.settings import Settings
 from shared.testing import Infra, served, service_settings, signed_token, unique
 

@@ -17,8 +17,8 @@ from projection.settings import ProjectionSettings
 from relief.bootstrap import build_app as build_relief
 from sqlalchemy import text
 
-from shared.auth import Role
 from shared.kernel import make_resident_id
+from shared.roles import Role
 from shared.testing import (
     Infra,
     app_client,

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 from system import System
 
-from shared.demo_client import demo_headers, demo_issuer
+from demo.client import demo_headers, demo_issuer
 from shared.kernel import make_resident_id
 
 BRANCH = "branch-chaos"

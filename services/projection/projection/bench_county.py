@@ -44,11 +44,12 @@ from sqlalchemy import text
 
 from projection.synthetic import EnvelopeFactory, county_events, household_registered
 from projection.views.registry import SPECS
-from shared.auth import Principal, Role, TokenIssuer
+from shared.auth import TokenIssuer
 from shared.db import make_engine
 from shared.eventstore import EventStore
 from shared.progress import Progressing
 from shared.relay import OutboxRelay, idempotent_producer
+from shared.roles import Principal, Role
 from shared.topics import ensure_topics
 
 SERVICES = ("relief", "funds", "supervision", "party")

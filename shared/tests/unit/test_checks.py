@@ -7,7 +7,6 @@ from typing import Annotated
 import pytest
 from pydantic import AfterValidator, BaseModel, ValidationError
 
-from shared.auth import VILLAGE_SCOPED, Role
 from shared.kernel import (
     Aggregate,
     ConcurrencyConflict,
@@ -15,6 +14,7 @@ from shared.kernel import (
     check_version,
     make_resident_id,
 )
+from shared.roles import VILLAGE_SCOPED, Role
 from shared.town import load_town
 from shared.web import resident_id_number
 

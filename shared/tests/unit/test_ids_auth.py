@@ -22,8 +22,6 @@ from shared import auth
 from shared.auth import (
     InvalidToken,
     MissingKey,
-    Principal,
-    Role,
     TokenIssuer,
     TokenVerifier,
     ensure_keys,
@@ -31,6 +29,7 @@ from shared.auth import (
     token_id,
 )
 from shared.ids import uuid7
+from shared.roles import Principal, Role
 
 OLD_SHARED_SECRET = "lianxin-test-secret-not-for-production-0123456789"
 AUDITOR = Principal("u", "u", Role.AUDITOR)

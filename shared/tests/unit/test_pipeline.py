@@ -12,9 +12,9 @@ import pytest
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from shared.auth import Principal, Role
 from shared.command_routes import MARK, command
 from shared.pipeline import Change, Command, Done, FromPath, Pipeline, Work
+from shared.roles import Principal, Role
 from shared.testing import app_client, assert_problem, bearer, trusting_verifier
 from shared.testing.contract import Tallied, Tally
 from shared.testing.memory import MemoryStore

@@ -13,9 +13,9 @@ import pytest
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.auth import Principal, Role
 from shared.business_dates import BusinessDate, Deadline, check_deadline, check_fact_date
 from shared.clock import china_today
+from shared.roles import Principal, Role
 from shared.testing import bearer, router_client
 from shared.web import PROBLEM, require
 

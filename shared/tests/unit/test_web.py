@@ -8,8 +8,8 @@ import pytest
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from shared.auth import Principal, Role
 from shared.kernel import Refused
+from shared.roles import Principal, Role
 from shared.testing import bearer, router_client
 from shared.web import PROBLEM, require
 

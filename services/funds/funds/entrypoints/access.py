@@ -14,9 +14,9 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from shared.auth import Principal, Role
 from shared.kernel import mask_id, mask_name
 from shared.pipeline import Scope
+from shared.roles import Principal, Role
 from shared.web import require
 
 WRITERS = (Role.ECONOMIC_LEADER,)

@@ -31,10 +31,10 @@ from funds.entrypoints.presenters import (
     relief_household_view,
     trail_view,
 )
-from shared.auth import Principal
 from shared.business_dates import AsOf
 from shared.command_routes import command, custom_pipeline, pipeline_of
 from shared.pipeline import Scope, Work, Written, WrittenOut
+from shared.roles import Principal
 from shared.web import command_context, require
 
 router = APIRouter(prefix="/api/v1", tags=["oversight 预警与监督"])

@@ -14,9 +14,9 @@ from funds.domain.programme import Programme
 from funds.entrypoints.access import EVERYONE, WRITERS, Access, reader
 from funds.entrypoints.deps import Svc
 from funds.entrypoints.presenters import programme_summary, programme_view
-from shared.auth import Principal
 from shared.business_dates import AsOf
 from shared.command_routes import command
+from shared.roles import Principal
 from shared.web import require
 
 router = APIRouter(prefix="/api/v1", tags=["programmes 资金项目"])

@@ -15,9 +15,9 @@ from funds.domain.identity import disclosure_stream, economy_stream, ledger_stre
 from funds.entrypoints.access import DISCLOSERS, WRITERS, Access, reader
 from funds.entrypoints.deps import Reads, Svc
 from funds.entrypoints.presenters import disclosures_view, economy_view, ledger_view
-from shared.auth import Principal
 from shared.business_dates import AsOf
 from shared.command_routes import command
+from shared.roles import Principal
 from shared.town import Village
 from shared.web import require
 

@@ -14,8 +14,8 @@ import pytest_asyncio
 from fastapi import FastAPI
 from funds.bootstrap import build_app
 
-from shared.auth import Role
 from shared.clock import china_today
+from shared.roles import Role
 from shared.testing import (
     Infra,
     app_client,

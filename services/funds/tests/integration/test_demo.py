@@ -13,7 +13,7 @@ from funds import demo
 from funds.bootstrap import build_app
 from funds.domain.codes import CODES
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import (
     Infra,
     bearer,

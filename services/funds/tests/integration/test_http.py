@@ -13,7 +13,7 @@ import pytest_asyncio
 from fastapi import FastAPI
 from funds.bootstrap import build_app
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import (
     Infra,
     app_client,

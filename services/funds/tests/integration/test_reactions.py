@@ -10,7 +10,7 @@ import httpx
 import pytest
 from funds.bootstrap import build_app
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import (
     Infra,
     app_client,

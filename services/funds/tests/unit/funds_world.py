@@ -12,11 +12,11 @@ from typing import Any
 from funds.application.ports import Deps
 from funds.domain.values import ReliefRecord
 
-from shared.auth import Role
 from shared.envelope import Actor, Envelope
 from shared.eventstore import CommandContext
 from shared.kernel import Event
 from shared.pipeline import WHOLE_TOWN, Command, Handler, Pipeline, Scope, Written
+from shared.roles import Role
 from shared.testing.memory import MemoryStore
 from shared.town import load_town
 

@@ -16,10 +16,10 @@ from funds.domain import codes
 from funds.domain import events as ev
 from funds.domain.identity import beneficiary_stream, programme_stream, red_flag_stream
 
-from shared.auth import Role
 from shared.envelope import SYSTEM_ACTOR, Actor
 from shared.kernel import AlreadyExists, ConcurrencyConflict, Refused
 from shared.pipeline import OutOfScope, Scope
+from shared.roles import Role
 
 from .funds_world import ECONOMIC, TODAY, Funds
 from .scenario import (

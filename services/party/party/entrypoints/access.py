@@ -10,8 +10,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from party.application.dependencies import Deps
-from shared.auth import Principal, Role
 from shared.command_routes import pipeline_of
+from shared.roles import Principal, Role
 from shared.web import require
 
 #: The organisation committee member (组织委员) records the party's work.

@@ -20,10 +20,10 @@ from party.entrypoints.access import (
     sees_id_numbers,
 )
 from party.entrypoints.presenters import member_state, points_detail, rule_book_state
-from shared.auth import Principal
 from shared.business_dates import AsOf
 from shared.command_routes import command
 from shared.pipeline import Scope
+from shared.roles import Principal
 
 router = APIRouter(tags=["members 党员"])
 

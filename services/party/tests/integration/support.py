@@ -10,10 +10,10 @@ from typing import Any
 
 import httpx
 
-from shared.auth import Role
 from shared.clock import noon
 from shared.envelope import Actor, Envelope
 from shared.kernel import make_resident_id
+from shared.roles import Role
 from shared.testing import bearer, foreign_envelope
 
 ORG = bearer(Role.ORGANISATION_MEMBER, user_id="organisation")

@@ -5,8 +5,8 @@ assessment lifts it."""
 import pytest
 from party.bootstrap import build_app
 
-from shared.auth import Role
 from shared.contracts import check_envelope
+from shared.roles import Role
 from shared.testing import (
     Infra,
     app_client,

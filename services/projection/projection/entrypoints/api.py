@@ -33,9 +33,9 @@ from projection.views.common import Ask
 from projection.views.model import RowChunks, View
 from projection.views.public import public_notices
 from projection.views.registry import SPECS, VIEWS
-from shared.auth import Principal
 from shared.business_dates import AsOf
 from shared.clock import china_today
+from shared.roles import Principal
 from shared.web import require
 
 router = APIRouter(prefix="/api/v1", tags=["views"])

@@ -30,11 +30,11 @@ from shared.auth import (
     SERVICES,
     SESSION_AUDIENCE,
     InvalidToken,
-    Principal,
     TokenIssuer,
     TokenVerifier,
     principal_of,
 )
+from shared.roles import Principal
 from shared.web import current_principal
 
 COOKIE = "lianxin_token"

@@ -29,9 +29,9 @@ from projection.views.basis import Basis, EntityQuery, EventQuery
 from projection.views.common import Ask, PageAsk
 from projection.views.model import Column, Table, View
 from projection.views.registry import VIEWS
-from shared.auth import Principal
 from shared.clock import china_date, china_today
 from shared.envelope import Envelope
+from shared.roles import Principal
 from shared.web import require
 
 router = APIRouter(prefix="/api/v1", tags=["views"])

@@ -27,7 +27,7 @@ from projection.entrypoints.auth import page_principal
 from projection.entrypoints.web import error_page, login_redirect, page_context, templates
 from projection.views.audit import ROLE_LABELS
 from projection.views.auditing import SERVICE_LABELS
-from shared.auth import Principal, Role
+from shared.roles import Principal, Role
 from shared.web import require
 
 router = APIRouter(prefix="/api/v1", tags=["views"])

@@ -24,10 +24,10 @@ from projection.entrypoints.web import (
     page_for,
     templates,
 )
-from shared.auth import Principal
 from shared.integrity.report import render
 from shared.integrity.roles import RECORDERS, VERIFIERS
 from shared.integrity.verify import GRACE, ServiceReport, report_from_dict, with_projection
+from shared.roles import Principal
 from shared.web import require
 
 router = APIRouter(prefix="/api/v1/integrity", tags=["integrity"])

@@ -11,10 +11,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from projection.domain.access import OutOfScope, sees_clues, village_scope
 from projection.domain.timeframe import BadPeriod, Window
 from projection.views.common import MAX_PAGE_SIZE, PAGE_SIZE, Ask, PageAsk
-from shared.auth import Principal
 from shared.business_dates import AsOfDate
 from shared.clock import china_today
 from shared.kernel import Refused
+from shared.roles import Principal
 from shared.town import Town, load_town
 
 

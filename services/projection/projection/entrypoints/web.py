@@ -38,9 +38,10 @@ from projection.views.audit import ROLE_LABELS
 from projection.views.common import Ask
 from projection.views.public import public_notices
 from projection.views.registry import SPECS, VIEWS
-from shared.auth import VILLAGE_SCOPED, InvalidToken, Principal, Role, TokenVerifier
+from shared.auth import InvalidToken, TokenVerifier
 from shared.business_dates import AsOf
 from shared.clock import china_today
+from shared.roles import VILLAGE_SCOPED, Principal, Role
 from shared.town import load_town
 
 HERE = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ from projection.adapters.whatif import Busy, WhatIfs, finished_at
 from projection.domain.access import WHATIF_RUNNERS
 from projection.domain.whatif import BadRule, changed_rule
 from projection.entrypoints.web import error_page, page_for
-from shared.auth import Principal
+from shared.roles import Principal
 from shared.web import require
 
 router = APIRouter(prefix="/api/v1/whatif", tags=["whatif"])

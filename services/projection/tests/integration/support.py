@@ -22,9 +22,9 @@ from projection.synthetic import relief as rl
 from projection.synthetic import supervision as su
 
 from shared import testing
-from shared.auth import Role
 from shared.contracts import check_envelope
 from shared.envelope import Envelope
+from shared.roles import Role
 from shared.testing import Infra, app_client, bearer, eventually, key_settings, unique
 from shared.topics import ensure_topics
 

@@ -20,8 +20,8 @@ from projection.synthetic import funds as fu
 from projection.synthetic import party as pa
 from projection.synthetic import supervision as su
 
-from shared.auth import Role
 from shared.envelope import Envelope
+from shared.roles import Role
 from shared.testing import Infra, bearer, unique
 
 from .support import Story, serving

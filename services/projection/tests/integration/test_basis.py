@@ -17,7 +17,7 @@ import pytest
 import pytest_asyncio
 from projection.views.registry import SPECS
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.settings import YISUHE_TOWN_CODE
 from shared.testing import Infra, bearer
 

@@ -17,7 +17,7 @@ from projection.synthetic import synthetic_events
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import Infra, app_client, bearer, eventually, unique
 
 from .support import publish, settings_env, settings_for

@@ -19,7 +19,7 @@ from projection.bootstrap import build_app
 from projection.synthetic import EnvelopeFactory
 from projection.synthetic import supervision as su
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import Infra, app_client, bearer, eventually, unique
 
 from .support import Story, publish, settings_for

@@ -18,9 +18,9 @@ from projection.synthetic import EnvelopeFactory
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from shared.auth import Role
 from shared.envelope import Envelope
 from shared.metrics import ReplayProgress
+from shared.roles import Role
 from shared.testing import Infra, app_client, bearer, eventually, unique
 
 from .support import publish, settings_for

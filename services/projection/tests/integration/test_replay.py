@@ -14,7 +14,7 @@ from projection.bootstrap import build_app
 from projection.replay import replay
 from projection.synthetic import EnvelopeFactory, household_registered
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import Infra, app_client, bearer, eventually, unique
 
 from .support import publish, settings_env, settings_for, town_story

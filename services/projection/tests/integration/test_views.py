@@ -17,7 +17,7 @@ from projection.bootstrap import build_app
 from projection.domain.field_classes import UNDECLARED
 from projection.synthetic import EnvelopeFactory
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import (
     Infra,
     app_client,

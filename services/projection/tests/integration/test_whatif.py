@@ -19,7 +19,7 @@ from projection.synthetic import party as pa
 from projection.synthetic import relief as rl
 from sqlalchemy import text
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import Infra, bearer, eventually
 
 from .support import Story, serving

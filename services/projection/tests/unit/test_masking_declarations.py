@@ -33,8 +33,8 @@ from projection.views.common import Ask, PageAsk
 from projection.views.public import public_notices
 from projection.views.registry import SPECS
 
-from shared.auth import Principal, Role
 from shared.envelope import Envelope
+from shared.roles import Principal, Role
 
 CONTRACTS = Path(__file__).resolve().parents[4] / "contracts" / "events"
 #: A county history in which every table of every view has rows (seed and size chosen so).

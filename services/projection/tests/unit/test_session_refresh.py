@@ -13,15 +13,8 @@ import pytest
 from fastapi import APIRouter, Depends
 from projection.entrypoints.auth import COOKIE, SESSION_COOKIE, CookieBearer, Sessions
 
-from shared.auth import (
-    InvalidToken,
-    Principal,
-    Role,
-    TokenIssuer,
-    TokenVerifier,
-    revoke,
-    token_id,
-)
+from shared.auth import InvalidToken, TokenIssuer, TokenVerifier, revoke, token_id
+from shared.roles import Principal, Role
 from shared.testing import assert_problem
 from shared.web import create_app, current_principal
 

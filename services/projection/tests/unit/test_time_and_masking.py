@@ -8,8 +8,8 @@ from projection.domain.masking import redact
 from projection.domain.timeframe import BadPeriod, Window, after_day, parse_deadline, parse_period
 from projection.views.overview import progress
 
-from shared.auth import Principal, Role
 from shared.clock import end_of_day
+from shared.roles import Principal, Role
 
 
 def test_as_of_is_the_end_of_the_day_in_china() -> None:

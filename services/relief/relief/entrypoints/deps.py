@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from relief.application.ports import Deps
-from shared.auth import Principal, Role
 from shared.command_routes import pipeline_of
 from shared.pipeline import Pipeline, Scope
 from shared.readers import AggregateReader
+from shared.roles import Principal, Role
 from shared.web import require
 
 #: Relief is the agriculture leader's (分管农业); village clerks record their own village's work.

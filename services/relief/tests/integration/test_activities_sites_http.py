@@ -13,9 +13,9 @@ import pytest_asyncio
 from fastapi import FastAPI
 from relief.bootstrap import build_app
 
-from shared.auth import Role
 from shared.contracts import check_envelope
 from shared.eventstore import EventStore
+from shared.roles import Role
 from shared.testing import (
     Infra,
     app_client,

@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 from relief.bootstrap import build_app
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import Infra, app_client, assert_problem, bearer, service_settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]

@@ -18,10 +18,10 @@ from fastapi import FastAPI
 from openpyxl import Workbook
 from relief.bootstrap import build_app
 
-from shared.auth import Role
 from shared.contracts import check_envelope
 from shared.envelope import Actor
 from shared.eventstore import EventStore
+from shared.roles import Role
 from shared.testing import (
     Infra,
     app_client,

@@ -15,8 +15,8 @@ from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 from relief.bootstrap import build_app
 
-from shared.auth import Role
 from shared.consumer import EventConsumer
+from shared.roles import Role
 from shared.testing import Infra, app_client, bearer, eventually, service_settings, unique
 
 from .support import fresh_resident, publish_member_joined

@@ -19,7 +19,7 @@ import pytest
 from relief.bootstrap import build_app
 from sqlalchemy.engine import make_url
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.testing import (
     Infra,
     app_client,

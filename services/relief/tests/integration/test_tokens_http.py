@@ -23,7 +23,8 @@ import pytest
 import pytest_asyncio
 from relief.bootstrap import build_app
 
-from shared.auth import MissingKey, Principal, Role, TokenIssuer, revoke, token_id
+from shared.auth import MissingKey, TokenIssuer, revoke, token_id
+from shared.roles import Principal, Role
 from shared.settings import Settings
 from shared.testing import (
     REPO,

@@ -3,7 +3,7 @@ village clerk sees the own village's items) is `shared.pipeline.Scope`'s."""
 
 from __future__ import annotations
 
-from shared.auth import Role
+from shared.roles import Role
 
 R = Role
 #: The town's leaders who record supervision work (the leading group and the measures' leads).

@@ -14,9 +14,9 @@ import pytest
 import pytest_asyncio
 from supervision.bootstrap import build_app
 
-from shared.auth import Role
 from shared.envelope import Envelope
 from shared.eventstore import EventStore
+from shared.roles import Role
 from shared.testing import (
     Infra,
     app_client,

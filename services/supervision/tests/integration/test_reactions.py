@@ -16,9 +16,9 @@ import pytest
 from supervision.bootstrap import build_app
 from supervision.domain.items import WEAK_BRANCH_TASKS, weak_branch_item_id
 
-from shared.auth import Role
 from shared.envelope import GENESIS_HASH, Actor, Envelope
 from shared.eventstore import EventStore
+from shared.roles import Role
 from shared.settings import YISUHE_TOWN_CODE, Settings
 from shared.testing import (
     Infra,

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from shared.auth import Principal
 from shared.business_dates import AsOf, AsOfDate
 from shared.command_routes import command
+from shared.roles import Principal
 from shared.web import require
 from supervision.application import commands as c
 from supervision.application import handlers as h

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from shared.auth import Principal
 from shared.business_dates import AsOf
 from shared.command_routes import custom_pipeline, pipeline_of
 from shared.pipeline import Scope, Work
+from shared.roles import Principal
 from shared.web import command_context, require
 from supervision.application import handlers
 from supervision.application.commands import RegisterPlanMeasures
