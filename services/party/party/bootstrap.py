@@ -1,6 +1,6 @@
 """The one place that wires the party service: runtime, store with lookup tables, rule
-books, the command pipeline, the reaction to supervision's accountability decisions, and the
-HTTP app."""
+books, the command pipeline, the reaction to supervision's accountability decisions and
+appraisal facts, and the HTTP app."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import cast
 
 from fastapi import FastAPI
 
+from party.adapters import appraisal_facts
+from party.adapters.appraisal_facts import AppraisalFactsTable
 from party.adapters.queries import LookupTables
 from party.adapters.rulebooks import load_rule_books, load_scoring_sheets
 from party.adapters.store import PartyEventStore
@@ -36,6 +38,8 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
     # "views": the component name the lookup tables' migrations are recorded under in existing
     # databases (kept, so that none is migrated twice)
     runtime.add_migrations("views", lookups.migrations)
+    facts = AppraisalFactsTable(runtime.engine, runtime.schema, settings.town_code)
+    runtime.add_migrations("appraisal_facts", appraisal_facts.MIGRATIONS)
     store = PartyEventStore(
         runtime.engine,
         schema=runtime.schema,
@@ -49,12 +53,13 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
         queries=lookups,
         books=load_rule_books(),
         sheets=load_scoring_sheets(),
+        facts=facts,
     )
     pipeline = Pipeline(
         store, town=load_town(settings.town_code), deps=deps, clock=clock, name=SERVICE
     )
     runtime.subscribe(
-        "accountability", [events_topic("supervision")], supervision_handler(pipeline)
+        "accountability", [events_topic("supervision")], supervision_handler(pipeline, facts)
     )
     app = create_app(
         title="party 党组织和党员管理",

@@ -1,12 +1,14 @@
 """What the party handlers and reads need, handed in by `bootstrap` (`Work.deps`): the reader,
-the lookup-table queries, the rule books and scoring sheets — and the party's one scope rule."""
+the lookup-table queries, the rule books and scoring sheets, the appraisal facts kept from
+supervision — and the party's one scope rule."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from party.adapters.queries import Queries
+from party.domain.appraisal import AppraisalFacts
 from party.domain.assessment import ScoringSheets
 from party.domain.branches import TERRITORIAL, VillageRef
 from party.domain.rules import RuleBooks
@@ -17,6 +19,12 @@ from shared.readers import AggregateReader
 from shared.town import Town
 
 
+class FactsSource(Protocol):
+    """The appraisal facts supervision recorded, as party keeps them (latest per year)."""
+
+    async def facts(self, year: int) -> AppraisalFacts | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Deps:
     """The handlers' (and reads') dependencies."""
@@ -25,6 +33,7 @@ class Deps:
     queries: Queries
     books: RuleBooks
     sheets: ScoringSheets
+    facts: FactsSource
 
 
 def branch_village(kind: str, village: str | None) -> str | None:

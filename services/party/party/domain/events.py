@@ -485,3 +485,62 @@ class AccountabilityUnmatched(Event):
     reason: str
     detail: str
     decided_on: dt.date
+
+
+# --- yearly appraisal and review (年度绩效考核, 述职评议, 保障措施 3) -----------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AppraisalResult:
+    """One appraised subject's result: the facts' score, the review's, the weighted total, the
+    grade, the place in the ranking (1 = best) and whether referred for 为官不为整治."""
+
+    subject_kind: str
+    subject: str
+    subject_name: str
+    facts_score: Decimal
+    review_score: Decimal
+    total: Decimal
+    grade: str
+    rank: int
+    referred: bool
+    overdue_items: int
+
+
+@event_type("party.ReviewScoreRecorded")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ReviewScoreRecorded(Event):
+    """The review committee's score (述职评议得分, 0–100) of a lead unit (`subject` its name)
+    or of a branch secretary (`subject` the branch id); a later one replaces the earlier."""
+
+    year: int
+    subject_kind: str
+    subject: str
+    subject_name: str
+    score: Decimal
+    recorded_on: dt.date
+
+
+@event_type("party.AppraisalConcluded")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AppraisalConcluded(Event):
+    """The year's performance appraisal (年度绩效考核) was concluded: every subject graded
+    (优秀/称职/基本称职/不称职) and ranked from the facts supervision counted and the review."""
+
+    year: int
+    results: tuple[AppraisalResult, ...]
+    concluded_on: dt.date
+
+
+@event_type("party.InactionReferred")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InactionReferred(Event):
+    """The appraisal referred a subject (graded 不称职 or ranked in the bottom 10 %) to the
+    campaign against officials' inaction (为官不为整治, measure 11)."""
+
+    year: int
+    subject_kind: str
+    subject: str
+    subject_name: str
+    reason: str
+    referred_on: dt.date

@@ -44,6 +44,22 @@ AccountabilityReader = Annotated[
     ),
 ]
 
+#: The yearly appraisal: the town's leaders (党委书记, 副书记, 纪委书记 — who takes the referrals
+#: to 为官不为整治) and the auditor read it all, a branch secretary his own branch's result.
+AppraisalReader = Annotated[
+    Principal,
+    Depends(
+        require(
+            Role.ORGANISATION_MEMBER,
+            Role.TOWN_SECRETARY,
+            Role.DEPUTY_SECRETARY,
+            Role.DISCIPLINE_SECRETARY,
+            Role.AUDITOR,
+            Role.BRANCH_SECRETARY,
+        )
+    ),
+]
+
 
 def _deps(request: Request) -> Deps:
     deps: Deps = request.app.state.party

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
 from party.domain.adjustments import STEPS, CadreAdjustment
+from party.domain.appraisal import SUBJECT_KINDS, Appraisal, AppraisalFacts
 from party.domain.assessment import Assessment, ScoringSheet
 from party.domain.branches import LEADER_VISITS_A_YEAR, Branch, Rectification
 from party.domain.members import Member
@@ -217,4 +219,39 @@ def sheet_state(sheet: ScoringSheet) -> dict[str, Any]:
             {"code": i.code, "name": i.name, "max_score": i.max_score, "weight": i.weight}
             for i in sheet.items
         ],
+    }
+
+
+def appraisal_state(appraisal: Appraisal, shown: Callable[[str, str], bool]) -> dict[str, Any]:
+    """The year's appraisal: the review scores and, once concluded, the results and referrals
+    — of the subjects `shown(kind, subject)` lets the caller see."""
+    concluded = appraisal.concluded
+    return {
+        "year": appraisal.year,
+        "scores": [
+            {**asdict(s), "subject_kind_name": SUBJECT_KINDS[s.subject_kind]}
+            for s in sorted(
+                appraisal.scores.values(), key=lambda s: (s.subject_kind, s.subject_name)
+            )
+            if shown(s.subject_kind, s.subject)
+        ],
+        "concluded": concluded is not None,
+        "concluded_on": concluded.concluded_on if concluded else None,
+        "subjects": len(concluded.results) if concluded else None,
+        "results": [
+            {**asdict(r), "subject_kind_name": SUBJECT_KINDS[r.subject_kind]}
+            for r in (concluded.results if concluded else ())
+            if shown(r.subject_kind, r.subject)
+        ],
+        "referrals": [asdict(r) for r in appraisal.referrals if shown(r.subject_kind, r.subject)],
+        "version": appraisal.version,
+    }
+
+
+def facts_state(facts: AppraisalFacts, shown: Callable[[str, str], bool]) -> dict[str, Any]:
+    """The facts party keeps for the year (supervision's latest record), as far as shown."""
+    return {
+        "year": facts.year,
+        "as_of": facts.as_of,
+        "units": [asdict(u) for u in facts.units if shown(u.kind, u.unit)],
     }

@@ -1,6 +1,8 @@
 """Handlers for other services' events: `supervision.AccountabilityDecided` → points deducted
 (问责扣分), run as a command through the pipeline (`DeductForAccountability`), caused by the
-decision's event. Exactly once per case: see `application/accountability.py`."""
+decision's event. Exactly once per case: see `application/accountability.py`.
+`supervision.AppraisalFactsRecorded` → party's table of the year's appraisal facts, written in
+the consumer's transaction (see `adapters/appraisal_facts.py`)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import datetime as dt
 import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from party.adapters.appraisal_facts import FACTS_RECORDED, AppraisalFactsTable
 from party.application.accountability import deduct_for_accountability
 from party.application.commands import DeductForAccountability
 from party.application.dependencies import Deps
@@ -35,10 +38,13 @@ def deduction(env: Envelope) -> DeductForAccountability:
     )
 
 
-def supervision_handler(pipeline: Pipeline[Deps]) -> Handler:
+def supervision_handler(pipeline: Pipeline[Deps], facts: AppraisalFactsTable) -> Handler:
     """The handler subscribed to `supervision.events`; other event types are ignored there."""
 
     async def handle(conn: AsyncConnection, env: Envelope) -> None:
+        if env.event_type == FACTS_RECORDED:
+            await facts.apply(conn, env)
+            return
         if env.event_type != ACCOUNTABILITY_DECIDED:
             return
         cmd = deduction(env)

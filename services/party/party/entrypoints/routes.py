@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from party.entrypoints import (
     adjustment_routes,
+    appraisal_routes,
     assessment_routes,
     branch_routes,
     member_routes,
@@ -13,5 +14,12 @@ from party.entrypoints import (
 )
 
 router = APIRouter(prefix="/api/v1")
-for part in (branch_routes, member_routes, training_routes, assessment_routes, adjustment_routes):
+for part in (
+    branch_routes,
+    member_routes,
+    training_routes,
+    assessment_routes,
+    appraisal_routes,
+    adjustment_routes,
+):
     router.include_router(part.router)

@@ -14,6 +14,7 @@ import pytest
 from party.adapters.queries import Queries
 from party.adapters.rulebooks import load_rule_books, load_scoring_sheets
 from party.application.dependencies import Deps
+from party.domain.appraisal import AppraisalFacts
 from party.domain.events import (
     BranchDesignatedWeak,
     BranchEstablished,
@@ -211,17 +212,32 @@ class MemoryQueries:
         return list(waiting)
 
 
+class MemoryFacts:
+    """Party's table of supervision's appraisal facts, in memory (`facts.given(...)`)."""
+
+    def __init__(self) -> None:
+        self.years: dict[int, AppraisalFacts] = {}
+
+    def given(self, facts: AppraisalFacts) -> None:
+        self.years[facts.year] = facts
+
+    async def facts(self, year: int) -> AppraisalFacts | None:
+        return self.years.get(year)
+
+
 class Party:
     """The party's handlers run by the shared pipeline on a memory store: given events, when
     a command, then the events it appended (as stored)."""
 
     def __init__(self) -> None:
         self.store = MemoryStore()
+        self.facts = MemoryFacts()
         deps = Deps(
             reader=cast(AggregateReader, None),  # reads only; no handler uses it
             queries=cast(Queries, MemoryQueries(self.store)),
             books=BOOKS,
             sheets=SHEETS,
+            facts=self.facts,
         )
         self.pipeline = Pipeline(
             self.store,
