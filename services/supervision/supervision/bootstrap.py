@@ -1,5 +1,6 @@
-"""The one place that wires the supervision service: event store, plan, clock, the command
-pipeline, routes and the reactions to funds' and party's events."""
+"""The one place that wires the supervision service: event store, plan, the reference list
+of small powers, clock, the command pipeline, routes and the reactions to funds' and party's
+events."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from supervision.entrypoints.reactions import Reactions
 from supervision.entrypoints.routes import ROUTERS
 from supervision.entrypoints.routes.common import Supervision
 from supervision.plan import DEFAULT_PLAN, load_plan
+from supervision.powers import load_default_powers
 
 SERVICE = "supervision"
 PORT = 8103
@@ -34,11 +36,14 @@ def build_app(
     """The supervision app; a malformed plan file stops it here with `PlanError`."""
     verifier = token_verifier(settings, SERVICE)  # no public key: no start
     plan = load_plan(plan_path)
+    default_powers = load_default_powers()
     runtime = ServiceRuntime(settings, service=SERVICE)
+    ledger = AggregateReader(runtime.store)
+    town = load_town(settings.town_code)
     pipeline = Pipeline(
         runtime.store,
-        town=load_town(settings.town_code),
-        deps=Deps(plan=plan),
+        town=town,
+        deps=Deps(plan=plan, default_powers=default_powers, ledger=ledger),
         clock=clock,
         name=SERVICE,
     )
@@ -53,6 +58,6 @@ def build_app(
     app.state.runtime = runtime
     app.state.pipeline = pipeline
     app.state.supervision = Supervision(
-        ledger=AggregateReader(runtime.store), plan=plan, clock=clock
+        ledger=ledger, plan=plan, clock=clock, town=town, default_powers=default_powers
     )
     return app

@@ -14,13 +14,14 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.business_dates import Deadline
 from shared.pipeline import Change, Command, FromPath
 from supervision.domain.vocabulary import (
     AccountabilityKind,
     ClueCategory,
+    CommitteePosition,
     DirectiveKind,
     FocusArea,
     Level,
@@ -44,6 +45,17 @@ VILLAGE = "所在村/社区 (可空)"
 ItemId = Annotated[uuid.UUID, FromPath(), Field(description="清单事项编号")]
 PetitionId = Annotated[uuid.UUID, FromPath(), Field(description="信访件编号")]
 DirectiveId = Annotated[uuid.UUID, FromPath(), Field(description="批示交办件编号")]
+VillagePath = Annotated[
+    str,
+    FromPath(),
+    Field(min_length=1, max_length=50, description="村/社区 (名称或12位代码)"),
+]
+Year = Annotated[int, Field(ge=2000, le=2100, description="年度")]
+YearPath = Annotated[int, FromPath(), Field(ge=2000, le=2100, description="年度")]
+CommitteeMemberId = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$", description="成员编号"),
+]
 ClueId = Annotated[
     str,
     FromPath(),
@@ -276,7 +288,125 @@ class DismissClue(Change):
     reason: Text = Field(description="了结理由")
 
 
+# --- 小微权力清单 ---------------------------------------------------------------------------------
+
+
+class PowerStepIn(BaseModel):
+    """One step of a power's flow."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    name: Annotated[str, Field(min_length=1, max_length=40)] = Field(
+        description="步骤 (proposed、consulted、reviewed、resolved、resolution_disclosed、"
+        "result_disclosed、filed、handled、reviewed_by_committee、approved、booked)"
+    )
+    actor: Name = Field(description="实施主体")
+    disclosed: bool = Field(default=False, description="是否公开")
+
+
+class PowerItemIn(BaseModel):
+    """One small power with its flow."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")] = Field(
+        description="事项编码 (如 finance)"
+    )
+    name: Name = Field(description="事项名称 (如 财务收支)")
+    steps: list[PowerStepIn] = Field(min_length=1, max_length=20, description="运行流程")
+
+
+class PublishPowerList(Command):
+    """Publish (or republish, changed) a village's list of small powers for a year
+    (公布小微权力清单); without `items`, the town's reference list."""
+
+    village: VillagePath
+    year: YearPath
+    items: list[PowerItemIn] | None = Field(
+        default=None, max_length=30, description="权力事项及流程 (可空：采用镇参考清单)"
+    )
+
+
+# --- 村务监督委员会 -------------------------------------------------------------------------------
+
+
+class AppointCommitteeMember(Change):
+    """A member of the village affairs supervision committee takes office (成员任职)."""
+
+    village: VillagePath
+    member_id: CommitteeMemberId | None = Field(default=None, description="成员编号 (默认新建)")
+    name: Name = Field(description="姓名")
+    position: CommitteePosition = Field(description="职务：主任或委员")
+
+
+class CommitteeMemberLeaves(Change):
+    """A member leaves the committee (成员离任)."""
+
+    village: VillagePath
+    member_id: Annotated[CommitteeMemberId, FromPath()]
+
+
+class MakeCommitteeReport(Change):
+    """The committee's yearly report to the village party organisation and the villagers'
+    representatives' meeting (年度工作报告)."""
+
+    village: VillagePath
+    year: Year
+    to_party_organisation: bool = Field(description="已向村党组织报告")
+    to_representatives: bool = Field(description="已向村民代表会议报告")
+    summary: Text = Field(description="报告内容摘要")
+
+
+class CheckCommitteeReports(Command):
+    """Check the committees' yearly reports (年度报告检查): each report not made by 31 January
+    of the next year is overdue, raised once."""
+
+    year: Year | None = Field(default=None, description="检查的年度 (默认：已到期的各年度)")
+
+
+class RecordCommitteeFinding(Change):
+    """A problem the committee found (监督发现问题): it goes on the problem list."""
+
+    village: VillagePath
+    id: uuid.UUID | None = Field(default=None, description=NEW_ID)
+    title: Name = Field(description="问题")
+    detail: str = Field(default="", max_length=2000, description="具体情况")
+    deadline: Deadline | None = Field(default=None, description="整改时限 (默认：发现之日起30天)")
+
+
+# --- the appraisal's facts --------------------------------------------------------------------
+
+
+class RecordAppraisalFacts(Command):
+    """Record the year's appraisal facts as the system counts them (记录年度考核事实)."""
+
+    year: YearPath
+
+
 # --- reactions to other services' events (the system's commands) -----------------------------
+
+
+class CheckPowerFlow(Command):
+    """An act funds recorded, checked against its power item's flow (小微权力运行检查), once
+    per act."""
+
+    act_event_id: str
+    act_type: str
+    village: str
+    power_item: str
+    steps: tuple[str, ...]
+    acted_on: dt.date
+
+
+class OpenInactionClue(Command):
+    """The year's appraisal referred a subject to the 为官不为 process: one clue."""
+
+    year: int
+    subject_kind: str
+    subject: str
+    subject_name: str
+    reason: str
+    referred_on: dt.date
 
 
 class OpenRedFlagClue(Command):

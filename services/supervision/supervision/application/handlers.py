@@ -4,17 +4,19 @@ back the entity written — the shared pipeline dates, commits and retries."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
 
 import structlog
 
 from shared.ids import uuid7
-from shared.kernel import AlreadyExists, NotFound, check_version
+from shared.kernel import Aggregate, AlreadyExists, NotFound, check_version
 from shared.pipeline import Change, Done, Work
+from shared.readers import AsOf
 from supervision.domain.casework import Casework
 from supervision.domain.clues import Clue, red_flag_clue_id
 from supervision.domain.directives import Directive
+from supervision.domain.events import PowerItem
 from supervision.domain.items import (
     WEAK_BRANCH_TASKS,
     ListItem,
@@ -24,22 +26,37 @@ from supervision.domain.items import (
 from supervision.domain.measures import Measure, measure_stream
 from supervision.domain.petitions import Petition
 from supervision.domain.plan import Plan
+from supervision.powers import load_default_powers
 
 from . import commands as c
 
 log = structlog.get_logger(__name__)
 
 A = TypeVar("A", bound=Casework)
+G = TypeVar("G", bound=Aggregate)
 
 #: The measure whose rectification a weak-branch designation opens (软弱涣散基层组织整顿).
 WEAK_BRANCH_MEASURE = 5
 
 
+class Ledger(Protocol):
+    """Every aggregate of a kind, as of a day, read in the unit of work's transaction
+    (`shared.readers.AggregateReader` on PostgreSQL; a memory one in unit tests)."""
+
+    async def load_all(
+        self, cls: type[G], prefix: str = "", *, as_of: AsOf = None, conn: Any = None
+    ) -> list[G]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Deps:
-    """What supervision's handlers consult besides the unit of work: the plan (方案)."""
+    """What supervision's handlers consult besides the unit of work: the plan (方案), the
+    town's reference list of small powers (小微权力参考清单) and, for counts across entities
+    (the appraisal's facts), the ledger."""
 
     plan: Plan
+    default_powers: tuple[PowerItem, ...] = field(default_factory=load_default_powers)
+    ledger: Ledger | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ dismissed with reasons. A confirmed fund red flag opens a clue of its own."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from shared.kernel import Event, Refused
 
@@ -12,6 +13,7 @@ from .casework import Casework, required
 from .events import AccountabilityDecided, ClueConcluded, ClueReceived, ClueVerified
 from .vocabulary import (
     ACCOUNTABILITY_KINDS,
+    APPRAISAL_CHANNEL,
     CLUE_CATEGORIES,
     CLUE_CHANNELS,
     CLUE_MEASURE,
@@ -30,6 +32,10 @@ RECEIVED, VERIFIED, DECIDING, CONCLUDED, DISMISSED = (
 )
 STATUSES = (RECEIVED, VERIFIED, DECIDING, CONCLUDED, DISMISSED)
 
+_APPRAISAL_NS = uuid.UUID("8e5c2a71-3b9d-4f10-a6e4-5c7b1d2e9f35")
+#: What an appraised subject is, by party's `subject_kind`.
+SUBJECT_POSTS = {"unit": "牵头单位", "branch_secretary": "村(社区)党组织书记"}
+
 
 def clue_stream(clue_id: str) -> str:
     """`clue-<id>`."""
@@ -40,6 +46,13 @@ def red_flag_clue_id(flag_id: str) -> str:
     """The clue a red flag opens: `redflag-<flag id>` (stream `clue-redflag-<flag id>`), the
     same on every delivery of the flag."""
     return f"redflag-{flag_id}"
+
+
+def appraisal_clue_id(year: int, subject_kind: str, subject: str) -> str:
+    """The clue a referral by the year's appraisal opens: `appraisal-<year>-<uuid5>`, the
+    same for every delivery (and a re-sent copy) of the referral of that subject."""
+    key = uuid.uuid5(_APPRAISAL_NS, f"{year}\x1f{subject_kind}\x1f{subject}")
+    return f"appraisal-{year}-{key}"
 
 
 class Clue(Casework):
@@ -75,6 +88,8 @@ class Clue(Casework):
             raise Refused(f"问题线索 {clue_id} 已存在 (already received)")
         if channel == RED_FLAG_CHANNEL:
             raise Refused("资金预警线索由资金监管的红旗自动生成 (red-flag clues come from funds)")
+        if channel == APPRAISAL_CHANNEL:
+            raise Refused("考核移交的线索由年度绩效考核自动生成 (referrals come from party)")
         category = one_of(category, CLUE_CATEGORIES, "线索类别")
         self._record(
             ClueReceived(
@@ -121,6 +136,36 @@ class Clue(Casework):
                 red_flag_code=code,
                 programme_id=programme_id,
                 severity=severity,
+            )
+        )
+
+    def open_from_appraisal(
+        self,
+        *,
+        year: int,
+        subject_kind: str,
+        subject: str,
+        subject_name: str,
+        reason: str,
+        referred_on: dt.date,
+    ) -> None:
+        """Open the 为官不为 clue the year's appraisal referred (纳入“为官不为”整治, 保障措施 3)."""
+        if self.exists:
+            raise Refused(f"{year} 年度考核移交的线索已存在 (already opened)")
+        name = subject_name.strip() or subject
+        self._record(
+            ClueReceived(
+                clue_id=appraisal_clue_id(year, subject_kind, subject),
+                category="为官不为",
+                measure=CLUE_MEASURE["为官不为"],
+                channel=APPRAISAL_CHANNEL,
+                summary=f"{year} 年度绩效考核：{name}，{reason.strip() or '纳入“为官不为”整治'}",
+                village=None,
+                subject_name=name,
+                subject_post=SUBJECT_POSTS.get(subject_kind),
+                subject_member_id=None,
+                received_on=referred_on,
+                appraisal_year=year,
             )
         )
 

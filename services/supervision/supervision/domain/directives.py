@@ -43,6 +43,7 @@ class Directive(Casework):
         self.due_on: dt.date | None = None
         self.reports: list[tuple[dt.date, str]] = []
         self.result: str | None = None
+        self.reported_back_on: dt.date | None = None
         self.completed_on: dt.date | None = None
 
     def receive(
@@ -127,6 +128,13 @@ class Directive(Casework):
         """Reported back or completed: the lead unit's part is done on time or not."""
         return self.status in (REPORTED_BACK, COMPLETED)
 
+    @property
+    def on_time(self) -> bool:
+        """Its result was reported back by its due date (按期办结; no due date: once reported)."""
+        if not self.done or self.reported_back_on is None:
+            return False
+        return self.due_on is None or self.reported_back_on <= self.due_on
+
     def overdue(self, today: dt.date) -> bool:
         """Past its due date on `today` without a result reported back (逾期)."""
         return is_overdue(self.due_on, today, done=self.done)
@@ -159,6 +167,7 @@ class Directive(Casework):
                 self._seen(event.reported_on)
             case DirectiveReportedBack():
                 self.status, self.result = REPORTED_BACK, event.result
+                self.reported_back_on = event.reported_on
                 self._seen(event.reported_on)
             case DirectiveCompleted():
                 self.status, self.completed_on = COMPLETED, event.completed_on

@@ -309,7 +309,9 @@ class DirectiveCompleted(Event):
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ClueReceived(Event):
     """A report of inaction (为官不为) or a micro-corruption clue (雁过拔毛) was received;
-    `red_flag_id` and the fields after it are set when a confirmed fund red flag opened it."""
+    `red_flag_id` and the three fields after it are set when a confirmed fund red flag opened
+    it; `appraisal_year` when the year's appraisal (年度绩效考核) referred the subject to the
+    为官不为 process."""
 
     clue_id: str
     category: str
@@ -325,6 +327,7 @@ class ClueReceived(Event):
     red_flag_code: str | None = None
     programme_id: str | None = None
     severity: str | None = None
+    appraisal_year: int | None = None
 
 
 @event_type("supervision.ClueVerified")
@@ -366,3 +369,155 @@ class ClueConcluded(Event):
     concluded_on: dt.date
     reason: str
     kinds: tuple[str, ...]
+
+
+# --- 小微权力清单 (measure 6 (2)) -------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PowerStep:
+    """One step of a power's flow (权力运行流程): what is done (a step of the shared
+    vocabulary, e.g. `resolved`), who acts (zh) and whether it is disclosed (公开)."""
+
+    name: str
+    actor: str
+    disclosed: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PowerItem:
+    """One small power of a village (小微权力事项, e.g. `finance` 财务收支) with its flow."""
+
+    code: str
+    name: str
+    steps: tuple[PowerStep, ...]
+
+
+@event_type("supervision.PowerListPublished")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PowerListPublished(Event):
+    """A village's list of small powers (村级小微权力清单) for a year was published with each
+    power's flow; `version` counts the lists published for that village and year (the latest
+    is in force)."""
+
+    village: str
+    village_code: str
+    year: int
+    version: int
+    items: tuple[PowerItem, ...]
+    published_on: dt.date
+
+
+@event_type("supervision.PowerFlowBreached")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PowerFlowBreached(Event):
+    """An act recorded by funds (a project started, an asset disposed of, an expense booked)
+    exercised a small power without steps its flow requires (小微权力运行缺少步骤); the problem
+    was put on the problem list as item `item_id`."""
+
+    act_event_id: str
+    act_type: str
+    village: str
+    power_item: str
+    missing_steps: tuple[str, ...]
+    item_id: str
+    found_on: dt.date
+
+
+# --- 村务监督委员会 (measure 6 (3)) ----------------------------------------------------------
+
+
+@event_type("supervision.CommitteeMemberAppointed")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CommitteeMemberAppointed(Event):
+    """A member of the village affairs supervision committee (村务监督委员会) took office, as
+    its chair (主任) or a member (委员)."""
+
+    village: str
+    village_code: str
+    member_id: str
+    name: str
+    position: str
+    appointed_on: dt.date
+
+
+@event_type("supervision.CommitteeMemberLeft")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CommitteeMemberLeft(Event):
+    """A member left the village affairs supervision committee (离任)."""
+
+    village: str
+    member_id: str
+    left_on: dt.date
+
+
+@event_type("supervision.CommitteeReportMade")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CommitteeReportMade(Event):
+    """The committee made its yearly report (年度工作报告) to the village party organisation
+    and to the villagers' representatives' meeting (向村党组织和村民代表会议报告)."""
+
+    village: str
+    year: int
+    to_party_organisation: bool
+    to_representatives: bool
+    summary: str
+    reported_on: dt.date
+
+
+@event_type("supervision.CommitteeReportOverdue")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CommitteeReportOverdue(Event):
+    """The committee made no yearly report for `year` by `due_on` (31 January of the next
+    year): its report is overdue (年度报告逾期), found by the leading group's check."""
+
+    village: str
+    year: int
+    due_on: dt.date
+    found_on: dt.date
+
+
+@event_type("supervision.CommitteeFindingRecorded")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CommitteeFindingRecorded(Event):
+    """The committee found a problem in village affairs (监督发现的问题); it was put on the
+    problem list as item `item_id`."""
+
+    village: str
+    finding_id: str
+    title: str
+    detail: str
+    item_id: str
+    found_on: dt.date
+
+
+# --- the facts of the yearly appraisal (年度绩效考核的事实依据, 保障措施 3) -------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UnitFacts:
+    """What supervision counts for one appraised unit: a lead unit (`kind` unit) or a village
+    whose branch secretary is appraised (`kind` village)."""
+
+    unit: str
+    kind: str
+    measures_total: int
+    measures_done: int
+    items_total: int
+    items_overdue: int
+    directives_total: int
+    directives_on_time: int
+    petitions_total: int
+    petitions_resolved: int
+
+
+@event_type("supervision.AppraisalFactsRecorded")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AppraisalFactsRecorded(Event):
+    """The leading group recorded the facts of a year's appraisal (年度绩效考核事实) as the
+    system counts them on `as_of`: per lead unit and per village, measures done, items
+    overdue, directives done on time, petitions resolved. A later record supersedes."""
+
+    year: int
+    as_of: dt.date
+    units: tuple[UnitFacts, ...]

@@ -45,7 +45,13 @@ CLUE_MEASURE: dict[str, int] = {"为官不为": 11, "雁过拔毛": 13}
 #: funds service's confirmed red flags (资金预警).
 ReportedClueChannel = Literal["举报", "实地抽查", "重点检查", "媒体曝光"]
 RED_FLAG_CHANNEL = "资金预警"
-CLUE_CHANNELS: tuple[str, ...] = (*get_args(ReportedClueChannel), RED_FLAG_CHANNEL)
+#: The year's appraisal named the subject for the 为官不为 process (保障措施 3).
+APPRAISAL_CHANNEL = "年度绩效考核"
+CLUE_CHANNELS: tuple[str, ...] = (
+    *get_args(ReportedClueChannel),
+    RED_FLAG_CHANNEL,
+    APPRAISAL_CHANNEL,
+)
 
 #: The kinds of accountability decided (问责方式 and 党纪处分).
 AccountabilityKind = Literal[
@@ -64,6 +70,31 @@ ACCOUNTABILITY_KINDS: tuple[str, ...] = get_args(AccountabilityKind)
 #: `supervision.ClueConcluded.outcome` (the contract between services).
 OUTCOME_ACCOUNTABILITY = "accountability"
 OUTCOME_DISMISSED = "dismissed"
+
+#: The steps of a village power's flow (小微权力运行步骤), shared with funds: the acts funds
+#: records name the steps they went through in these words.
+STEP_LABELS: dict[str, str] = {
+    "proposed": "村党组织提议",
+    "consulted": "村“两委”会议商议",
+    "reviewed": "党员大会审议",
+    "resolved": "村民代表会议决议",
+    "resolution_disclosed": "决议公开",
+    "result_disclosed": "实施结果公开",
+    "filed": "报财政所备案",
+    "handled": "经办",
+    "reviewed_by_committee": "村务监督委员会审核",
+    "approved": "审批",
+    "booked": "代理会计记账",
+}
+STEPS: tuple[str, ...] = tuple(STEP_LABELS)
+#: Steps that follow the act itself (the result is disclosed after the work is done): a flow
+#: may name them, but an act cannot have gone through them yet, so they are not required of
+#: it (funds' own deadline watches the result's disclosure).
+AFTER_THE_ACT: frozenset[str] = frozenset({"result_disclosed"})
+
+#: The positions on a village affairs supervision committee (村务监督委员会).
+CommitteePosition = Literal["主任", "委员"]
+COMMITTEE_POSITIONS: tuple[str, ...] = get_args(CommitteePosition)
 
 #: Labels of the machine states, for screens.
 STATUS_LABELS: dict[str, str] = {

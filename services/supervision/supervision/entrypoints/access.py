@@ -29,3 +29,20 @@ DIRECTIVE_READERS = (*LEADERS, R.AUDITOR)
 CLUE_WRITERS = (R.DISCIPLINE_SECRETARY,)
 CLUE_READERS = (R.DISCIPLINE_SECRETARY, R.TOWN_SECRETARY, R.AUDITOR)
 CLUE_SUBJECT_READERS = frozenset({R.DISCIPLINE_SECRETARY, R.TOWN_SECRETARY})
+#: The leading group (领导小组): its chair, executive deputy chair and office director.
+LEADING_GROUP = (R.TOWN_SECRETARY, R.DEPUTY_SECRETARY, R.ORGANISATION_MEMBER)
+#: Publish a village's list of small powers: the town's measure-6 lead and the village's
+#: branch secretary (own village); everyone reads the lists (they are public, 公开).
+POWER_LIST_PUBLISHERS = (R.TOWN_SECRETARY, R.ORGANISATION_MEMBER, R.BRANCH_SECRETARY)
+POWER_LIST_READERS = tuple(Role)
+#: Record a village committee's members, reports and findings: the town's measure-6 lead,
+#: the discipline secretary, and the village clerk (own village).
+COMMITTEE_WRITERS = (
+    R.TOWN_SECRETARY,
+    R.ORGANISATION_MEMBER,
+    R.DISCIPLINE_SECRETARY,
+    R.VILLAGE_CLERK,
+)
+COMMITTEE_READERS = ITEM_READERS
+APPRAISAL_RECORDERS = LEADING_GROUP
+APPRAISAL_READERS = (*LEADERS, R.AUDITOR)

@@ -8,12 +8,16 @@ import datetime as dt
 from typing import Any
 
 from shared.kernel import mask_name
+from supervision.domain.appraisal import AppraisalFacts
 from supervision.domain.clues import Clue
+from supervision.domain.committee import Committee, report_due_on
 from supervision.domain.directives import Directive
+from supervision.domain.events import PowerItem
 from supervision.domain.items import ListItem
 from supervision.domain.measures import Measure
 from supervision.domain.petitions import Petition
-from supervision.domain.vocabulary import STATUS_LABELS
+from supervision.domain.powers import PowerBreach, PowerList
+from supervision.domain.vocabulary import AFTER_THE_ACT, STATUS_LABELS, STEP_LABELS
 
 View = dict[str, Any]
 
@@ -174,6 +178,7 @@ def clue_view(clue: Clue, *, reveal_names: bool) -> View:
             if received.red_flag_id
             else None
         ),
+        "appraisal_year": received.appraisal_year,
         **_status(clue.status),
         "findings": clue.findings,
         "decisions": [
@@ -198,4 +203,157 @@ def clue_view(clue: Clue, *, reveal_names: bool) -> View:
             if conclusion
             else None
         ),
+    }
+
+
+# --- village governance and the appraisal's facts ---------------------------------------------
+
+
+def power_items_view(items: tuple[PowerItem, ...]) -> list[View]:
+    return [
+        {
+            "code": item.code,
+            "name": item.name,
+            "steps": [
+                {
+                    "name": s.name,
+                    "label": STEP_LABELS.get(s.name, s.name),
+                    "actor": s.actor,
+                    "disclosed": s.disclosed,
+                    "required_of_the_act": s.name not in AFTER_THE_ACT,
+                }
+                for s in item.steps
+            ],
+        }
+        for item in items
+    ]
+
+
+def power_list_view(
+    village: str, village_code: str, year: int, powers: PowerList, default: tuple[PowerItem, ...]
+) -> View:
+    """The list in force for a village and year: the latest version published, else the
+    town's reference list (`published` false)."""
+    current = powers.in_force
+    return {
+        "village": village,
+        "village_code": village_code,
+        "year": year,
+        "published": current is not None,
+        "version": current.version if current else None,
+        "published_on": current.published_on if current else None,
+        "source": f"第 {current.version} 版" if current else "镇参考清单",
+        "items": power_items_view(current.items if current else default),
+        "versions": [
+            {"version": v.version, "published_on": v.published_on} for v in powers.versions
+        ],
+    }
+
+
+def breach_view(breach: PowerBreach) -> View:
+    event = breach.breached
+    assert event is not None
+    return {
+        "act_event_id": event.act_event_id,
+        "act_type": event.act_type,
+        "village": event.village,
+        "power_item": event.power_item,
+        "missing_steps": list(event.missing_steps),
+        "missing_labels": [STEP_LABELS.get(s, s) for s in event.missing_steps],
+        "item_id": event.item_id,
+        "found_on": event.found_on,
+    }
+
+
+def committee_report_status(committee: Committee, year: int, today: dt.date) -> View:
+    """How the committee's report for `year` stands on `today`."""
+    made = committee.reports.get(year)
+    raised = committee.overdue_raised.get(year)
+    due = report_due_on(year)
+    if committee.reported_in_time(year):
+        status, label = "reported", "已按期报告"
+    elif made is not None and made.reported_on <= today:
+        status, label = "late", "逾期后补报"
+    elif committee.overdue(year, today):
+        status, label = "overdue", "逾期未报告"
+    elif today > due:
+        status, label = "not_required", "到期时尚未产生委员会"
+    else:
+        status, label = "pending", "未到期"
+    return {
+        "year": year,
+        "due_on": due,
+        "status": status,
+        "status_label": label,
+        "overdue": status == "overdue",
+        "reported_on": made.reported_on if made else None,
+        "summary": made.summary if made else None,
+        "overdue_recorded_on": raised.found_on if raised else None,
+    }
+
+
+def committee_view(committee: Committee, today: dt.date, since_year: int) -> View:
+    members = list(committee.members.values())
+    years = sorted({*range(since_year, today.year + 1), *committee.reports})
+    return {
+        "village": committee.village,
+        "village_code": committee.village_code,
+        "version": committee.version,
+        "as_of": today,
+        "serving": [
+            {
+                "member_id": m.member_id,
+                "name": m.name,
+                "position": m.position,
+                "appointed_on": m.appointed_on,
+            }
+            for m in committee.serving(today)
+        ],
+        "members": [
+            {
+                "member_id": m.member_id,
+                "name": m.name,
+                "position": m.position,
+                "appointed_on": m.appointed_on,
+                "left_on": m.left_on,
+            }
+            for m in sorted(members, key=lambda m: (m.appointed_on, m.member_id))
+        ],
+        "reports": [committee_report_status(committee, y, today) for y in years],
+        "findings": [
+            {
+                "finding_id": f.finding_id,
+                "title": f.title,
+                "detail": f.detail,
+                "item_id": f.item_id,
+                "found_on": f.found_on,
+            }
+            for f in committee.findings
+        ],
+    }
+
+
+def appraisal_view(facts: AppraisalFacts) -> View:
+    latest = facts.latest
+    assert latest is not None
+    return {
+        "year": latest.year,
+        "as_of": latest.as_of,
+        "version": facts.version,
+        "records": len(facts.records),
+        "units": [
+            {
+                "unit": u.unit,
+                "kind": u.kind,
+                "measures_total": u.measures_total,
+                "measures_done": u.measures_done,
+                "items_total": u.items_total,
+                "items_overdue": u.items_overdue,
+                "directives_total": u.directives_total,
+                "directives_on_time": u.directives_on_time,
+                "petitions_total": u.petitions_total,
+                "petitions_resolved": u.petitions_resolved,
+            }
+            for u in latest.units
+        ],
     }

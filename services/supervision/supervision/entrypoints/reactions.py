@@ -5,6 +5,15 @@ command pipeline with the source event as cause (`CommandContext.caused_by`), as
 - `party.BranchDesignatedWeak` opens three rectification items for the branch and period
   (first secretary, linked leader's visits, household visits), once.
 - `party.BranchDesignationLifted` notes the lifting on those items, once.
+- funds' acts that exercise a village's small power (`funds.CollectiveProjectStarted`,
+  `funds.CollectiveAssetDisposed` v2, `funds.VillageBookEntryRecorded`: `village`,
+  `power_item`, `steps` and the act's date) are checked against the village's list in force;
+  a skipped step → `PowerFlowBreached` and a problem-list item (stream
+  `breach-<act event id>`), once per act. An act without `power_item` (an income, a v1
+  disposal) exercises none.
+- `party.InactionReferred` (`year`, `subject_kind`, `subject`, `subject_name`, `reason`,
+  `referred_on`) opens one 为官不为 clue per referred subject (stream
+  `clue-appraisal-<year>-<uuid5 of the subject>`).
 
 Each command derives its stream id from the source event and does nothing when its work is
 stored already, so a redelivered or replayed event (or a retry after a lost race) changes
@@ -27,6 +36,7 @@ from shared.envelope import Envelope
 from shared.eventstore import CommandContext
 from shared.pipeline import WHOLE_TOWN, Pipeline
 from supervision.application import commands as c
+from supervision.application import governance as g
 from supervision.application import handlers as h
 from supervision.application.handlers import Deps
 from supervision.domain.items import WEAK_BRANCH_TASKS
@@ -36,6 +46,13 @@ log = structlog.get_logger(__name__)
 RED_FLAG_CONFIRMED = "funds.RedFlagConfirmed"
 BRANCH_DESIGNATED_WEAK = "party.BranchDesignatedWeak"
 BRANCH_DESIGNATION_LIFTED = "party.BranchDesignationLifted"
+INACTION_REFERRED = "party.InactionReferred"
+#: funds' acts that exercise a small power, with the payload field that dates each.
+POWER_ACTS = {
+    "funds.CollectiveProjectStarted": "started_on",
+    "funds.CollectiveAssetDisposed": "disposed_on",
+    "funds.VillageBookEntryRecorded": "recorded_on",
+}
 
 
 class MalformedEvent(ValueError):
@@ -79,6 +96,10 @@ class Reactions:
             await self.branch_designated_weak(env)
         elif env.event_type == BRANCH_DESIGNATION_LIFTED:
             await self.branch_designation_lifted(env)
+        elif env.event_type in POWER_ACTS:
+            await self.power_exercised(env, POWER_ACTS[env.event_type])
+        elif env.event_type == INACTION_REFERRED:
+            await self.inaction_referred(env)
         # every other event of those topics is none of supervision's business
 
     async def red_flag_confirmed(self, env: Envelope) -> None:
@@ -139,3 +160,53 @@ class Reactions:
             await self.pipeline.run(
                 h.note_designation_lifted, cmd, CommandContext.caused_by(env), WHOLE_TOWN
             )
+
+    async def power_exercised(self, env: Envelope, date_field: str) -> None:
+        p = env.payload
+        power_item = _optional(p, "power_item")
+        if power_item is None:
+            return  # the act exercises no small power (an income, a disposal before v2)
+        steps = p.get("steps")
+        if not isinstance(steps, list | tuple) or not all(isinstance(s, str) for s in steps):
+            raise MalformedEvent("payload field 'steps' is not a list of step names")
+        cmd = c.CheckPowerFlow(
+            act_event_id=str(env.event_id),
+            act_type=env.event_type,
+            village=_text(p, "village"),
+            power_item=power_item,
+            steps=tuple(steps),
+            acted_on=_day(p, date_field, env),
+        )
+        written = await self.pipeline.run(
+            g.check_power_flow, cmd, CommandContext.caused_by(env), WHOLE_TOWN
+        )
+        log.info(
+            "supervision.power_flow_breached" if written.events else "supervision.power_flow_ok",
+            act_type=env.event_type,
+            village=cmd.village,
+            power_item=power_item,
+            causation_id=str(env.event_id),
+        )
+
+    async def inaction_referred(self, env: Envelope) -> None:
+        p = env.payload
+        year = p.get("year")
+        if not isinstance(year, int):
+            raise MalformedEvent("payload field 'year' is missing or not a year")
+        cmd = c.OpenInactionClue(
+            year=year,
+            subject_kind=_text(p, "subject_kind"),
+            subject=_text(p, "subject"),
+            subject_name=_optional(p, "subject_name") or "",
+            reason=_optional(p, "reason") or "",
+            referred_on=_day(p, "referred_on", env),
+        )
+        written = await self.pipeline.run(
+            g.open_inaction_clue, cmd, CommandContext.caused_by(env), WHOLE_TOWN
+        )
+        log.info(
+            "supervision.inaction_clue" if written.events else "supervision.inaction_clue_exists",
+            year=year,
+            subject=cmd.subject,
+            clue_stream=written.stream_id,
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import clues, directives, items, petitions, plan
+from . import appraisal, clues, committees, directives, items, petitions, plan, powers
 
 ROUTERS: tuple[APIRouter, ...] = (
     plan.router,
@@ -12,4 +12,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     petitions.router,
     directives.router,
     clues.router,
+    powers.router,
+    committees.router,
+    appraisal.router,
 )
