@@ -20,6 +20,7 @@ from demo.client import DemoError, demo_issuer
 from funds import demo_data as data
 from funds.demo_client import Loader
 from funds.demo_steps import (
+    books,
     collective,
     disclosures,
     elders,
@@ -54,6 +55,16 @@ def summary(loader: Loader) -> list[str]:
             f"{v['village']}（{'、'.join(v['overdue_periods'])}）" for v in overdue["villages"]
         )
     )
+    late = [
+        f"{d['village']}“{d['subject']}”（应于 {d['result_due_on']} 前公开）"
+        for village in dict.fromkeys(d["village"] for d in data.DECISIONS)
+        for d in loader.get(
+            f"/api/v1/villages/{village}/decisions",
+            as_of=data.OVERDUE_AS_OF.isoformat(),
+            overdue="true",
+        )["decisions"]
+    ]
+    print(f"截至 {data.OVERDUE_AS_OF} 实施结果逾期未公开：" + ("、".join(late) or "无"))
     return [code for code in CODES if code not in by_code]
 
 
@@ -95,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         works(loader)
         handle_flags(loader)
         collective(loader)
+        books(loader)
         disclosures(loader, list(town.names))
         missing = summary(loader)
     took = time.monotonic() - started

@@ -242,3 +242,75 @@ DISCLOSED_QUARTERS = [(2016, 1), (2016, 2), (2016, 3), (2016, 4), (2017, 1), (20
 DISCLOSURE_LAPSE = ("响塘村", (2017, 2))
 OVERDUE_AS_OF = D(2017, 8, 15)
 DEADLINE_CHECK_ON = D(2017, 3, 31)
+
+#: 四议两公开: (reference, village, kind, subject, description, proposed_on, meetings, resolution
+#: disclosed on, act, result); a meeting is (step, body, members, present, for, against, day);
+#: the act is a project's start (investment, day) or a disposal (sale body); results on a day.
+#: JX: a disposal all the way; XT: a project all the way; SB: a project started after the
+#: disclosure whose result is overdue (due 2017-06-10); SB-ZC: stopped after 商议, so the old
+#: village office's disposal is refused; TH: the representatives voted it down.
+MEETINGS_FULL = (
+    ("consulted", "两委会议", 7, 7),
+    ("reviewed", "党员大会", 46, 38),
+    ("resolved", "村民代表会议", 31, 26),
+)
+DECISIONS: list[dict[str, Any]] = [
+    {
+        "reference": "JX-JY-2016-01",
+        "village": "金霞村",
+        "kind": "asset_disposal",
+        "subject": "JX-ZC-003",
+        "description": "原金霞村小学校舍撤并后闲置，拟公开变卖，所得全额用于发展村级集体经济",
+        "days": (D(2016, 8, 1), D(2016, 8, 5), D(2016, 8, 20), D(2016, 9, 10)),
+        "disclosed_on": D(2016, 9, 12),
+        "result": (
+            "校舍以 23 万元售予湘潭某农业专业合作社，款项已全额计入集体经济发展资金",
+            D(2016, 10, 10),
+        ),
+    },
+    {
+        "reference": "XT-JY-2017-01",
+        "village": "响塘村",
+        "kind": "collective_project",
+        "subject": "响塘村蔬菜基地",
+        "description": "流转土地 120 亩建设蔬菜基地，村集体经营，收益归集体",
+        "days": (D(2017, 2, 15), D(2017, 2, 18), D(2017, 2, 25), D(2017, 3, 5)),
+        "disclosed_on": D(2017, 3, 7),
+        "start": ("260000", D(2017, 3, 20)),
+        "result": ("蔬菜基地已建成 120 亩，2017 年上半年实现收入 4.2 万元", D(2017, 6, 1)),
+    },
+    {
+        "reference": "SB-JY-2017-01",
+        "village": "石壁村",
+        "kind": "collective_project",
+        "subject": "石壁村 60 千瓦光伏电站",
+        "description": "利用村部屋顶建设 60 千瓦光伏电站，发电收益归村集体",
+        "days": (D(2017, 2, 10), D(2017, 2, 14), D(2017, 2, 24), D(2017, 3, 10)),
+        "disclosed_on": D(2017, 3, 12),
+        "start": ("360000", D(2017, 4, 1)),
+    },
+    {
+        "reference": "SB-JY-2016-01",
+        "village": "石壁村",
+        "kind": "asset_disposal",
+        "subject": "SB-ZC-001",
+        "description": "石壁村老村部拟变卖给个人",
+        "days": (D(2016, 9, 1), D(2016, 9, 5)),
+    },
+    {
+        "reference": "TH-JY-2016-01",
+        "village": "桃花村",
+        "kind": "asset_disposal",
+        "subject": "TH-ZY-001",
+        "description": "桃花村集体林地 320 亩拟整体转让",
+        "days": (D(2016, 10, 8), D(2016, 10, 12), D(2016, 10, 20), D(2016, 11, 2)),
+        "against": 20,
+    },
+]
+
+#: 村账乡代理: the town agency keeps these villages' books for 2016 (monthly income and
+#: expense); their 2016 disclosures are produced from the books, except 梅林村's 2016Q3, whose
+#: disclosed spending is lower than the books (FUNDS-DISCLOSURE-MISMATCH).
+BOOK_VILLAGES = ("石壁村", "金霞村", "梅林村")
+BOOK_YEAR = 2016
+MISMATCH = ("梅林村", 3, {"income_total": "9600", "expenditure_total": "5100"})

@@ -10,8 +10,9 @@ from decimal import Decimal
 from demo.client import DemoError
 from funds import demo_data as data
 from funds.demo_client import Json, Loader, pay, red_flags_raised
-from funds.domain.identity import programme_id_for
+from funds.domain.identity import child_id, programme_id_for
 from funds.domain.values import ReliefRecord
+from shared.town import load_town
 
 PAY_DAY = dt.date(2016, 6, 20)  # the poor-households programme pays on this day
 MAX_REGISTERED = 12
@@ -247,33 +248,27 @@ def handle_flags(loader: Loader) -> None:
 
 
 def collective(loader: Loader) -> None:
-    """三资 (one disposal done properly, one refused); income; the 清零 list, leaders, plans."""
+    """三资 (one disposal under a decision that went all the way, one refused: its decision
+    stopped after 商议); income; the 清零 list, leaders, plans."""
     for village, body in data.ASSETS:
         loader.post(f"/api/v1/villages/{village}/assets", body)
-    sale = {
-        "method": "sale",
-        "counterparty": "湘潭某农业专业合作社",
-        "proceeds": "230000",
-        "occurred_on": "2016-09-20",
-    }
-    vote = {
-        "held_on": "2016-09-10",
-        "representatives": 31,
-        "present": 26,
-        "votes_for": 22,
-        "votes_against": 3,
-    }
-    filing = {"filed_on": "2016-09-15", "reference": "易财备〔2016〕21号"}
-    loader.post(
-        "/api/v1/villages/金霞村/assets/JX-ZC-003/dispose", {**sale, "vote": vote, "filing": filing}
-    )
+    governance(loader)
     refused = loader.http.post(
         "/api/v1/villages/石壁村/assets/SB-ZC-001/dispose",
-        json={**sale, "counterparty": "个人", "proceeds": "80000", "filing": filing},
+        json={
+            "decision_id": decision_id(loader, "石壁村", "SB-JY-2016-01"),
+            "method": "sale",
+            "counterparty": "个人",
+            "proceeds": "80000",
+            "filing": {"filed_on": "2016-09-15", "reference": "易财备〔2016〕22号"},
+            "occurred_on": "2016-09-20",
+        },
         headers=loader.tokens["economic"],
     )
     if refused.status_code != 422:
-        raise DemoError(f"the disposal without a vote was not refused: {refused.status_code}")
+        raise DemoError(
+            f"the disposal before its resolution was not refused: {refused.status_code}"
+        )
     print(f"  三资：{len(data.ASSETS)} 项；石壁村老村部处置被拒绝：{refused.json()['detail']}")
 
     for year, incomes, on in (
@@ -316,6 +311,8 @@ def disclosures(loader: Loader, villages: list[str]) -> None:
         for year, quarter in data.DISCLOSED_QUARTERS:
             if (village, (year, quarter)) == data.DISCLOSURE_LAPSE:
                 continue
+            if village in data.BOOK_VILLAGES and year == data.BOOK_YEAR:
+                continue  # produced from the books (`books`)
             after = dt.date(year + quarter // 4, quarter % 4 * 3 + 1, 10)
             loader.post(
                 f"/api/v1/villages/{village}/finance-disclosures",
@@ -326,3 +323,112 @@ def disclosures(loader: Loader, villages: list[str]) -> None:
                     "occurred_on": after.isoformat(),
                 },
             )
+
+
+def decision_id(loader: Loader, village: str, reference: str) -> str:
+    """The id a decision's reference names (as the service derives it)."""
+    return child_id(load_town(loader.town).known_village(village).code, "decision", reference)
+
+
+def governance(loader: Loader) -> None:
+    """四议两公开: each decision of `data.DECISIONS` as far as it went, with its act (a project
+    started, an asset disposed of) after the resolution's disclosure, and its result."""
+    for d in data.DECISIONS:
+        base = f"/api/v1/villages/{d['village']}/decisions"
+        days = d["days"]
+        loader.post(
+            base,
+            {
+                "reference": d["reference"],
+                "kind": d["kind"],
+                "subject": d["subject"],
+                "description": d["description"],
+                "occurred_on": days[0].isoformat(),
+            },
+        )
+        url = f"{base}/{decision_id(loader, d['village'], d['reference'])}"
+        for (step, body, members, present), day in zip(data.MEETINGS_FULL, days[1:], strict=False):
+            against = d.get("against", 2) if step == "resolved" else 1
+            loader.post(
+                f"{url}/meetings",
+                {
+                    "step": step,
+                    "body": body,
+                    "members": members,
+                    "present": present,
+                    "votes_for": present - against - 1,
+                    "votes_against": against,
+                    "occurred_on": day.isoformat(),
+                },
+            )
+        if "disclosed_on" not in d:
+            continue
+        disclosed = d["disclosed_on"]
+        loader.post(f"{url}/resolution-disclosure", {"occurred_on": disclosed.isoformat()})
+        decided = url.rsplit("/", 1)[1]
+        if "start" in d:
+            investment, started = d["start"]
+            loader.post(
+                f"/api/v1/villages/{d['village']}/collective-projects",
+                {"decision_id": decided, "investment": investment, "occurred_on": str(started)},
+            )
+        else:
+            loader.post(
+                f"/api/v1/villages/{d['village']}/assets/{d['subject']}/dispose",
+                {
+                    "decision_id": decided,
+                    "method": "sale",
+                    "counterparty": "湘潭某农业专业合作社",
+                    "proceeds": "230000",
+                    "filing": {"filed_on": "2016-09-15", "reference": "易财备〔2016〕21号"},
+                    "occurred_on": "2016-09-20",
+                },
+            )
+        if "result" in d:
+            result, on = d["result"]
+            loader.post(f"{url}/result-disclosure", {"result": result, "occurred_on": str(on)})
+    print(f"  四议两公开：{len(data.DECISIONS)} 项决策")
+
+
+#: an expense's steps before the booking (小微权力 财务收支), and one that skipped the committee
+STEPS = ["handled", "reviewed_by_committee", "approved"]
+SKIPPED = ["handled", "approved"]
+
+
+def books(loader: Loader) -> None:
+    """村账乡代理: a year of monthly books for a few villages, and their quarterly disclosures
+    produced from them (one disclosed with totals that differ: flagged)."""
+    year = data.BOOK_YEAR
+    for n, village in enumerate(data.BOOK_VILLAGES):
+        base = f"/api/v1/villages/{village}"
+        for month in range(1, 13):
+            booked_on = dt.date(year, month, 25).isoformat()
+            entries = [
+                ("income", str(3000 + 200 * month + 500 * n), "集体山塘发包收入", []),
+                ("expense", str(1500 + 100 * month + 300 * n), "村部水电及办公费用", STEPS),
+            ]
+            if (
+                month % 3 == 0
+            ):  # quarterly road repairs; 梅林村's in September skipped the committee
+                skipped = (village, month) == ("梅林村", 9)
+                entries.append(("expense", "2800", "村组道路维修", SKIPPED if skipped else STEPS))
+            for kind, amount, subject, steps in entries:
+                loader.post(
+                    f"{base}/books/entries",
+                    {
+                        "reference": f"{village}-{year}-{month:02d}-{subject}",
+                        "month": f"{year}-{month:02d}",
+                        "kind": kind,
+                        "amount": amount,
+                        "subject": subject,
+                        "steps": steps,
+                        "occurred_on": booked_on,
+                    },
+                )
+        for quarter in range(1, 5):
+            after = dt.date(year + quarter // 4, quarter % 4 * 3 + 1, 10)
+            body: Json = {"period": f"{year}Q{quarter}", "occurred_on": after.isoformat()}
+            if (village, quarter) == data.MISMATCH[:2]:
+                body.update(data.MISMATCH[2])
+            loader.post(f"{base}/finance-disclosures", body)
+    print(f"  村账乡代理：{len(data.BOOK_VILLAGES)} 个村 {year} 年账簿与季度公开")

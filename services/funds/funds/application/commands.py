@@ -7,20 +7,24 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field
 
-from funds.domain.events import AssemblyVote, FinanceFiling
+from funds.domain.events import FinanceFiling
 from funds.domain.values import (
     AssetCategory,
     BeneficiaryKind,
     BeneficiaryRule,
+    BookEntryKind,
     ChangeAspect,
+    DecisionKind,
     DisposalMethod,
     IncomeSource,
+    MeetingBody,
     Purpose,
     SourceLevel,
+    Step,
 )
 from shared.business_dates import BusinessDate, Deadline
 from shared.pipeline import Change, Command, FromPath
@@ -42,6 +46,8 @@ ProgrammeId = Annotated[str, FromPath(), Field(description="资金项目编号")
 NoticeId = Annotated[str, FromPath(), Field(description="公示编号")]
 FlagId = Annotated[str, FromPath(), Field(description="预警编号")]
 VillageInPath = Annotated[str, FromPath(), Field(description="村/社区名称或代码")]
+DecisionInPath = Annotated[str, FromPath(), Field(description="决策事项编号")]
+Headcount = Annotated[int, Field(ge=0, le=5000)]
 
 #: Vocabularies (enums) reach the handlers as their plain values.
 _VALUES = ConfigDict(use_enum_values=True)
@@ -235,19 +241,6 @@ class RegisterAsset(_Command):
     government_funded: bool = Field(False, description="是否财政扶持建设")
 
 
-class Vote(_Part):
-    """村民代表会议表决。"""
-
-    held_on: BusinessDate = Field(description="村民代表会议日期")
-    representatives: int = Field(gt=0, le=1000, description="村民代表总数")
-    present: int = Field(ge=0, le=1000, description="到会人数")
-    votes_for: int = Field(ge=0, le=1000, description="赞成票")
-    votes_against: int = Field(ge=0, le=1000, description="反对票")
-
-    def vote(self) -> AssemblyVote:
-        return AssemblyVote(**self.model_dump())
-
-
 class Filing(_Part):
     """财政所备案。"""
 
@@ -259,14 +252,17 @@ class Filing(_Part):
 
 
 class DisposeAsset(_Command):
-    """处置集体资产：须经村民代表会议表决并报财政所备案；收益全部计入集体经济发展资金。"""
+    """处置集体资产：须经四议两公开（决策事项的决议已公开）并报财政所备案；收益全部计入集体经济
+    发展资金。"""
 
     village: VillageInPath
     asset_code: Annotated[str, FromPath(), Field(description="资产编号")]
+    decision_id: str = Field(
+        min_length=1, max_length=60, description="决策事项编号（资产处置，决议已公开）"
+    )
     method: DisposalMethod = Field(description="处置方式：变卖、转让")
     counterparty: str = Field(min_length=1, max_length=100, description="受让方")
     proceeds: Amount
-    vote: Vote | None = Field(None, description="村民代表会议表决")
     filing: Filing | None = Field(None, description="财政所备案")
 
 
@@ -309,13 +305,90 @@ class RecordVillagePlan(_Command):
 
 
 class DiscloseFinances(_Command):
-    """村级财务公开（季度）：村级账号只能公开本村。"""
+    """村级财务公开（季度）：村级账号只能公开本村。收支合计不填则取村账乡代理账簿该季度的合计；
+    填写且与账簿不符则预警（FUNDS-DISCLOSURE-MISMATCH）。"""
 
     village: VillageInPath
     period: str = Field(pattern=r"^\d{4}-?Q[1-4]$", description="公开季度，如 2016Q3")
-    income_total: Amount
-    expenditure_total: Amount
+    income_total: Amount | None = Field(None, description="收入合计（元；不填取账簿数）")
+    expenditure_total: Amount | None = Field(None, description="支出合计（元；不填取账簿数）")
     channel: str = Field("村务公开栏", min_length=1, max_length=60, description="公开方式")
+
+
+# --- village collective decisions (四议两公开) and collective projects ---------------------------
+
+
+class ProposeDecision(_Command):
+    """村党组织提议：村集体经济项目或资产资源处置的决策事项。"""
+
+    village: VillageInPath
+    reference: Reference | None = Field(None, description="决策事项编号（村内唯一）")
+    kind: DecisionKind = Field(description="事项类别：集体经济项目、资产资源处置")
+    subject: str = Field(
+        min_length=1, max_length=100, description="事项：项目名称，或拟处置资产的资产编号"
+    )
+    description: str = Field(min_length=1, max_length=1000, description="提议内容")
+
+
+class HoldDecisionMeeting(_Change):
+    """商议、审议、决议：依次召开两委会议、党员大会、村民代表会议（村民会议）；会议日期即业务日期。"""
+
+    village: VillageInPath
+    decision_id: DecisionInPath
+    step: Literal["consulted", "reviewed", "resolved"] = Field(
+        description="步骤：consulted 两委商议、reviewed 党员大会审议、resolved 村民代表会议决议"
+    )
+    body: MeetingBody = Field(description="会议：两委会议、党员大会、村民代表会议、村民会议")
+    members: Headcount = Field(description="组成人员（应到人数）")
+    present: Headcount = Field(description="到会人数")
+    votes_for: Headcount = Field(description="赞成票")
+    votes_against: Headcount = Field(description="反对票")
+
+
+class DiscloseResolution(_Change):
+    """决议公开。"""
+
+    village: VillageInPath
+    decision_id: DecisionInPath
+    channel: str = Field("村务公开栏", min_length=1, max_length=60, description="公开方式")
+
+
+class DiscloseResult(_Change):
+    """实施结果公开：项目启动或资产处置之后。"""
+
+    village: VillageInPath
+    decision_id: DecisionInPath
+    result: str = Field(min_length=1, max_length=1000, description="实施结果")
+
+
+class StartCollectiveProject(_Command):
+    """启动村集体经济项目：其决策事项的决议须已公开；项目即决策事项所定（每个决策一个项目）。"""
+
+    village: VillageInPath
+    decision_id: str = Field(
+        min_length=1, max_length=60, description="决策事项编号（集体经济项目，决议已公开）"
+    )
+    investment: Money
+
+
+# --- village books kept by the town agency (村账乡代理) ------------------------------------------
+
+
+class RecordBookEntry(_Command):
+    """代理会计记账：村级收入或支出（按月）。"""
+
+    village: VillageInPath
+    reference: Reference | None = Field(None, description="记账凭证号（村内、年度内唯一）")
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="所属月份，如 2016-03")
+    kind: BookEntryKind = Field(description="收支：income 收入、expense 支出")
+    amount: Money
+    subject: str = Field(min_length=1, max_length=100, description="科目或事由")
+    steps: tuple[Step, ...] = Field(
+        default=(),
+        max_length=11,
+        description="支出经过的步骤（如 handled 经办、reviewed_by_committee 村务监督委员会审核、"
+        "approved 审批；记账 booked 自动加上）",
+    )
 
 
 # --- reactions (跨服务反应) --------------------------------------------------------------------

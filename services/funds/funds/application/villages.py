@@ -5,27 +5,26 @@ scope."""
 from __future__ import annotations
 
 from funds.application import commands as c
+from funds.application.decisions import load_decision
+from funds.application.decisions import village_of as _village
+from funds.application.flags import raise_flags
 from funds.application.ports import Deps
 from funds.domain import events as ev
+from funds.domain import rules
+from funds.domain.books import FINANCE_ITEM, VillageBooks, entry_steps
 from funds.domain.collective import CollectiveEconomy, CollectiveLedger
 from funds.domain.disclosure import FinanceDisclosures
 from funds.domain.identity import (
+    books_stream,
     child_id,
     disclosure_stream,
     economy_stream,
     ledger_stream,
     name_id,
 )
-from funds.domain.values import Quarter
+from funds.domain.values import BookEntryKind, DecisionKind, Quarter
+from shared.kernel import Refused
 from shared.pipeline import Done, Work
-from shared.town import Village
-
-
-def _village(uow: Work[Deps], name_or_code: str) -> Village:
-    """The town's village (422 if unknown), if the caller may act on it (403 otherwise)."""
-    village = uow.town.known_village(name_or_code)
-    uow.scope.check(village.name)
-    return village
 
 
 async def register_asset(cmd: c.RegisterAsset, uow: Work[Deps]) -> Done:
@@ -49,16 +48,22 @@ async def register_asset(cmd: c.RegisterAsset, uow: Work[Deps]) -> Done:
 
 
 async def dispose_asset(cmd: c.DisposeAsset, uow: Work[Deps]) -> Done:
-    """Dispose of an asset (vote and filing required) and book the proceeds, in full, to the
-    collective economy — both in one transaction."""
+    """Dispose of an asset under its decision (四议两公开: the resolution disclosed by the day)
+    after the filing, and book the proceeds, in full, to the collective economy — both in one
+    transaction."""
     village = _village(uow, cmd.village)
     ledger = await uow.get(CollectiveLedger, ledger_stream(village.code), "三资台账")
+    asset_code = cmd.asset_code.strip()
+    ledger.holding(asset_code)  # 404 for an asset not in the ledger, before its decision
+    decision = await load_decision(uow, village, cmd.decision_id)
     disposed = ledger.dispose(
-        asset_code=cmd.asset_code.strip(),
+        asset_code=asset_code,
         method=cmd.method,
         counterparty=cmd.counterparty,
         proceeds=cmd.proceeds,
-        vote=cmd.vote.vote() if cmd.vote else None,
+        authority=decision.authorize(
+            DecisionKind.ASSET_DISPOSAL, village.name, uow.day, asset_code
+        ),
         filing=cmd.filing.filing() if cmd.filing else None,
         disposed_on=uow.day,
     )
@@ -118,16 +123,68 @@ async def record_plan(cmd: c.RecordVillagePlan, uow: Work[Deps]) -> Done:
 
 
 async def disclose(cmd: c.DiscloseFinances, uow: Work[Deps]) -> Done:
-    """Disclose a quarter's finances; a village clerk discloses their own village only."""
+    """Disclose a quarter's finances (a village clerk their own village only), produced from
+    the agency's books of that year when the village has them: totals left out are the books';
+    totals given that differ from them raise FUNDS-DISCLOSURE-MISMATCH in the same transaction
+    (once per village and quarter: the flag's subject). A village without books for the year
+    discloses the totals it gives."""
     village = _village(uow, cmd.village)
     period = Quarter.parse(cmd.period)
+    books = await uow.load(VillageBooks, books_stream(village.code, period.year))
+    booked = books.quarter_totals(period, uow.day) if books.exists else None
+    if booked is not None:
+        income = booked[0] if cmd.income_total is None else cmd.income_total
+        spent = booked[1] if cmd.expenditure_total is None else cmd.expenditure_total
+    elif cmd.income_total is None or cmd.expenditure_total is None:
+        raise Refused(
+            f"{village.name}{period.year}年没有代理记账账簿，须填写收入和支出合计"
+            " (no books for the year: give both totals)"
+        )
+    else:
+        income, spent = cmd.income_total, cmd.expenditure_total
     disclosures = await uow.load(FinanceDisclosures, disclosure_stream(village.code))
     disclosures.disclose(
         village=village.name,
         period=period,
-        income_total=cmd.income_total,
-        expenditure_total=cmd.expenditure_total,
+        income_total=income,
+        expenditure_total=spent,
         channel=cmd.channel,
         on=uow.day,
     )
+    if booked is not None:
+        (disclosed,) = await uow.flush(disclosures)
+        findings = rules.assess_disclosure(
+            village=village.name,
+            village_code=village.code,
+            period=period,
+            disclosed=(income, spent),
+            books=booked,
+            books_stream=books.stream_id,
+            event_id=str(disclosed.event_id),
+        )
+        await raise_flags(uow, findings, disclosed.event_id)
     return str(period), disclosures
+
+
+async def record_book_entry(cmd: c.RecordBookEntry, uow: Work[Deps]) -> Done:
+    """代理会计记账: an income or expense in the village's books of the month's year."""
+    village = _village(uow, cmd.village)
+    year = int(cmd.month[:4])
+    entry_id = child_id(f"{village.code}:{year}", "book-entry", cmd.reference)
+    books = await uow.load(VillageBooks, books_stream(village.code, year))
+    expense = cmd.kind == BookEntryKind.EXPENSE
+    books.record(
+        ev.VillageBookEntryRecorded(
+            entry_id=entry_id,
+            village=village.name,
+            village_code=village.code,
+            month=cmd.month,
+            kind=cmd.kind,
+            amount=cmd.amount,
+            subject=cmd.subject,
+            power_item=FINANCE_ITEM if expense else None,
+            steps=entry_steps(cmd.kind, tuple(cmd.steps)),
+            recorded_on=uow.day,
+        )
+    )
+    return entry_id, books

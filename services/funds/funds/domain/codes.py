@@ -19,12 +19,16 @@ to the ones it detects evidence of:
 | FUNDS-UNAPPROVED-CHANGE      | 未经批准变更项目         | 8           | 5           |
 | FUNDS-DIVERTED               | 资金挪作他用             | 4           | 4           |
 | FUNDS-PAID-BEFORE-NOTICE     | 公示未结束即发放         | 3           | 5           |
+| FUNDS-DISCLOSURE-MISMATCH    | 公开数与账簿不符         | 1           | 2           |
 
 Not detected from fund flows, and why: category 5 (government procurement and tendering: no
 procurement records here), category 9 (problems left from earlier campaigns: supervision's
 rectification lists), behaviours 6 (巧立名目索取: charges levied on villagers) and 8
 (借用民俗敛财): neither passes through a programme's books. PAID-BEFORE-NOTICE also serves the
-公示 rule of measure 14 (3) and the 阳光村务 rule of measure 6.
+公示 rule of measure 14 (3) and the 阳光村务 rule of measure 6. DISCLOSURE-MISMATCH serves the
+村账乡代理 and 阳光村务 rules of measure 6 (4): a village's quarterly disclosure whose totals differ
+from the books the town's agency keeps hides the village's money from its villagers (category 1,
+using control of funds for private gain; behaviour 2, 欺上瞒下).
 """
 
 from __future__ import annotations
@@ -85,6 +89,7 @@ NOT_STARTED = "FUNDS-NOT-STARTED"
 UNAPPROVED_CHANGE = "FUNDS-UNAPPROVED-CHANGE"
 DIVERTED = "FUNDS-DIVERTED"
 PAID_BEFORE_NOTICE = "FUNDS-PAID-BEFORE-NOTICE"
+DISCLOSURE_MISMATCH = "FUNDS-DISCLOSURE-MISMATCH"
 
 _H, _M = Severity.HIGH, Severity.MEDIUM
 
@@ -186,6 +191,14 @@ CODES: dict[str, RedFlagCode] = {
             (3,),
             (5,),
             "发放日该村（或全镇）没有已结束的公示",
+        ),
+        RedFlagCode(
+            DISCLOSURE_MISMATCH,
+            "公开数与账簿不符",
+            _M,
+            (1,),
+            (2,),
+            "村级财务季度公开的收入或支出合计与村账乡代理账簿该季度的合计不符",
         ),
     )
 }

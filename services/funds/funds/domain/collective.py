@@ -2,7 +2,9 @@
 
 Measure 4 (3): property financed by government may not be disposed of at will; a sale or
 transfer needs the villagers' representative assembly's approval and a filing with the finance
-office, and its proceeds go, in full, to the collective economy.
+office, and its proceeds go, in full, to the collective economy. The approval is a village
+decision (四议两公开, `funds.domain.decision`) whose resolution was disclosed; the meeting checks
+(quorum, votes adding up, majority) are here, used by that procedure.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from funds.domain import events as ev
-from funds.domain.values import AssetCategory, DisposalMethod, IncomeSource
+from funds.domain.values import AssetCategory, DisposalMethod, IncomeSource, Step
 from shared.kernel import Aggregate, AlreadyExists, Event, NotFound, Refused
+
+if TYPE_CHECKING:
+    from funds.domain.decision import Authority
 
 
 def quorum(representatives: int) -> int:
@@ -23,22 +28,30 @@ def quorum(representatives: int) -> int:
     return -(-2 * representatives // 3)
 
 
-def vote_refusal(vote: ev.AssemblyVote | None, disposed_on: dt.date) -> str | None:
-    """Why a representatives' vote does not allow a disposal, or None if it does."""
-    if vote is None:
-        return "未经村民代表会议表决，不得处置集体资产 (no representatives' assembly vote)"
-    if vote.present > vote.representatives or vote.votes_for + vote.votes_against > vote.present:
+def more_than_half(members: int) -> int:
+    """The least number that is more than half of `members` (过半数)."""
+    return members // 2 + 1
+
+
+def count_refusal(members: int, present: int, votes_for: int, votes_against: int) -> str | None:
+    """Why a meeting's attendance and votes cannot be true, or None."""
+    if members <= 0:
+        return "应到人数须大于零 (a meeting has members)"
+    if present > members or votes_for + votes_against > present:
         return "表决票数与到会人数不符 (votes do not add up)"
-    if vote.present < quorum(vote.representatives):
-        return (
-            f"到会 {vote.present} 人，不足三分之二（{quorum(vote.representatives)} 人），"
-            "会议无效 (no quorum)"
-        )
-    if vote.votes_for * 2 <= vote.present:
-        return "赞成票未超过到会人员半数，表决未通过 (the vote did not pass)"
-    if vote.held_on > disposed_on:
-        return "村民代表会议表决应在处置之前 (the vote must come before the disposal)"
     return None
+
+
+def quorum_refusal(present: int, needed: int) -> str | None:
+    """Why a meeting with `present` attending is no meeting, or None."""
+    if present < needed:
+        return f"到会 {present} 人，不足法定人数（{needed} 人），会议无效 (no quorum)"
+    return None
+
+
+def passes(present: int, votes_for: int) -> bool:
+    """A vote passes with more than half of those present in favour (赞成票超过到会人员半数)."""
+    return votes_for >= more_than_half(present)
 
 
 def filing_refusal(
@@ -52,6 +65,10 @@ def filing_refusal(
     if filing.filed_on < vote.held_on:
         return "应先经村民代表会议表决再报备案 (file after the vote)"
     return None
+
+
+#: The small power (小微权力) a disposal exercises, as supervision's list names it.
+ASSET_DISPOSAL_ITEM = "asset_disposal"
 
 
 @dataclass(slots=True)
@@ -94,11 +111,12 @@ class CollectiveLedger(Aggregate):
         method: str,
         counterparty: str,
         proceeds: Decimal,
-        vote: ev.AssemblyVote | None,
+        authority: Authority,
         filing: ev.FinanceFiling | None,
         disposed_on: dt.date,
     ) -> ev.CollectiveAssetDisposed:
-        """Sell or transfer an asset or resource, after the vote and the filing."""
+        """Sell or transfer an asset or resource under a decision that allows it (its resolution
+        disclosed by then: `VillageDecision.authorize`), after the filing."""
         holding = self.holding(asset_code)
         if holding.disposal is not None:
             raise AlreadyExists(f"资产 {asset_code} 已于 {holding.disposal.disposed_on} 处置")
@@ -110,11 +128,9 @@ class CollectiveLedger(Aggregate):
             raise Refused("处置所得不能为负 (proceeds must not be negative)")
         if disposed_on < holding.registered.registered_on:
             raise Refused("处置日期早于登记日期 (disposed before it was registered)")
-        reason = vote_refusal(vote, disposed_on)
-        if reason is None and vote is not None:
-            reason = filing_refusal(filing, vote, disposed_on)
-        if reason is not None or vote is None or filing is None:
-            raise Refused(reason or "处置条件不全 (vote or filing missing)")
+        reason = filing_refusal(filing, authority.vote, disposed_on)
+        if reason is not None or filing is None:
+            raise Refused(reason or "未报财政所备案 (not filed)")
         event = ev.CollectiveAssetDisposed(
             village=holding.registered.village,
             asset_id=holding.registered.asset_id,
@@ -122,9 +138,12 @@ class CollectiveLedger(Aggregate):
             method=method,
             counterparty=counterparty,
             proceeds=proceeds,
-            vote=vote,
+            vote=authority.vote,
             filing=filing,
             disposed_on=disposed_on,
+            decision_id=authority.decision_id,
+            power_item=ASSET_DISPOSAL_ITEM,
+            steps=(*authority.steps, Step.FILED.value),
         )
         self._record(event)
         return event

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from shared.codec import Payload, upcaster
 from shared.kernel import Event, event_type
 
 # --- value parts of payloads -------------------------------------------------------------
@@ -306,7 +307,7 @@ class CollectiveAssetRegistered(Event):
 
 @event_type("funds.CollectiveAssetDisposed")
 @dataclass(frozen=True, kw_only=True, slots=True)
-class CollectiveAssetDisposed(Event):
+class CollectiveAssetDisposedV1(Event):
     """A collective asset was sold or transferred (处置), after the representatives' vote and
     the filing with the finance office."""
 
@@ -319,6 +320,118 @@ class CollectiveAssetDisposed(Event):
     vote: AssemblyVote
     filing: FinanceFiling
     disposed_on: dt.date
+
+
+#: v1, the shape first published (and read through the upcaster below), under the name it was
+#: published with: its contract (`CollectiveAssetDisposed.v1.json`) is history, never edited.
+CollectiveAssetDisposedV1.__name__ = CollectiveAssetDisposedV1.__qualname__ = (
+    "CollectiveAssetDisposed"
+)
+
+
+@event_type("funds.CollectiveAssetDisposed", version=2)
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CollectiveAssetDisposed(Event):
+    """A collective asset was sold or transferred (处置) under a village decision (四议两公开)
+    whose resolution was disclosed, and filed with the finance office (报财政所备案). `vote` is
+    the decision's resolving meeting; `decision_id`, `power_item` and `steps` are None, None, ()
+    for a disposal recorded before decisions were (v1)."""
+
+    village: str
+    asset_id: str
+    asset_code: str
+    method: str
+    counterparty: str
+    proceeds: Decimal
+    vote: AssemblyVote
+    filing: FinanceFiling
+    disposed_on: dt.date
+    decision_id: str | None
+    power_item: str | None
+    steps: tuple[str, ...]
+
+
+@upcaster("funds.CollectiveAssetDisposed", from_version=1)
+def _disposed_v1_to_v2(payload: Payload) -> Payload:
+    """A v1 disposal had its vote inline and no decision: none, no power item, no steps."""
+    return {**payload, "decision_id": None, "power_item": None, "steps": []}
+
+
+# --- village collective decisions (四议两公开) -------------------------------------------------
+
+
+@event_type("funds.DecisionProposed")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DecisionProposed(Event):
+    """The village party organisation proposed a collective decision (村党组织提议): a
+    collective economy project or an asset disposal."""
+
+    decision_id: str
+    village: str
+    village_code: str
+    kind: str
+    subject: str
+    description: str
+    proposed_on: dt.date
+
+
+@event_type("funds.DecisionMeetingHeld")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DecisionMeetingHeld(Event):
+    """A meeting on the decision was held with a quorum: 两委会议商议, 党员大会审议 or 村民代表会议
+    （村民会议）决议 — its attendance, votes and whether it passed."""
+
+    decision_id: str
+    village: str
+    step: str
+    body: str
+    members: int
+    present: int
+    votes_for: int
+    votes_against: int
+    passed: bool
+    held_on: dt.date
+
+
+@event_type("funds.DecisionResolutionDisclosed")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DecisionResolutionDisclosed(Event):
+    """The resolution was disclosed to the villagers (决议公开); its result is due by
+    `result_due_on`."""
+
+    decision_id: str
+    village: str
+    channel: str
+    disclosed_on: dt.date
+    result_due_on: dt.date
+
+
+@event_type("funds.DecisionResultDisclosed")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DecisionResultDisclosed(Event):
+    """The result of carrying out the decision was disclosed (实施结果公开)."""
+
+    decision_id: str
+    village: str
+    result: str
+    disclosed_on: dt.date
+
+
+@event_type("funds.CollectiveProjectStarted")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CollectiveProjectStarted(Event):
+    """A village collective economy project (集体经济项目) started, under its decision whose
+    resolution was disclosed; `steps` are the steps that decision went through."""
+
+    project_id: str
+    village: str
+    village_code: str
+    name: str
+    decision_id: str
+    investment: Decimal
+    started_on: dt.date
+    power_item: str
+    steps: tuple[str, ...]
 
 
 # --- collective economy and 清零 -----------------------------------------------------------
@@ -409,3 +522,24 @@ class FinanceDisclosed(Event):
     expenditure_total: Decimal
     channel: str
     disclosed_on: dt.date
+
+
+# --- village books kept by the town agency (村账乡代理) ----------------------------------------
+
+
+@event_type("funds.VillageBookEntryRecorded")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class VillageBookEntryRecorded(Event):
+    """The town agency's accountant (代理会计) booked an income or expense of the village for a
+    month (村账乡代理); an expense names the power item it exercises (财务收支) and its steps."""
+
+    entry_id: str
+    village: str
+    village_code: str
+    month: str
+    kind: str
+    amount: Decimal
+    subject: str
+    power_item: str | None
+    steps: tuple[str, ...]
+    recorded_on: dt.date

@@ -66,3 +66,23 @@ def economy_stream(village_code: str) -> str:
 def disclosure_stream(village_code: str) -> str:
     """A village's finance disclosures (阳光村务)."""
     return f"disclosure-{village_code}"
+
+
+def decision_stream(decision_id: str) -> str:
+    """A village collective decision (四议两公开)."""
+    return f"decision-{decision_id}"
+
+
+def project_id_for(decision_id: str) -> str:
+    """A collective project's id: one project per decision that allows it."""
+    return name_id("cproject", decision_id)
+
+
+def project_stream(project_id: str) -> str:
+    """A village collective economy project."""
+    return f"cproject-{project_id}"
+
+
+def books_stream(village_code: str, year: int) -> str:
+    """A village's books for a year, kept by the town's agency (村账乡代理)."""
+    return f"books-{village_code}-{year}"

@@ -10,13 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from funds.domain import codes
 from funds.domain.beneficiary import Beneficiary, Payment
 from funds.domain.events import Evidence, ExpenditureRecorded, ProgrammeChangeRecorded
 from funds.domain.identity import flag_id_for
 from funds.domain.programme import Disbursement, Programme
-from funds.domain.values import PURPOSE_LABELS, BeneficiaryRule, Purpose, ReliefRecord, age_on
+from funds.domain.values import (
+    PURPOSE_LABELS,
+    BeneficiaryRule,
+    Purpose,
+    Quarter,
+    ReliefRecord,
+    age_on,
+)
 from shared.kernel import mask_id, mask_name, payment_shortfall
 
 
@@ -243,4 +251,36 @@ def assess_relation(
             (*_paid(p), Evidence(kind="relation", ref=relation_id)),
         )
         for p in history.payments
+    ]
+
+
+def assess_disclosure(
+    *,
+    village: str,
+    village_code: str,
+    period: Quarter,
+    disclosed: tuple[Decimal, Decimal],
+    books: tuple[Decimal, Decimal],
+    books_stream: str,
+    event_id: str,
+) -> list[Finding]:
+    """A quarterly disclosure (阳光村务) against the agency's books (村账乡代理): totals that
+    differ are a finding, one per village and quarter (its subject)."""
+    if disclosed == books:
+        return []
+    (income, expense), (booked_in, booked_out) = disclosed, books
+    return [
+        Finding(
+            codes.DISCLOSURE_MISMATCH,
+            f"disclosure:{village_code}:{period}",
+            village,
+            None,
+            f"{village}{period}财务公开数与代理记账账簿不符："
+            f"公开收入 {income} 元、支出 {expense} 元，"
+            f"账簿收入 {booked_in} 元、支出 {booked_out} 元",
+            (
+                Evidence(kind="event", ref=event_id, note="funds.FinanceDisclosed"),
+                Evidence(kind="books", ref=books_stream, note=f"{period} 账簿合计"),
+            ),
+        )
     ]

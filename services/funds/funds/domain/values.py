@@ -148,6 +148,89 @@ class IncomeSource(StrEnum):
     NONE = "none"  # 无收入 (a reported zero)
 
 
+class DecisionKind(StrEnum):
+    """What a village collective decision (四议两公开) is about."""
+
+    COLLECTIVE_PROJECT = "collective_project"  # 集体经济项目
+    ASSET_DISPOSAL = "asset_disposal"  # 资产资源处置
+
+
+DECISION_KIND_LABELS = {
+    DecisionKind.COLLECTIVE_PROJECT: "集体经济项目",
+    DecisionKind.ASSET_DISPOSAL: "资产资源处置",
+}
+
+
+class Step(StrEnum):
+    """The names of what was done in a procedure (shared with supervision's 小微权力清单)."""
+
+    PROPOSED = "proposed"  # 村党组织提议
+    CONSULTED = "consulted"  # 村“两委”会议商议
+    REVIEWED = "reviewed"  # 党员大会审议
+    RESOLVED = "resolved"  # 村民代表会议（村民会议）决议
+    RESOLUTION_DISCLOSED = "resolution_disclosed"  # 决议公开
+    RESULT_DISCLOSED = "result_disclosed"  # 实施结果公开
+    FILED = "filed"  # 报财政所备案
+    HANDLED = "handled"  # 经办
+    REVIEWED_BY_COMMITTEE = "reviewed_by_committee"  # 村务监督委员会审核
+    APPROVED = "approved"  # 审批
+    BOOKED = "booked"  # 代理会计记账
+
+
+STEP_LABELS = {
+    Step.PROPOSED: "村党组织提议",
+    Step.CONSULTED: "村“两委”会议商议",
+    Step.REVIEWED: "党员大会审议",
+    Step.RESOLVED: "村民代表会议决议",
+    Step.RESOLUTION_DISCLOSED: "决议公开",
+    Step.RESULT_DISCLOSED: "实施结果公开",
+    Step.FILED: "报财政所备案",
+    Step.HANDLED: "经办",
+    Step.REVIEWED_BY_COMMITTEE: "村务监督委员会审核",
+    Step.APPROVED: "审批",
+    Step.BOOKED: "代理会计记账",
+}
+
+
+class MeetingBody(StrEnum):
+    """The bodies that meet on a village decision."""
+
+    COMMITTEES = "两委会议"
+    PARTY_MEMBERS = "党员大会"
+    REPRESENTATIVES = "村民代表会议"
+    VILLAGERS = "村民会议"
+
+
+class DecisionStatus(StrEnum):
+    """Where a village decision stands."""
+
+    PROPOSED = "proposed"
+    CONSULTED = "consulted"
+    REVIEWED = "reviewed"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+    RESOLUTION_DISCLOSED = "resolution_disclosed"
+    RESULT_DISCLOSED = "result_disclosed"
+
+
+DECISION_STATUS_LABELS = {
+    DecisionStatus.PROPOSED: "已提议",
+    DecisionStatus.CONSULTED: "已商议",
+    DecisionStatus.REVIEWED: "已审议",
+    DecisionStatus.RESOLVED: "已决议",
+    DecisionStatus.REJECTED: "未通过",
+    DecisionStatus.RESOLUTION_DISCLOSED: "决议已公开",
+    DecisionStatus.RESULT_DISCLOSED: "实施结果已公开",
+}
+
+
+class BookEntryKind(StrEnum):
+    """An entry of the village's books (村账乡代理): income or expense."""
+
+    INCOME = "income"  # 收入
+    EXPENSE = "expense"  # 支出
+
+
 def age_on(id_number: str, day: dt.date) -> int:
     """Whole years of age on `day` of the holder of a valid resident ID number."""
     born = dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))

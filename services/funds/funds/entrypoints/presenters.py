@@ -8,22 +8,30 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from funds.domain.books import VillageBooks
 from funds.domain.codes import CODES, EIGHT_BEHAVIOURS, NINE_CATEGORIES, RedFlagCode
 from funds.domain.collective import CollectiveEconomy, CollectiveLedger
+from funds.domain.decision import CollectiveProject, VillageDecision
 from funds.domain.disclosure import FinanceDisclosures
 from funds.domain.programme import Disbursement, Programme
 from funds.domain.red_flag import RedFlag
 from funds.domain.values import (
     ASSET_CATEGORY_LABELS,
     BENEFICIARY_RULE_LABELS,
+    DECISION_KIND_LABELS,
+    DECISION_STATUS_LABELS,
     FLAG_STATUS_LABELS,
     PURPOSE_LABELS,
     SOURCE_LEVEL_LABELS,
+    STEP_LABELS,
     AssetCategory,
     BeneficiaryRule,
+    DecisionKind,
     Purpose,
+    Quarter,
     ReliefRecord,
     SourceLevel,
+    Step,
 )
 from funds.entrypoints.access import Access
 from shared.envelope import Envelope
@@ -243,6 +251,9 @@ def ledger_view(ledger: CollectiveLedger, village: str) -> Json:
                     "disposed_on": d.disposed_on,
                     "vote": _fields(d.vote),
                     "filing": _fields(d.filing),
+                    "decision_id": d.decision_id,
+                    "power_item": d.power_item,
+                    "steps": list(d.steps),
                 },
             }
         )
@@ -291,4 +302,62 @@ def disclosures_view(disclosures: FinanceDisclosures, village: str, as_of: dt.da
         "overdue_periods": [str(q) for q in disclosures.overdue(as_of)],
         "late_periods": [str(q) for q in disclosures.late()],
         "version": disclosures.version,
+    }
+
+
+def decision_view(decision: VillageDecision, as_of: dt.date) -> Json:
+    """A village decision (四议两公开): its steps, meetings, disclosures and whether its result
+    disclosure is overdue as of a day."""
+    facts = decision.facts
+    resolution, result = decision.resolution, decision.result
+    return {
+        "decision_id": facts.decision_id,
+        "village": facts.village,
+        "village_code": facts.village_code,
+        "kind": facts.kind,
+        "kind_label": DECISION_KIND_LABELS[DecisionKind(facts.kind)],
+        "subject": facts.subject,
+        "description": facts.description,
+        "proposed_on": facts.proposed_on,
+        "status": decision.status.value,
+        "status_label": DECISION_STATUS_LABELS[decision.status],
+        "steps": list(decision.steps),
+        "step_labels": [STEP_LABELS[Step(s)] for s in decision.steps],
+        "meetings": [
+            {**_fields(m), "step_label": STEP_LABELS[Step(m.step)]}
+            for m in decision.meetings.values()
+        ],
+        "resolution_disclosed": _fields(resolution) if resolution else None,
+        "result_disclosed": _fields(result) if result else None,
+        "result_due_on": resolution.result_due_on if resolution else None,
+        "overdue": decision.overdue(as_of),
+        "late": decision.late,
+        "as_of": as_of,
+        "version": decision.version,
+    }
+
+
+def project_view(project: CollectiveProject) -> Json:
+    return {**_fields(project.started), "version": project.version} if project.started else {}
+
+
+def books_view(books: VillageBooks, village: str, year: int, as_of: dt.date) -> Json:
+    """A village's books for a year (村账乡代理): entries, totals by month and by quarter."""
+    entries = sorted(books.entries.values(), key=lambda e: (e.month, e.recorded_on))
+    months: dict[str, dict[str, Decimal]] = {}
+    for e in entries:
+        row = months.setdefault(e.month, {"income": Decimal(0), "expense": Decimal(0)})
+        row[e.kind] += e.amount
+    quarters = []
+    for q in range(1, 5):
+        income, expense = books.quarter_totals(Quarter(year, q), as_of)
+        quarters.append({"period": f"{year}Q{q}", "income": income, "expense": expense})
+    return {
+        "village": village,
+        "year": year,
+        "as_of": as_of,
+        "entries": [_fields(e) for e in entries],
+        "months": [{"month": m, **totals} for m, totals in sorted(months.items())],
+        "quarters": quarters,
+        "version": books.version,
     }

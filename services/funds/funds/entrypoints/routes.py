@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from funds.entrypoints import oversight_routes, programme_routes, village_routes
+from funds.entrypoints import decision_routes, oversight_routes, programme_routes, village_routes
 
 
 def routers() -> list[APIRouter]:
-    return [programme_routes.router, oversight_routes.router, village_routes.router]
+    return [
+        programme_routes.router,
+        oversight_routes.router,
+        village_routes.router,
+        decision_routes.router,
+    ]

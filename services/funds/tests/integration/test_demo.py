@@ -62,3 +62,13 @@ async def test_the_demo_plants_every_code_and_is_idempotent(
             "/api/v1/finance-disclosures/overdue", params={"as_of": "2017-08-15"}
         )
         assert [v["village"] for v in overdue.json()["villages"]] == ["响塘村"]
+        late = await http.get(
+            "/api/v1/villages/石壁村/decisions", params={"as_of": "2017-08-15", "overdue": "true"}
+        )
+        assert [d["subject"] for d in late.json()["decisions"]] == ["石壁村 60 千瓦光伏电站"]
+        done = (await http.get("/api/v1/villages/金霞村/decisions")).json()["decisions"]
+        assert [d["status"] for d in done] == ["result_disclosed"]
+        projects = (await http.get("/api/v1/villages/响塘村/collective-projects")).json()
+        assert [p["name"] for p in projects["projects"]] == ["响塘村蔬菜基地"]
+        books = (await http.get("/api/v1/villages/梅林村/books/2016")).json()
+        assert len(books["months"]) == 12

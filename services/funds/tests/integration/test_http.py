@@ -262,7 +262,7 @@ async def test_the_deadline_check_raises_a_flag_once(
 # --- 三资, 清零, 阳光村务 ---------------------------------------------------------------
 
 
-async def test_a_disposal_needs_the_vote_and_the_filing_and_books_the_proceeds(
+async def test_a_disposal_needs_its_disclosed_decision_and_the_filing_and_books_the_proceeds(
     service: tuple[FastAPI, httpx.AsyncClient],
 ) -> None:
     app, client = service
@@ -280,34 +280,69 @@ async def test_a_disposal_needs_the_vote_and_the_filing_and_books_the_proceeds(
         headers=ECONOMIC,
     )
     assert registered.status_code == 201, registered.text
+    decisions = f"/api/v1/villages/{village}/decisions"
+    proposed = await client.post(
+        decisions,
+        json={
+            "kind": "asset_disposal",
+            "subject": code,
+            "description": "村部旧址闲置，拟公开变卖",
+            "occurred_on": "2016-07-01",
+        },
+        headers=ECONOMIC,
+    )
+    assert proposed.status_code == 201, proposed.text
+    decision = f"{decisions}/{proposed.json()['id']}"
+    for step, body, members, present, on in (
+        ("consulted", "两委会议", 7, 7, "2016-07-05"),
+        ("reviewed", "党员大会", 42, 35, "2016-07-15"),
+        ("resolved", "村民代表会议", 30, 25, "2016-08-01"),
+    ):
+        held = await client.post(
+            f"{decision}/meetings",
+            json={
+                "step": step,
+                "body": body,
+                "members": members,
+                "present": present,
+                "votes_for": present - 3,
+                "votes_against": 2,
+                "occurred_on": on,
+            },
+            headers=ECONOMIC,
+        )
+        assert held.status_code == 200, held.text
     before = await stored(app)
     url = f"/api/v1/villages/{village}/assets/{code}/dispose"
+    filing = {"filed_on": "2016-08-20", "reference": "易财备〔2016〕7号"}
     sale: dict[str, Any] = {
+        "decision_id": proposed.json()["id"],
         "method": "sale",
         "counterparty": "湘潭某公司",
         "proceeds": "300000",
+        "filing": filing,
         "occurred_on": "2016-09-01",
     }
-    refused = await client.post(url, json=sale, headers=ECONOMIC)
-    assert refused.status_code == 422 and "未经村民代表会议表决" in refused.json()["detail"]
-    vote = {
-        "held_on": "2016-08-01",
-        "representatives": 30,
-        "present": 25,
-        "votes_for": 21,
-        "votes_against": 2,
-    }
-    unfiled = await client.post(url, json={**sale, "vote": vote}, headers=ECONOMIC)
-    assert unfiled.status_code == 422 and "备案" in unfiled.json()["detail"]
+    undisclosed = await client.post(url, json=sale, headers=ECONOMIC)
+    assert undisclosed.status_code == 422 and "决议公开前" in undisclosed.json()["detail"]
+    inline = await client.post(url, json={**sale, "vote": {"present": 25}}, headers=ECONOMIC)
+    assert_problem(inline, 422)  # the inline vote is gone: one way, not two
     assert await stored(app) == before
-    filing = {"filed_on": "2016-08-20", "reference": "易财备〔2016〕7号"}
-    done = await client.post(url, json={**sale, "vote": vote, "filing": filing}, headers=ECONOMIC)
+    disclosed = await client.post(
+        f"{decision}/resolution-disclosure", json={"occurred_on": "2016-08-03"}, headers=ECONOMIC
+    )
+    assert disclosed.status_code == 200, disclosed.text
+    unfiled = await client.post(url, json={**sale, "filing": None}, headers=ECONOMIC)
+    assert unfiled.status_code == 422 and "备案" in unfiled.json()["detail"]
+    done = await client.post(url, json=sale, headers=ECONOMIC)
     assert done.status_code == 200, done.text
     economy = await client.get(f"/api/v1/villages/{village}/collective-economy", headers=ECONOMIC)
     assert economy.json()["development_fund"] == "300000"
     ledger = await client.get(f"/api/v1/villages/{village}/assets", headers=ECONOMIC)
     (holding,) = [h for h in ledger.json()["holdings"] if h["asset_code"] == code]
-    assert holding["disposed"] and holding["disposal"]["vote"]["votes_for"] == 21
+    assert holding["disposed"] and holding["disposal"]["vote"]["votes_for"] == 22
+    assert holding["disposal"]["decision_id"] == proposed.json()["id"]
+    assert holding["disposal"]["steps"][-2:] == ["resolution_disclosed", "filed"]
 
 
 async def test_a_zero_income_village_leaves_the_list_with_income(

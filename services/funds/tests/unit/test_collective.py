@@ -1,5 +1,6 @@
-"""The village collective: a disposal of 三资 needs the representatives' vote and the filing with
-the finance office; its proceeds go to the collective economy; the 清零 list."""
+"""The village collective: a disposal of 三资 is one use of 四议两公开 — it needs a decision on
+the asset whose resolution was disclosed, and the filing with the finance office; its proceeds
+go to the collective economy; the 清零 list."""
 
 import datetime as dt
 from decimal import Decimal
@@ -7,9 +8,12 @@ from decimal import Decimal
 import pytest
 from funds.domain import events as ev
 from funds.domain.collective import CollectiveEconomy, CollectiveLedger, quorum
+from funds.domain.decision import Authority, VillageDecision
+from funds.domain.values import DecisionKind
 
 from shared.kernel import AlreadyExists, Refused
 
+from .decisions import given_decision
 from .scenario import settle
 
 D = dt.date
@@ -36,16 +40,10 @@ def given_ledger(category: str = "asset") -> CollectiveLedger:
     return ledger
 
 
-def a_vote(**overrides: object) -> ev.AssemblyVote:
-    values: dict[str, object] = {
-        "held_on": D(2016, 8, 1),
-        "representatives": 30,
-        "present": 24,
-        "votes_for": 20,
-        "votes_against": 3,
-    }
-    values.update(overrides)
-    return ev.AssemblyVote(**values)  # type: ignore[arg-type]
+def authority(decision: VillageDecision | None = None, on: dt.date = DISPOSED_ON) -> Authority:
+    """What the decision on ZC-001 (its resolution, 2016-07-20, disclosed 2016-07-22) allows."""
+    decision = decision or given_decision("resolution_disclosed")
+    return decision.authorize(DecisionKind.ASSET_DISPOSAL, VILLAGE, on, "ZC-001")
 
 
 def a_filing(on: dt.date = FILED_ON) -> ev.FinanceFiling:
@@ -54,7 +52,6 @@ def a_filing(on: dt.date = FILED_ON) -> ev.FinanceFiling:
 
 def when_disposed(
     ledger: CollectiveLedger,
-    vote: ev.AssemblyVote | None = None,
     filing: ev.FinanceFiling | None = None,
     on: dt.date = DISPOSED_ON,
 ) -> ev.CollectiveAssetDisposed:
@@ -63,7 +60,7 @@ def when_disposed(
         method="sale",
         counterparty="湘潭某农业公司",
         proceeds=Decimal("400000"),
-        vote=vote,
+        authority=authority(on=on),
         filing=filing,
         disposed_on=on,
     )
@@ -73,64 +70,62 @@ def test_quorum_is_two_thirds_of_the_representatives() -> None:
     assert quorum(30) == 20 and quorum(31) == 21 and quorum(3) == 2
 
 
-def test_a_disposal_with_vote_and_filing_is_recorded() -> None:
-    disposed = when_disposed(given_ledger(), a_vote(), a_filing())
-    assert disposed.proceeds == Decimal("400000") and disposed.vote.votes_for == 20
+def test_a_disposal_under_a_disclosed_resolution_and_filed_is_recorded_with_its_steps() -> None:
+    disposed = when_disposed(given_ledger(), a_filing())
+    assert disposed.proceeds == Decimal("400000")
+    assert disposed.vote == ev.AssemblyVote(  # the decision's resolving meeting
+        held_on=D(2016, 7, 20), representatives=30, present=24, votes_for=22, votes_against=1
+    )
+    assert (disposed.decision_id, disposed.power_item) == ("d-1", "asset_disposal")
+    assert disposed.steps == (
+        "proposed",
+        "consulted",
+        "reviewed",
+        "resolved",
+        "resolution_disclosed",
+        "filed",
+    )
 
 
-def test_a_disposal_without_a_vote_is_refused_with_the_reason() -> None:
-    ledger = given_ledger()
-    with pytest.raises(Refused, match="未经村民代表会议表决"):
-        when_disposed(ledger, None, a_filing())
-    assert ledger.take_pending() == []
+@pytest.mark.parametrize("reached", ["proposed", "reviewed", "resolved"])
+def test_a_disposal_before_the_resolution_is_disclosed_is_refused(reached: str) -> None:
+    with pytest.raises(Refused, match="决议公开前不得实施"):
+        authority(given_decision(reached))
 
 
-def test_a_vote_without_quorum_does_not_count() -> None:
-    with pytest.raises(Refused, match="不足三分之二"):
-        when_disposed(given_ledger(), a_vote(present=19, votes_for=19, votes_against=0), a_filing())
-
-
-def test_a_vote_without_a_majority_of_those_present_does_not_pass() -> None:
-    with pytest.raises(Refused, match="表决未通过"):
-        when_disposed(given_ledger(), a_vote(votes_for=12, votes_against=10), a_filing())
-
-
-def test_votes_must_add_up() -> None:
-    with pytest.raises(Refused, match="不符"):
-        when_disposed(given_ledger(), a_vote(votes_for=20, votes_against=10), a_filing())
-
-
-def test_the_vote_must_come_before_the_disposal() -> None:
-    with pytest.raises(Refused, match="表决应在处置之前"):
-        when_disposed(given_ledger(), a_vote(held_on=D(2016, 8, 11)), a_filing())
+def test_a_disposal_under_a_decision_on_another_asset_is_refused() -> None:
+    with pytest.raises(Refused, match="不是 ZC-001"):
+        authority(given_decision("resolution_disclosed", subject="ZC-009"))
 
 
 def test_a_disposal_not_filed_with_the_finance_office_is_refused() -> None:
+    ledger = given_ledger()
     with pytest.raises(Refused, match="未报财政所备案"):
-        when_disposed(given_ledger(), a_vote(), None)
+        when_disposed(ledger, None)
+    assert ledger.take_pending() == []
 
 
 def test_the_filing_must_precede_completion() -> None:
     with pytest.raises(Refused, match="处置完成前"):
-        when_disposed(given_ledger(), a_vote(), a_filing(D(2016, 8, 12)))
+        when_disposed(given_ledger(), a_filing(D(2016, 8, 12)))
 
 
-def test_the_filing_comes_after_the_vote() -> None:
+def test_the_filing_comes_after_the_resolution() -> None:
     with pytest.raises(Refused, match="先经村民代表会议表决"):
-        when_disposed(given_ledger(), a_vote(), a_filing(D(2016, 7, 30)))
+        when_disposed(given_ledger(), a_filing(D(2016, 7, 19)))
 
 
 def test_an_asset_is_disposed_of_once() -> None:
     ledger = given_ledger()
-    when_disposed(ledger, a_vote(), a_filing())
+    when_disposed(ledger, a_filing())
     settle(ledger)
     with pytest.raises(AlreadyExists):
-        when_disposed(ledger, a_vote(), a_filing())
+        when_disposed(ledger, a_filing())
 
 
 def test_collective_funds_are_not_disposed_of_as_assets() -> None:
     with pytest.raises(Refused, match="不作资产处置"):
-        when_disposed(given_ledger("fund"), a_vote(), a_filing())
+        when_disposed(given_ledger("fund"), a_filing())
 
 
 def test_an_asset_code_is_registered_once() -> None:
