@@ -31,6 +31,11 @@ Ids other services' demos may use:
 - Assessment `2016` (share 10 %): 石壁村, 龙口村 and 响塘村 designated weak and lax on
   2017-01-06, rectification under way (石壁村's complete).
 - Cadre adjustment `adjustment-demo-xiangtang-01` (响塘村, 村委会主任): at step ②.
+- Appraisal `2016` (年度绩效考核, 述职评议 on 2017-01-12): the plan's twelve lead units and the
+  secretaries of 石壁村, 金霞村, 梅林村, 龙口村 and 响塘村 reviewed; concluded on 2017-01-20 once
+  party holds supervision's facts of 2016 (`supervision.AppraisalFactsRecorded`): the loader
+  waits for them at most `--facts-wait` seconds, else leaves the conclusion to a later run and
+  says so. The conclusion refers the bottom 10 % (and any 不称职) to 为官不为整治.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ import datetime as dt
 import sys
 import time
 from collections.abc import Awaitable, Iterable
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -50,6 +56,7 @@ from party import demo_data as data
 from party.domain.periods import add_months
 from shared.cli import run_cli
 from shared.progress import Progressing, counting_async
+from shared.town import load_town
 
 UNQUALIFIED_STEPS: dict[str, list[tuple[str, dict[str, str]]]] = {
     "member-0037": [
@@ -148,7 +155,7 @@ async def each(tasks: Iterable[Awaitable[None]]) -> None:
     await asyncio.gather(*tasks)
 
 
-async def load(api: Api) -> None:
+async def load(api: Api, facts_wait: float = 0) -> None:
     people = data.members()
     await each(
         api.post(
@@ -205,6 +212,7 @@ async def load(api: Api) -> None:
     await assessment(api)
     await each(rectify(api, code, plan) for code, plan in RECTIFICATION.items())
     await adjustment(api)
+    await appraisal(api, facts_wait)
 
 
 async def secretary(api: Api, person: data.DemoMember) -> None:
@@ -309,9 +317,71 @@ async def adjustment(api: Api) -> None:
         )
 
 
+APPRAISAL = "/api/v1/appraisals/2016"
+REVIEWED_ON, CONCLUDED_ON = "2017-01-12", "2017-01-20"
+
+
+async def appraisal(api: Api, facts_wait: float) -> None:
+    """述职评议 scores, then the conclusion on supervision's facts (when party has them)."""
+    state = await api.get(APPRAISAL)
+    if state is not None and state["concluded"]:
+        return
+    facts = await api.get(f"{APPRAISAL}/facts")
+    scored = {
+        (s["subject_kind"], s["subject"]): s["score"] for s in (state or {"scores": []})["scores"]
+    }
+
+    async def review(kind: str, subject: str, score: str) -> None:
+        if Decimal(str(scored.get((kind, subject), "-1"))) != Decimal(score):
+            body = {"subject_kind": kind, "subject": subject, "score": score}
+            await api.post(f"{APPRAISAL}/scores", {**body, "occurred_on": REVIEWED_ON})
+            scored[(kind, subject)] = score
+
+    counted = {u["unit"]: u for u in facts["units"] if u["kind"] == "unit"} if facts else None
+    for unit, score in data.LEAD_UNIT_REVIEWS.items():  # one stream: in turn
+        if counted is None or unit in counted:
+            await review("unit", unit, score)
+    for code, score in data.SECRETARY_REVIEWS.items():
+        await review("branch_secretary", f"branch-{code}", score)
+
+    deadline = time.monotonic() + facts_wait
+    while facts is None and time.monotonic() < deadline:
+        await asyncio.sleep(1)
+        facts = await api.get(f"{APPRAISAL}/facts")
+    if facts is None:
+        print(
+            "party demo: 尚无督查方的 2016 年度考核事实，暂不结束年度绩效考核；"
+            "记录事实后再运行一次 (no appraisal facts of 2016 from supervision yet: "
+            "the conclusion is left to a later run)"
+        )
+        return
+    for unit in facts["units"]:
+        if unit["kind"] == "unit" and unit["measures_total"] > 0:
+            await review(
+                "unit", unit["unit"], data.LEAD_UNIT_REVIEWS.get(unit["unit"], data.DEFAULT_REVIEW)
+            )
+    counted_now = {(u["kind"], u["unit"]) for u in facts["units"]}
+    villages = {f"branch-{v.code}": v.name for v in load_town().villages}
+    wanted = {(k, s) if k == "unit" else ("village", villages.get(s, s)): s for k, s in scored}
+    if missing := sorted(s for key, s in wanted.items() if key not in counted_now):
+        print(
+            f"party demo: 考核事实中没有 {', '.join(missing)}，暂不结束年度绩效考核 "
+            "(subjects reviewed that the facts do not count: the conclusion is left)"
+        )
+        return
+    await api.post(f"{APPRAISAL}/conclude", {"occurred_on": CONCLUDED_ON})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Load the party service's demo data.")
     parser.add_argument("--base-url", default="http://127.0.0.1:8104")
+    parser.add_argument(
+        "--facts-wait",
+        type=float,
+        default=15.0,
+        help="seconds to wait for supervision's appraisal facts of 2016 before leaving the "
+        "appraisal's conclusion to a later run",
+    )
     args = parser.parse_args(argv)
     headers = demo_headers(demo_issuer(), ("organisation",))["organisation"]
     started = time.monotonic()
@@ -325,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
                 event_hooks=counting_async(progress),
             ) as client:
                 api = Api(client)
-                await load(api)
+                await load(api, args.facts_wait)
                 return api
 
     try:

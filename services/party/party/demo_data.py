@@ -30,6 +30,32 @@ UNQUALIFIED = ("member-0037", "member-0112", "member-0203")
 PROBATIONARY = tuple(f"member-{n:04d}" for n in range(50, 300, 20))
 DEGREE = tuple(f"member-{n:04d}" for n in range(5, 300, 17))[:17]
 TRANSFERS = {"member-0044": "branch-430321100001", "member-0188": "branch-organ-town"}
+#: 述职评议 of 2016 (held 2017-01-12): the lead units of the plan's measures
+#: (services/supervision/supervision/plan/2016.yaml, `lead_units`) and their review scores.
+LEAD_UNIT_REVIEWS = {
+    "扶贫办": "88",
+    "民政与社会保障办": "86",
+    "中心校": "90",
+    "卫生院": "87",
+    "党政综合办": "84",
+    "政务中心": "82",
+    "经济发展办": "79",
+    "党建工作站": "91",
+    "综治维稳办": "83",
+    "督查室": "89",
+    "镇纪委": "92",
+    "财政所": "81",
+}
+#: A lead unit supervision's facts count but not listed above is reviewed with this score.
+DEFAULT_REVIEW = "80"
+#: ... and a few village branch secretaries (by branch code): the three weak branches' low.
+SECRETARY_REVIEWS = {
+    "430321100201": "68",  # 石壁村 (weak and lax in 2016)
+    "430321100202": "88",  # 金霞村
+    "430321100203": "85",  # 梅林村
+    "430321100221": "72",  # 龙口村 (weak and lax)
+    "430321100222": "58",  # 响塘村 (weak and lax, its 村委会主任 under adjustment)
+}
 
 FAMILY = (
     "王李张刘陈杨黄赵周吴徐孙朱马胡郭何高林罗郑梁谢宋唐许"

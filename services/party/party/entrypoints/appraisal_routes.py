@@ -76,7 +76,7 @@ async def get_appraisal(
 
 @router.get(
     "/appraisals/{year}/facts",
-    summary="考核事实（督查方统计）(the appraisal facts supervision counted)",
+    summary="督查方统计的考核事实 (the appraisal facts supervision counted)",
 )
 async def get_facts(year: YearPath, who: AppraisalReader, deps: PartyDeps) -> dict[str, Any]:
     facts = await deps.facts.facts(year)

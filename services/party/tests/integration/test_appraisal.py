@@ -53,13 +53,13 @@ def counts(overdue: int = 0, *, lead: bool = True) -> dict[str, int]:
 
 
 def facts_envelope(version: int, overdue: int) -> Envelope:
-    """`supervision.AppraisalFactsRecorded` for 2016 as supervision publishes it."""
+    """`supervision.AppraisalFactsRecorded` for 2015 as supervision publishes it."""
     return foreign_envelope(
         "supervision.AppraisalFactsRecorded",
-        "unitfacts-2016",
+        "unitfacts-2015",
         {
-            "year": 2016,
-            "as_of": "2016-12-31",
+            "year": 2015,
+            "as_of": "2015-12-31",
             "units": [
                 {"unit": "扶贫办", "kind": "unit", **counts(overdue)},
                 {"unit": "卫生院", "kind": "unit", **counts()},
@@ -68,18 +68,18 @@ def facts_envelope(version: int, overdue: int) -> Envelope:
             ],
         },
         stream_version=version,
-        occurred_at=noon(dt.date(2017, 1, 5)),
+        occurred_at=noon(dt.date(2016, 1, 5)),
         actor=Actor("secretary", "town_secretary"),
     )
 
 
 async def facts_kept(client: httpx.AsyncClient) -> dict[str, Any] | None:
-    response = await client.get("/api/v1/appraisals/2016/facts", headers=ORG)
+    response = await client.get("/api/v1/appraisals/2015/facts", headers=ORG)
     return response.json() if response.status_code == 200 else None
 
 
 def score(subject: str, value: str, kind: str = "unit") -> dict[str, str]:
-    return {"subject_kind": kind, "subject": subject, "score": value, "occurred_on": "2017-01-12"}
+    return {"subject_kind": kind, "subject": subject, "score": value, "occurred_on": "2016-01-12"}
 
 
 async def test_the_unit_with_overdue_items_ranks_below_and_is_referred(infra: Infra) -> None:
@@ -102,9 +102,9 @@ async def test_the_unit_with_overdue_items_ranks_below_and_is_referred(infra: In
         (consumer,) = app.state.runtime.consumers
         await caught_up(consumer, infra.kafka_bootstrap_servers)  # the redelivery, the earlier
         kept = await facts_kept(client)
-        assert kept is not None and kept["as_of"] == "2016-12-31"
+        assert kept is not None and kept["as_of"] == "2015-12-31"
         assert {u["unit"]: u["items_overdue"] for u in kept["units"]}["扶贫办"] == 3
-        mine = (await client.get("/api/v1/appraisals/2016/facts", headers=SHIBI_SECRETARY)).json()
+        mine = (await client.get("/api/v1/appraisals/2015/facts", headers=SHIBI_SECRETARY)).json()
         assert [u["unit"] for u in mine["units"]] == ["石壁村"]
 
         # 述职评议: the organisation member records; nobody else writes
@@ -114,27 +114,27 @@ async def test_the_unit_with_overdue_items_ranks_below_and_is_referred(infra: In
             score("branch-shibi", "80", "branch_secretary"),
             score("branch-jinxia", "90", "branch_secretary"),
         ):
-            await ok(await client.post("/api/v1/appraisals/2016/scores", json=body, headers=ORG))
+            await ok(await client.post("/api/v1/appraisals/2015/scores", json=body, headers=ORG))
         for who in (SECRETARY, SHIBI_SECRETARY, DISCIPLINE):
             refused = await client.post(
-                "/api/v1/appraisals/2016/scores", json=score("扶贫办", "99"), headers=who
+                "/api/v1/appraisals/2015/scores", json=score("扶贫办", "99"), headers=who
             )
             assert_problem(refused, 403)
         bad = await client.post(
-            "/api/v1/appraisals/2016/scores",
+            "/api/v1/appraisals/2015/scores",
             json=score("石壁村", "80", "branch_secretary"),
             headers=ORG,
         )
         assert_problem(bad, 422)
         unknown = await client.post(
-            "/api/v1/appraisals/2016/scores", json=score("扶贫办公室", "80"), headers=ORG
+            "/api/v1/appraisals/2015/scores", json=score("扶贫办公室", "80"), headers=ORG
         )
         assert "没有单位" in assert_problem(unknown, 422)["detail"]
 
         concluded = await ok(
             await client.post(
-                "/api/v1/appraisals/2016/conclude",
-                json={"occurred_on": "2017-01-20"},
+                "/api/v1/appraisals/2015/conclude",
+                json={"occurred_on": "2016-01-20"},
                 headers=ORG,
             )
         )
@@ -143,7 +143,7 @@ async def test_the_unit_with_overdue_items_ranks_below_and_is_referred(infra: In
             "party.AppraisalConcluded",
             "party.InactionReferred",
         ]
-        stored = await app.state.runtime.store.read_stream("appraisal-2016")
+        stored = await app.state.runtime.store.read_stream("appraisal-2015")
         [referred] = [e for e in stored if str(e.event_id) == referral["event_id"]]
         assert referred.payload["subject"] == "扶贫办"
         assert referred.payload["subject_kind"] == "unit"
@@ -154,13 +154,13 @@ async def test_the_unit_with_overdue_items_ranks_below_and_is_referred(infra: In
         assert referral["event_id"] in published
 
         again = await client.post(
-            "/api/v1/appraisals/2016/conclude", json={"occurred_on": "2017-01-21"}, headers=ORG
+            "/api/v1/appraisals/2015/conclude", json={"occurred_on": "2016-01-21"}, headers=ORG
         )
         assert "已结束" in assert_problem(again, 422)["detail"]
 
         # the town's leaders and the auditor read it all
         for who in (ORG, SECRETARY, AUDITOR, DISCIPLINE):
-            state = await ok(await client.get("/api/v1/appraisals/2016", headers=who))
+            state = await ok(await client.get("/api/v1/appraisals/2015", headers=who))
             ranked = [(r["subject"], r["rank"], r["referred"]) for r in state["results"]]
             assert ranked == [
                 ("卫生院", 1, False),  # 0.6 × 100 + 0.4 × 85 = 94
@@ -170,13 +170,13 @@ async def test_the_unit_with_overdue_items_ranks_below_and_is_referred(infra: In
             ]
             assert [r["subject"] for r in state["referrals"]] == ["扶贫办"]
         # a branch secretary reads his own branch's result only; a clerk nothing
-        own = await ok(await client.get("/api/v1/appraisals/2016", headers=SHIBI_SECRETARY))
+        own = await ok(await client.get("/api/v1/appraisals/2015", headers=SHIBI_SECRETARY))
         assert [r["subject"] for r in own["results"]] == ["branch-shibi"]
         assert [s["subject"] for s in own["scores"]] == ["branch-shibi"]
         assert own["referrals"] == []
-        other = await ok(await client.get("/api/v1/appraisals/2016", headers=JINXIA_SECRETARY))
+        other = await ok(await client.get("/api/v1/appraisals/2015", headers=JINXIA_SECRETARY))
         assert [r["subject"] for r in other["results"]] == ["branch-jinxia"]
-        assert_problem(await client.get("/api/v1/appraisals/2016", headers=CLERK), 403)
+        assert_problem(await client.get("/api/v1/appraisals/2015", headers=CLERK), 403)
         # as it stood before the conclusion
-        before = await ok(await client.get("/api/v1/appraisals/2016?as_of=2017-01-15", headers=ORG))
+        before = await ok(await client.get("/api/v1/appraisals/2015?as_of=2016-01-15", headers=ORG))
         assert (before["concluded"], before["results"], len(before["scores"])) == (False, [], 4)
