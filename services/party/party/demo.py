@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--facts-wait",
         type=float,
-        default=15.0,
+        default=5.0,
         help="seconds to wait for supervision's appraisal facts of 2016 before leaving the "
         "appraisal's conclusion to a later run",
     )
