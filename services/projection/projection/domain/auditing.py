@@ -57,6 +57,11 @@ EXPECTED = (
         ("supervision.ItemListed",),
         "确定软弱涣散党组织 → 列入整改清单",
     ),
+    Expectation(
+        "party.InactionReferred",
+        ("supervision.ClueReceived",),
+        "年度考核移交 → 为官不为问题线索",
+    ),
 )
 
 

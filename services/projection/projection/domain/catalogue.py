@@ -54,6 +54,14 @@ KIND_LABELS = {
     "accountability": "问责扣分",
     "party_key": "登记索引",
     "checkpoint": "存储检查点",
+    "decision": "四议两公开决策",
+    "cproject": "集体经济项目",
+    "books": "村账乡代理账簿",
+    "powers": "小微权力清单",
+    "breach": "小微权力运行问题",
+    "committee": "村务监督委员会",
+    "unitfacts": "年度考核事实",
+    "appraisal": "年度绩效考核",
 }
 
 #: Kinds whose audit trail only the clue readers may open (measure 11 and 13 casework).
@@ -91,6 +99,9 @@ _LABELS_BY_KIND: dict[str, dict[str, str]] = {
     **{
         k: party.STATUS_LABELS for k in ("branch", "member", "training", "assessment", "adjustment")
     },
+    **funds.GOVERNANCE_LABELS,
+    **supervision.GOVERNANCE_LABELS,
+    **party.GOVERNANCE_LABELS,
 }
 #: For entities of kinds no rule names (a new service's events), the first service that knows
 #: the status word names it.

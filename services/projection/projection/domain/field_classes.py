@@ -127,6 +127,15 @@ _PUBLIC = """
     audit_url changed derived done event_id figure indicator kind_code live_status live_value
     refused_event refused_on target
     view_title whatif_status whatif_value
+    act_event_id act_type appraisal_year appraised as_of body book_period breaches chair
+    consulted_on decision_id decision_kind decision_status decision_subject directives_on_time
+    directives_total disclosed entries entry_id expense expense_total facts_score finding_id
+    found_on grade in_force investment item_status items_count items_overdue items_total
+    last_recorded_on left_on measures_total mismatch missing_steps month overdue_items passed
+    petitions_resolved petitions_total position power_item proposed_on published_on referrals
+    referred referred_on rejected_on rejected_step resolution_channel resolution_disclosed_on
+    resolved_vote result_disclosed_on result_due_on results review_score step steps subject_kind
+    to_party_organisation to_representatives units version versions
 """
 _FREE_TEXT = """
     content description detail evidence explanation findings grounds matter note notes outcome
@@ -146,6 +155,7 @@ _KEYED_BY = """
     allocated_by_village assets booked_assets disbursed_by_village figures grades income_by_year
     incomes
     measures_by_project notices points scores
+    committee_members meetings months overdue_reports reports_by_year reviews
 """
 
 
@@ -174,6 +184,7 @@ INSTITUTION_KINDS = (
     "activity",
     "assets",
     "branch",
+    "cproject",
     "directive",
     "item",
     "measure",
@@ -184,8 +195,11 @@ INSTITUTION_KINDS = (
     "training",
 )
 #: Per entity kind, the fields that mean something else there than in `FIELDS`.
+#: Kinds whose `name` is an official's named in the office (the elected members of a village's
+#: 村务监督委员会, posted on the village's board), shown like linked leaders and first secretaries.
+OFFICIAL_KINDS = ("committee",)
 BY_KIND: Mapping[str, Mapping[str, Declaration]] = {
-    kind: {"name": Sensitivity.PUBLIC} for kind in INSTITUTION_KINDS
+    kind: {"name": Sensitivity.PUBLIC} for kind in (*INSTITUTION_KINDS, *OFFICIAL_KINDS)
 }
 #: Keys made from data: a view's column per year of collective income (`income_2016`).
 PATTERNS: tuple[tuple[re.Pattern[str], Declaration], ...] = (

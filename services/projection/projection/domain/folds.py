@@ -202,6 +202,7 @@ REFERENCE_KEYS = frozenset(
         "red_flag_id",
         "branch_id",
         "adjustment_id",
+        "decision_id",
     }
 )
 

@@ -3,7 +3,10 @@
 Streams: `programme-<id>` (惠农涉农资金: allocations, disbursements, expenditure, changes,
 公示), `beneficiary-<key>` (one person's payments and cadre relations), `redflag-<id>`,
 `assets-<village code>` (三资 ledger), `collective-<village code>` (集体经济收入, 清零),
-`disclosure-<village code>` (阳光村务). Money is summed as Decimal and kept as a string.
+`disclosure-<village code>` (阳光村务); issue 15's village governance: `decision-<id>` (四议两公开:
+proposed, consulted, reviewed, resolved or rejected, resolution and result disclosed),
+`cproject-<id>` (集体经济项目 started under a decision), `books-<village code>-<year>` (村账乡代理:
+the town agency's entries, totals per month). Money is summed as Decimal and kept as a string.
 """
 
 from __future__ import annotations
@@ -23,6 +26,34 @@ PROGRAMME, BENEFICIARY, RED_FLAG, ASSETS, COLLECTIVE, DISCLOSURE = (
     "collective",
     "disclosure",
 )
+
+DECISION, COLLECTIVE_PROJECT, BOOKS = "decision", "cproject", "books"
+
+#: Labels of the village governance kinds' statuses, per kind (a decision's "reviewed" is not
+#: a party appeal's).
+GOVERNANCE_LABELS: dict[str, dict[str, str]] = {
+    DECISION: {
+        "proposed": "① 党组织提议",
+        "consulted": "② 两委会议商议",
+        "reviewed": "③ 党员大会审议",
+        "resolved": "④ 村民（代表）会议决议",
+        "rejected": "未通过（终止）",
+        "resolution_disclosed": "决议已公开",
+        "result_disclosed": "实施结果已公开",
+    },
+    COLLECTIVE_PROJECT: {"started": "已开工"},
+    BOOKS: {"keeping": "代理记账"},
+}
+#: A decision's steps in order (`funds.DecisionMeetingHeld.step` and the statuses after it).
+DECISION_STEPS = (
+    "proposed",
+    "consulted",
+    "reviewed",
+    "resolved",
+    "resolution_disclosed",
+    "result_disclosed",
+)
+DECISION_KINDS = {"collective_project": "集体经济项目", "asset_disposal": "资产处置"}
 
 STATUS_LABELS = {
     "created": "已设立",
@@ -272,6 +303,60 @@ def _disclosed(state: State, fact: Fact) -> None:
     state["last_disclosed_on"] = fact.date("disclosed_on")
 
 
+def _proposed(state: State, fact: Fact) -> None:
+    state["proposed_on"] = fact.date("proposed_on")
+
+
+def _meeting(state: State, fact: Fact) -> None:
+    """商议 / 审议 / 决议: the meeting is kept under its step; a meeting that did not pass ends
+    the decision (rejected), as funds records it."""
+    p = fact.payload
+    step = str(p.get("step"))
+    meetings = dict(state.get("meetings") or {})
+    meetings[step] = {
+        key: p.get(key)
+        for key in ("body", "members", "present", "votes_for", "votes_against", "passed")
+    } | {"held_on": fact.date("held_on")}
+    state["meetings"] = meetings
+    state[f"{step}_on"] = fact.date("held_on")
+    if p.get("passed"):
+        state["status"] = step
+    else:
+        state["status"] = "rejected"
+        state["rejected_on"] = fact.date("held_on")
+        state["rejected_step"] = step
+
+
+def _resolution_disclosed(state: State, fact: Fact) -> None:
+    state["resolution_disclosed_on"] = fact.date("disclosed_on")
+    state["resolution_channel"] = fact.payload.get("channel")
+    state["result_due_on"] = fact.payload.get("result_due_on")
+
+
+def _result_disclosed(state: State, fact: Fact) -> None:
+    state["result_disclosed_on"] = fact.date("disclosed_on")
+    state["result"] = fact.payload.get("result")
+
+
+def _book_entry(state: State, fact: Fact) -> None:
+    """村账乡代理: an entry of the village's books, summed per month (`months`) and in all."""
+    p = fact.payload
+    state["village"] = p.get("village")
+    state["village_code"] = p.get("village_code")
+    month = str(p.get("month") or fact.date("recorded_on")[:7])
+    state["year"] = int(month[:4])
+    side = "income" if p.get("kind") == "income" else "expense"
+    months = dict(state.get("months") or {})
+    sums = dict(months.get(month) or {"income": "0", "expense": "0", "entries": 0})
+    sums[side] = str(money(sums.get(side)) + money(p.get("amount")))
+    sums["entries"] = int(sums.get("entries") or 0) + 1
+    months[month] = sums
+    state["months"] = months
+    _add(state, f"{side}_total", p.get("amount"))
+    state["entries"] = int(state.get("entries") or 0) + 1
+    state["last_recorded_on"] = fact.date("recorded_on")
+
+
 def _programme_of(payload: Mapping[str, Any]) -> str:
     return str(payload.get("programme_id"))
 
@@ -354,4 +439,20 @@ RULES: dict[str, Rule] = {
         COLLECTIVE, fold=_cleared, merge=False, label="清零销号"
     ),
     "funds.FinanceDisclosed": Rule(DISCLOSURE, fold=_disclosed, merge=False, label="村级财务公开"),
+    # 四议两公开 (issue 15): every step on the decision's own stream
+    "funds.DecisionProposed": Rule(DECISION, "proposed", _proposed, label="村党组织提议"),
+    "funds.DecisionMeetingHeld": Rule(
+        DECISION, fold=_meeting, merge=False, label="商议、审议、决议会议"
+    ),
+    "funds.DecisionResolutionDisclosed": Rule(
+        DECISION, "resolution_disclosed", _resolution_disclosed, merge=False, label="决议公开"
+    ),
+    "funds.DecisionResultDisclosed": Rule(
+        DECISION, "result_disclosed", _result_disclosed, merge=False, label="实施结果公开"
+    ),
+    "funds.CollectiveProjectStarted": Rule(COLLECTIVE_PROJECT, "started", label="集体经济项目开工"),
+    # 村账乡代理
+    "funds.VillageBookEntryRecorded": Rule(
+        BOOKS, "keeping", _book_entry, merge=False, label="代理会计记账"
+    ),
 }

@@ -3,7 +3,9 @@
 Streams: `branch-<id>` (党支部: secretary, weak designation and its rectification),
 `member-<id>` (党员: points, grades, unqualified-member procedure, degree education),
 `training-<id>` (集中培训), `assessment-<period>` (量化评分 and ranking), `adjustment-<id>`
-(调整不胜任现职村干部), and the accountability deductions that followed supervision's decisions.
+(调整不胜任现职村干部), the accountability deductions that followed supervision's decisions, and
+`appraisal-<year>` (年度绩效考核 and 述职评议: review scores, the results, the referrals to the
+为官不为 process).
 """
 
 from __future__ import annotations
@@ -42,6 +44,14 @@ STATUS_LABELS = {
     "matched": "已扣分",
     "unmatched": "未扣分",
 }
+
+APPRAISAL = "appraisal"
+#: Labels of the appraisal's statuses (party's "concluded" assessment is another thing).
+GOVERNANCE_LABELS: dict[str, dict[str, str]] = {
+    APPRAISAL: {"reviewing": "述职评议中", "concluded": "考核完成"},
+}
+SUBJECT_KINDS = {"unit": "单位", "branch_secretary": "村党支部书记"}
+GRADES = ("优秀", "称职", "基本称职", "不称职")
 
 #: Cadre adjustments in these statuses are still in progress (measure 10).
 ADJUSTMENT_OPEN = {"gathered", "voted", "decided", "appealed"}
@@ -192,6 +202,35 @@ def _appeal_reviewed(state: State, fact: Fact) -> None:
     state["appeal_result"] = fact.payload.get("result")
 
 
+def _review(state: State, fact: Fact) -> None:
+    p = fact.payload
+    state["year"] = p.get("year")
+    reviews = dict(state.get("reviews") or {})
+    reviews[f"{p.get('subject_kind')}:{p.get('subject')}"] = {
+        key: p.get(key) for key in ("subject_kind", "subject", "subject_name", "score")
+    } | {"recorded_on": fact.date("recorded_on")}
+    state["reviews"] = reviews
+    if state.get("status") != "concluded":
+        state["status"] = "reviewing"
+
+
+def _appraised(state: State, fact: Fact) -> None:
+    state["year"] = fact.payload.get("year")
+    state["status"] = "concluded"
+    state["results"] = list(fact.payload.get("results") or [])
+    state["concluded_on"] = fact.date("concluded_on")
+
+
+def _referred(state: State, fact: Fact) -> None:
+    p = fact.payload
+    referrals = list(state.get("referrals") or [])
+    referrals.append(
+        {key: p.get(key) for key in ("subject_kind", "subject", "subject_name", "reason")}
+        | {"referred_on": fact.date("referred_on")}
+    )
+    state["referrals"] = referrals
+
+
 def decimal(value: object) -> Decimal:
     return Decimal(str(value)) if value not in (None, "") else Decimal(0)
 
@@ -258,4 +297,12 @@ RULES: dict[str, Rule] = {
         ACCOUNTABILITY, "matched", _matched, merge=False, label="问责扣分"
     ),
     "party.AccountabilityUnmatched": Rule(ACCOUNTABILITY, "unmatched", label="问责未扣分"),
+    # 年度绩效考核 and 述职评议 (issue 15)
+    "party.ReviewScoreRecorded": Rule(APPRAISAL, fold=_review, merge=False, label="述职评议评分"),
+    "party.AppraisalConcluded": Rule(
+        APPRAISAL, fold=_appraised, merge=False, label="年度绩效考核结果"
+    ),
+    "party.InactionReferred": Rule(
+        APPRAISAL, fold=_referred, merge=False, label="移交“为官不为”整治"
+    ),
 }

@@ -2,7 +2,11 @@
 projection's entities.
 
 Streams: `measure-<plan>-<nn>` (the 14 measures), `item-<id>` (问题/责任/整改清单),
-`petition-<id>` (信访), `directive-<id>` (批示件、交办事项), `clue-<id>` (为官不为、雁过拔毛).
+`petition-<id>` (信访), `directive-<id>` (批示件、交办事项), `clue-<id>` (为官不为、雁过拔毛);
+issue 15's village governance: `powers-<village code>-<year>` (小微权力清单, its latest version),
+`breach-<act event id>` (a small power exercised without a step of its flow),
+`committee-<village code>` (村务监督委员会: members, yearly reports, overdue reports, findings),
+`unitfacts-<year>` (the facts of the yearly appraisal as supervision counts them).
 """
 
 from __future__ import annotations
@@ -10,6 +14,38 @@ from __future__ import annotations
 from projection.domain.folds import Fact, Rule, State, count
 
 MEASURE, ITEM, PETITION, DIRECTIVE, CLUE = "measure", "item", "petition", "directive", "clue"
+POWERS, BREACH, COMMITTEE, UNIT_FACTS = "powers", "breach", "committee", "unitfacts"
+
+#: Labels of the village governance kinds' statuses, per kind.
+GOVERNANCE_LABELS: dict[str, dict[str, str]] = {
+    POWERS: {"published": "已公布"},
+    BREACH: {"found": "运行缺少步骤"},
+    COMMITTEE: {"active": "已配备成员", "vacant": "无在任成员"},
+    UNIT_FACTS: {"recorded": "已记录"},
+}
+#: The small powers (小微权力) of the default list, as supervision names them.
+POWER_ITEMS = {
+    "major_decision": "重大事项决策",
+    "finance": "财务收支",
+    "works": "工程项目",
+    "asset_disposal": "资产资源处置",
+    "assistance": "低保和救助对象评定",
+    "homestead": "宅基地",
+}
+#: The steps of a small power's flow (the vocabulary funds and supervision share).
+STEP_LABELS = {
+    "proposed": "党组织提议",
+    "consulted": "两委会议商议",
+    "reviewed": "党员大会审议",
+    "resolved": "村民（代表）会议决议",
+    "resolution_disclosed": "决议公开",
+    "result_disclosed": "实施结果公开",
+    "filed": "报财政所备案",
+    "handled": "经办",
+    "reviewed_by_committee": "村务监督委员会审核",
+    "approved": "审批",
+    "booked": "代理会计记账",
+}
 
 STATUS_LABELS = {
     "registered": "已登记",
@@ -137,6 +173,80 @@ def _concluded(state: State, fact: Fact) -> None:
     state["kinds"] = list(fact.payload.get("kinds") or [])
 
 
+def _power_list(state: State, fact: Fact) -> None:
+    state["versions"] = int(state.get("versions") or 0) + 1
+    state["items_count"] = len(fact.payload.get("items") or [])
+    state["published_on"] = fact.date("published_on")
+
+
+def _committee_status(state: State) -> None:
+    members = state.get("committee_members") or {}
+    state["status"] = "active" if any(not m.get("left_on") for m in members.values()) else "vacant"
+
+
+def _member_appointed(state: State, fact: Fact) -> None:
+    p = fact.payload
+    state["village"], state["village_code"] = p.get("village"), p.get("village_code")
+    members = dict(state.get("committee_members") or {})
+    members[str(p.get("member_id"))] = {
+        "name": p.get("name"),
+        "position": p.get("position"),
+        "appointed_on": fact.date("appointed_on"),
+        "left_on": None,
+    }
+    state["committee_members"] = members
+    _committee_status(state)
+
+
+def _member_left(state: State, fact: Fact) -> None:
+    p = fact.payload
+    state["village"] = p.get("village")
+    members = dict(state.get("committee_members") or {})
+    key = str(p.get("member_id"))
+    members[key] = dict(members.get(key) or {}) | {"left_on": fact.date("left_on")}
+    state["committee_members"] = members
+    _committee_status(state)
+
+
+def _report_made(state: State, fact: Fact) -> None:
+    p = fact.payload
+    state["village"] = p.get("village")
+    reports = dict(state.get("reports_by_year") or {})
+    reports[str(p.get("year"))] = {
+        "reported_on": fact.date("reported_on"),
+        "to_party_organisation": p.get("to_party_organisation"),
+        "to_representatives": p.get("to_representatives"),
+        "summary": p.get("summary"),
+    }
+    state["reports_by_year"] = reports
+    state.setdefault("status", "vacant")
+
+
+def _report_overdue(state: State, fact: Fact) -> None:
+    p = fact.payload
+    state["village"] = p.get("village")
+    overdue = dict(state.get("overdue_reports") or {})
+    overdue[str(p.get("year"))] = {"due_on": p.get("due_on"), "found_on": fact.date("found_on")}
+    state["overdue_reports"] = overdue
+    state.setdefault("status", "vacant")
+
+
+def _finding(state: State, fact: Fact) -> None:
+    p = fact.payload
+    state["village"] = p.get("village")
+    findings = list(state.get("findings") or [])
+    findings.append(
+        {key: p.get(key) for key in ("finding_id", "title", "item_id")}
+        | {"found_on": fact.date("found_on")}
+    )
+    state["findings"] = findings[-200:]
+    state.setdefault("status", "vacant")
+
+
+def _facts_recorded(state: State, fact: Fact) -> None:
+    state["versions"] = int(state.get("versions") or 0) + 1
+
+
 RULES: dict[str, Rule] = {
     "supervision.MeasureRegistered": Rule(MEASURE, "registered", _measure, label="措施登记督办"),
     "supervision.ItemListed": Rule(ITEM, "open", _item_listed, label="列入清单"),
@@ -188,4 +298,29 @@ RULES: dict[str, Rule] = {
         CLUE, "deciding", _decided, merge=False, label="作出问责决定"
     ),
     "supervision.ClueConcluded": Rule(CLUE, fold=_concluded, merge=False, label="线索办结"),
+    # 小微权力清单 (issue 15)
+    "supervision.PowerListPublished": Rule(
+        POWERS, "published", _power_list, label="公布小微权力清单"
+    ),
+    "supervision.PowerFlowBreached": Rule(BREACH, "found", label="小微权力运行缺少步骤"),
+    # 村务监督委员会
+    "supervision.CommitteeMemberAppointed": Rule(
+        COMMITTEE, fold=_member_appointed, merge=False, label="监委会成员任职"
+    ),
+    "supervision.CommitteeMemberLeft": Rule(
+        COMMITTEE, fold=_member_left, merge=False, label="监委会成员离任"
+    ),
+    "supervision.CommitteeReportMade": Rule(
+        COMMITTEE, fold=_report_made, merge=False, label="监委会年度报告"
+    ),
+    "supervision.CommitteeReportOverdue": Rule(
+        COMMITTEE, fold=_report_overdue, merge=False, label="监委会年度报告逾期"
+    ),
+    "supervision.CommitteeFindingRecorded": Rule(
+        COMMITTEE, fold=_finding, merge=False, label="监委会发现问题"
+    ),
+    # 年度绩效考核的事实
+    "supervision.AppraisalFactsRecorded": Rule(
+        UNIT_FACTS, "recorded", _facts_recorded, label="记录年度考核事实"
+    ),
 }

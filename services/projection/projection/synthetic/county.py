@@ -8,8 +8,9 @@ two, measures planned and done, exited, sometimes returned), a fund programme (a
 supervision, whose accountability deducts points in party), plan items, petitions, directives,
 clues, a member's year of points, trainings, a half-year branch assessment with its weak
 branches' rectification, 三资 and collective income, disclosures, livelihood projects, agency
-requests, the five activities — chosen by weight, its start day moving through 2016–2020 with
-the share of events made so far, so business time advances roughly as it would in a live feed.
+requests, the five activities, village governance (`county_governance`) — chosen by weight,
+its start day moving through 2016–2020 with the share of events made so far, so business time
+advances roughly as it would in a live feed.
 """
 
 from __future__ import annotations
@@ -19,17 +20,18 @@ import hashlib
 import random
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 from projection.synthetic import funds as fu
 from projection.synthetic import party as pa
 from projection.synthetic import relief as rl
 from projection.synthetic import supervision as su
+from projection.synthetic.county_governance import GovernanceEpisodes
+from projection.synthetic.county_governance import Place as _Place
 from projection.synthetic.factory import EnvelopeFactory
 from shared.envelope import Envelope
 from shared.kernel import make_resident_id
 from shared.settings import YISUHE_TOWN_CODE
-from shared.town import Village, load_town
+from shared.town import load_town
 
 START, END = dt.date(2016, 1, 1), dt.date(2020, 12, 31)
 #: The share of an entity's events entered late (dated before its latest day), where the owning
@@ -83,16 +85,11 @@ MEASURES = (
 )
 
 
-@dataclass
-class _Place:
-    """A village or community with the ids the episodes reuse."""
-
-    village: Village
-    branch_id: str
-    members: list[tuple[str, str]] = field(default_factory=list)  # (member id, name)
+#: The share of episodes followed by a village governance one (`county_governance`).
+GOVERNANCE_SHARE = 0.06
 
 
-class CountyGenerator:
+class CountyGenerator(GovernanceEpisodes):
     """Yields `n` envelopes of the county mix (see the module's docstring)."""
 
     def __init__(self, n: int, *, seed: int = 2016, town: str = YISUHE_TOWN_CODE) -> None:
@@ -103,6 +100,9 @@ class CountyGenerator:
         self.heads: deque[tuple[str, str, str, str]] = deque(maxlen=3000)  # hid, name, id, village
         self.assessed: set[str] = set()
         self.serial = 0
+        self.gov = random.Random(seed + 2)  # the governance episodes' own chances
+        self.years_closed: set[int] = set()
+        self.last_day = END
         episodes: list[tuple[float, Callable[[dt.date], Iterator[Envelope]]]] = [
             (25, self.household),
             (6, self.activity),
@@ -136,6 +136,8 @@ class CountyGenerator:
         while self.made < self.n:
             [episode] = self.rng.choices(self.episodes, self.weights)
             yield from episode(self.today())
+            if self.gov.random() < GOVERNANCE_SHARE:
+                yield from self.governance(self.today())
 
     # helpers -----------------------------------------------------------------------------
     def today(self) -> dt.date:
@@ -202,6 +204,7 @@ class CountyGenerator:
                     self.after(day, 300, 400),
                 )
                 yield rl.site_certified(f, site, "650", self.after(day, 400, 500))
+        yield from self.governance_prelude(day)
 
     def join(self, p: _Place, day: dt.date) -> Envelope:
         member_id, name = f"member-{self.f.new_id()}", self.name()

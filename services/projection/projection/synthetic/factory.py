@@ -83,6 +83,7 @@ class EnvelopeFactory:
         actor: Actor = AGRICULTURE,
         recorded_at: dt.datetime | None = None,
         causation_id: uuid.UUID | None = None,
+        schema_version: int = 1,
     ) -> Envelope:
         version, prev = self.heads.get(stream_id, (0, GENESIS_HASH))
         on = self._entered(stream_id, event_type, on)
@@ -97,7 +98,7 @@ class EnvelopeFactory:
         env = Envelope(
             event_id=self._id_at(recorded_at) if self.rng else uuid7(),
             event_type=event_type,
-            schema_version=1,
+            schema_version=schema_version,
             stream_id=stream_id,
             stream_version=version + 1,
             occurred_at=occurred,

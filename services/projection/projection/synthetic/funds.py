@@ -618,3 +618,243 @@ def finance_disclosed(
         on=on,
         actor=CLERK,
     )
+
+
+# -- village governance (issue 15) ---------------------------------------------------------
+
+#: The body that holds each step's meeting, as funds records it.
+MEETING_BODIES = {"consulted": "两委会议", "reviewed": "党员大会", "resolved": "村民代表会议"}
+
+
+def _decision(
+    f: EnvelopeFactory, decision_id: str, event: str, payload: dict[str, object], on: dt.date
+) -> Envelope:
+    return f.event(
+        f"decision-{decision_id}",
+        f"funds.{event}",
+        {"decision_id": decision_id, **payload},
+        on=on,
+        actor=ECONOMIC,
+    )
+
+
+def decision_proposed(
+    f: EnvelopeFactory,
+    decision_id: str,
+    village: str,
+    village_code: str,
+    kind: str,
+    subject: str,
+    on: dt.date,
+    *,
+    description: str = "村党组织提议",
+) -> Envelope:
+    """四议两公开 ①: the village party organisation proposes (kind collective_project or
+    asset_disposal; the subject is the project's name or the asset's code)."""
+    return _decision(
+        f,
+        decision_id,
+        "DecisionProposed",
+        {
+            "village": village,
+            "village_code": village_code,
+            "kind": kind,
+            "subject": subject,
+            "description": description,
+            "proposed_on": on.isoformat(),
+        },
+        on,
+    )
+
+
+def decision_meeting(
+    f: EnvelopeFactory,
+    decision_id: str,
+    village: str,
+    step: str,
+    on: dt.date,
+    *,
+    members: int = 30,
+    present: int = 25,
+    votes_for: int = 22,
+    votes_against: int = 3,
+    body: str | None = None,
+) -> Envelope:
+    """商议 / 审议 / 决议: one meeting (passed when more than half of those present vote for)."""
+    return _decision(
+        f,
+        decision_id,
+        "DecisionMeetingHeld",
+        {
+            "village": village,
+            "step": step,
+            "body": body or MEETING_BODIES.get(step, "两委会议"),
+            "members": members,
+            "present": present,
+            "votes_for": votes_for,
+            "votes_against": votes_against,
+            "passed": votes_for * 2 > present,
+            "held_on": on.isoformat(),
+        },
+        on,
+    )
+
+
+def resolution_disclosed(
+    f: EnvelopeFactory,
+    decision_id: str,
+    village: str,
+    on: dt.date,
+    *,
+    result_due_on: dt.date | None = None,
+    channel: str = "村务公开栏",
+) -> Envelope:
+    """决议公开; the result is due 90 days later unless said (funds' rule)."""
+    due = result_due_on or on + dt.timedelta(days=90)
+    return _decision(
+        f,
+        decision_id,
+        "DecisionResolutionDisclosed",
+        {
+            "village": village,
+            "channel": channel,
+            "disclosed_on": on.isoformat(),
+            "result_due_on": due.isoformat(),
+        },
+        on,
+    )
+
+
+def result_disclosed(
+    f: EnvelopeFactory, decision_id: str, village: str, result: str, on: dt.date
+) -> Envelope:
+    """实施结果公开."""
+    return _decision(
+        f,
+        decision_id,
+        "DecisionResultDisclosed",
+        {"village": village, "result": result, "disclosed_on": on.isoformat()},
+        on,
+    )
+
+
+DECISION_STEPS = ("proposed", "consulted", "reviewed", "resolved", "resolution_disclosed")
+
+
+def collective_project_started(
+    f: EnvelopeFactory,
+    project_id: str,
+    village: str,
+    village_code: str,
+    name: str,
+    decision_id: str,
+    investment: str,
+    on: dt.date,
+    *,
+    steps: Sequence[str] = DECISION_STEPS,
+) -> Envelope:
+    """A collective economy project (集体经济项目) started under its decision."""
+    return f.event(
+        f"cproject-{project_id}",
+        "funds.CollectiveProjectStarted",
+        {
+            "project_id": project_id,
+            "village": village,
+            "village_code": village_code,
+            "name": name,
+            "decision_id": decision_id,
+            "investment": investment,
+            "started_on": on.isoformat(),
+            "power_item": "works",
+            "steps": list(steps),
+        },
+        on=on,
+        actor=ECONOMIC,
+    )
+
+
+def asset_disposed_v2(
+    f: EnvelopeFactory,
+    village: str,
+    village_code: str,
+    asset_id: str,
+    asset_code: str,
+    proceeds: str,
+    on: dt.date,
+    *,
+    decision_id: str,
+    vote_on: dt.date,
+    filed_on: dt.date,
+    steps: Sequence[str] = (*DECISION_STEPS, "filed"),
+    counterparty: str = "湘潭某公司",
+    votes: tuple[int, int, int, int] = (35, 30, 26, 4),
+) -> Envelope:
+    """A disposal (version 2) under an asset_disposal decision, its vote the decision's
+    resolving meeting."""
+    representatives, present, votes_for, votes_against = votes
+    return f.event(
+        f"assets-{village_code}",
+        "funds.CollectiveAssetDisposed",
+        {
+            "village": village,
+            "asset_id": asset_id,
+            "asset_code": asset_code,
+            "method": "sale",
+            "counterparty": counterparty,
+            "proceeds": proceeds,
+            "vote": {
+                "held_on": vote_on.isoformat(),
+                "representatives": representatives,
+                "present": present,
+                "votes_for": votes_for,
+                "votes_against": votes_against,
+            },
+            "filing": {"filed_on": filed_on.isoformat(), "reference": "易财备〔2017〕1号"},
+            "disposed_on": on.isoformat(),
+            "decision_id": decision_id,
+            "power_item": "asset_disposal",
+            "steps": list(steps),
+        },
+        on=on,
+        actor=CLERK,
+        schema_version=2,
+    )
+
+
+#: An expense's steps through the finance flow (财务收支), as the request gives them.
+EXPENSE_STEPS = ("handled", "reviewed_by_committee", "approved", "booked")
+
+
+def book_entry(
+    f: EnvelopeFactory,
+    village: str,
+    village_code: str,
+    month: str,
+    kind: str,
+    amount: str,
+    on: dt.date,
+    *,
+    subject: str = "",
+    steps: Sequence[str] = EXPENSE_STEPS,
+    entry_id: str | None = None,
+) -> Envelope:
+    """村账乡代理: the town agency's entry in a village's books (stream per village and year)."""
+    expense = kind == "expense"
+    return f.event(
+        f"books-{village_code}-{month[:4]}",
+        "funds.VillageBookEntryRecorded",
+        {
+            "entry_id": entry_id or f.new_id(),
+            "village": village,
+            "village_code": village_code,
+            "month": month,
+            "kind": kind,
+            "amount": amount,
+            "subject": subject or ("办公支出" if expense else "租金收入"),
+            "power_item": "finance" if expense else None,
+            "steps": list(steps) if expense else [],
+            "recorded_on": on.isoformat(),
+        },
+        on=on,
+        actor=ECONOMIC,
+    )

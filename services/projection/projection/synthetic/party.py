@@ -622,3 +622,100 @@ def accountability_matched(
         on,
         SYSTEM,
     )
+
+
+# -- 年度绩效考核 and 述职评议 (issue 15) -----------------------------------------------------
+
+
+def review_score_recorded(
+    f: EnvelopeFactory,
+    year: int,
+    subject_kind: str,
+    subject: str,
+    subject_name: str,
+    score: str,
+    on: dt.date,
+) -> Envelope:
+    """述职评议: the committee's score of a unit or a branch secretary (subject: the branch id)."""
+    return _ev(
+        f,
+        f"appraisal-{year}",
+        "ReviewScoreRecorded",
+        {
+            "year": year,
+            "subject_kind": subject_kind,
+            "subject": subject,
+            "subject_name": subject_name,
+            "score": score,
+            "recorded_on": on.isoformat(),
+        },
+        on,
+    )
+
+
+def appraisal_result(
+    subject_kind: str,
+    subject: str,
+    subject_name: str,
+    facts: str,
+    review: str,
+    total: str,
+    grade: str,
+    rank: int,
+    *,
+    referred: bool = False,
+    overdue_items: int = 0,
+) -> dict[str, object]:
+    """One subject's result, as party concluded it."""
+    return {
+        "subject_kind": subject_kind,
+        "subject": subject,
+        "subject_name": subject_name,
+        "facts_score": facts,
+        "review_score": review,
+        "total": total,
+        "grade": grade,
+        "rank": rank,
+        "referred": referred,
+        "overdue_items": overdue_items,
+    }
+
+
+def appraisal_concluded(
+    f: EnvelopeFactory, year: int, results: Sequence[dict[str, object]], on: dt.date
+) -> Envelope:
+    """年度绩效考核: the year's results."""
+    return _ev(
+        f,
+        f"appraisal-{year}",
+        "AppraisalConcluded",
+        {"year": year, "results": list(results), "concluded_on": on.isoformat()},
+        on,
+    )
+
+
+def inaction_referred(
+    f: EnvelopeFactory,
+    year: int,
+    subject_kind: str,
+    subject: str,
+    subject_name: str,
+    on: dt.date,
+    *,
+    reason: str = "年度考核不称职",
+) -> Envelope:
+    """A subject referred to the 为官不为 process by the appraisal."""
+    return _ev(
+        f,
+        f"appraisal-{year}",
+        "InactionReferred",
+        {
+            "year": year,
+            "subject_kind": subject_kind,
+            "subject": subject,
+            "subject_name": subject_name,
+            "reason": reason,
+            "referred_on": on.isoformat(),
+        },
+        on,
+    )

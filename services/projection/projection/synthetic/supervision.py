@@ -502,3 +502,248 @@ def clue_concluded(
         },
         on,
     )
+
+
+# -- village governance (issue 15) ---------------------------------------------------------
+
+#: Supervision's default small powers (小微权力) and their flows: (code, name, steps).
+DEFAULT_POWERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "major_decision",
+        "重大事项决策",
+        ("proposed", "consulted", "reviewed", "resolved", "resolution_disclosed"),
+    ),
+    ("finance", "财务收支", ("handled", "reviewed_by_committee", "approved", "booked")),
+    (
+        "works",
+        "工程项目",
+        ("proposed", "consulted", "reviewed", "resolved", "resolution_disclosed"),
+    ),
+    (
+        "asset_disposal",
+        "资产资源处置",
+        ("proposed", "consulted", "reviewed", "resolved", "resolution_disclosed", "filed"),
+    ),
+    ("assistance", "低保和救助对象评定", ("proposed", "reviewed", "resolution_disclosed")),
+    ("homestead", "宅基地", ("handled", "reviewed", "approved")),
+)
+
+
+def power_list_published(
+    f: EnvelopeFactory,
+    village: str,
+    village_code: str,
+    year: int,
+    version: int,
+    on: dt.date,
+    *,
+    items: Sequence[tuple[str, str, Sequence[str]]] = DEFAULT_POWERS,
+) -> Envelope:
+    """小微权力清单: a village's list for a year (a later version supersedes)."""
+    return f.event(
+        f"powers-{village_code}-{year}",
+        "supervision.PowerListPublished",
+        {
+            "village": village,
+            "village_code": village_code,
+            "year": year,
+            "version": version,
+            "items": [
+                {
+                    "code": code,
+                    "name": name,
+                    "steps": [
+                        {"name": step, "actor": "村两委", "disclosed": step.endswith("disclosed")}
+                        for step in steps
+                    ],
+                }
+                for code, name, steps in items
+            ],
+            "published_on": on.isoformat(),
+        },
+        on=on,
+        actor=DISCIPLINE,
+    )
+
+
+def power_flow_breached(
+    f: EnvelopeFactory,
+    act_event_id: str,
+    act_type: str,
+    village: str,
+    power_item: str,
+    missing_steps: Sequence[str],
+    item_id: str,
+    on: dt.date,
+) -> Envelope:
+    """An act of a small power missed steps of its flow (its problem-list item: `item_id`)."""
+    return f.event(
+        f"breach-{act_event_id}",
+        "supervision.PowerFlowBreached",
+        {
+            "act_event_id": act_event_id,
+            "act_type": act_type,
+            "village": village,
+            "power_item": power_item,
+            "missing_steps": list(missing_steps),
+            "item_id": item_id,
+            "found_on": on.isoformat(),
+        },
+        on=on,
+        actor=Actor("system", "system"),
+    )
+
+
+def _committee(
+    f: EnvelopeFactory, village_code: str, event: str, payload: dict[str, object], on: dt.date
+) -> Envelope:
+    return f.event(
+        f"committee-{village_code}", f"supervision.{event}", payload, on=on, actor=DISCIPLINE
+    )
+
+
+def committee_member_appointed(
+    f: EnvelopeFactory,
+    village: str,
+    village_code: str,
+    member_id: str,
+    name: str,
+    position: str,
+    on: dt.date,
+) -> Envelope:
+    """村务监督委员会: a member (主任 or 委员) takes office."""
+    return _committee(
+        f,
+        village_code,
+        "CommitteeMemberAppointed",
+        {
+            "village": village,
+            "village_code": village_code,
+            "member_id": member_id,
+            "name": name,
+            "position": position,
+            "appointed_on": on.isoformat(),
+        },
+        on,
+    )
+
+
+def committee_member_left(
+    f: EnvelopeFactory, village: str, village_code: str, member_id: str, on: dt.date
+) -> Envelope:
+    return _committee(
+        f,
+        village_code,
+        "CommitteeMemberLeft",
+        {"village": village, "member_id": member_id, "left_on": on.isoformat()},
+        on,
+    )
+
+
+def committee_report_made(
+    f: EnvelopeFactory,
+    village: str,
+    village_code: str,
+    year: int,
+    on: dt.date,
+    *,
+    summary: str = "全年监督村务公开、财务收支情况",
+) -> Envelope:
+    """The committee's yearly report to the party organisation and the representatives."""
+    return _committee(
+        f,
+        village_code,
+        "CommitteeReportMade",
+        {
+            "village": village,
+            "year": year,
+            "to_party_organisation": True,
+            "to_representatives": True,
+            "summary": summary,
+            "reported_on": on.isoformat(),
+        },
+        on,
+    )
+
+
+def committee_report_overdue(
+    f: EnvelopeFactory, village: str, village_code: str, year: int, on: dt.date
+) -> Envelope:
+    """No report for `year` by 31 January of the next year (the leading group's check)."""
+    return _committee(
+        f,
+        village_code,
+        "CommitteeReportOverdue",
+        {
+            "village": village,
+            "year": year,
+            "due_on": dt.date(year + 1, 1, 31).isoformat(),
+            "found_on": on.isoformat(),
+        },
+        on,
+    )
+
+
+def committee_finding(
+    f: EnvelopeFactory,
+    village: str,
+    village_code: str,
+    finding_id: str,
+    title: str,
+    item_id: str,
+    on: dt.date,
+    *,
+    detail: str = "监委会监督发现",
+) -> Envelope:
+    """A finding of the committee (it opens a problem-list item `item_id`)."""
+    return _committee(
+        f,
+        village_code,
+        "CommitteeFindingRecorded",
+        {
+            "village": village,
+            "finding_id": finding_id,
+            "title": title,
+            "detail": detail,
+            "item_id": item_id,
+            "found_on": on.isoformat(),
+        },
+        on,
+    )
+
+
+def unit_facts(
+    unit: str,
+    kind: str = "unit",
+    *,
+    measures: tuple[int, int] = (2, 2),
+    items: tuple[int, int] = (5, 0),
+    directives: tuple[int, int] = (3, 3),
+    petitions: tuple[int, int] = (2, 2),
+) -> dict[str, object]:
+    """One unit's (or village's) facts: (total, done/overdue/on time/resolved) pairs."""
+    return {
+        "unit": unit,
+        "kind": kind,
+        "measures_total": measures[0],
+        "measures_done": measures[1],
+        "items_total": items[0],
+        "items_overdue": items[1],
+        "directives_total": directives[0],
+        "directives_on_time": directives[1],
+        "petitions_total": petitions[0],
+        "petitions_resolved": petitions[1],
+    }
+
+
+def appraisal_facts_recorded(
+    f: EnvelopeFactory, year: int, as_of: dt.date, units: Sequence[dict[str, object]], on: dt.date
+) -> Envelope:
+    """The leading group records the facts of the year's appraisal."""
+    return f.event(
+        f"unitfacts-{year}",
+        "supervision.AppraisalFactsRecorded",
+        {"year": year, "as_of": as_of.isoformat(), "units": list(units)},
+        on=on,
+        actor=DISCIPLINE,
+    )

@@ -166,6 +166,7 @@ GROUP_SERVICES = {
     "资金监管": ["funds"],
     "督查问责": ["supervision"],
     "党建": ["party"],
+    "乡村治理": ["funds", "supervision"],
 }
 
 

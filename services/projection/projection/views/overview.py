@@ -8,9 +8,15 @@ of the measure's indicators, each capped at 100 %:
    enterprise pairing with the poor village
  2 民生实事: projects accepted / listed
  3 阵地建设: community sites compliant / registered; village stations / villages
- 4 集体经济: zero-income villages cleared / listed; with a linked leader; with a 一村一策 plan
+ 4 集体经济: zero-income villages cleared / listed; with a linked leader; with a 一村一策 plan;
+   集体经济项目经“四议两公开”: collective-project decisions whose resolution was disclosed /
+   collective-project decisions
  5 软弱涣散: weak branches with a first secretary; leader visits ≥ 4; household visits 100 %
- 6 乡村治理: villages that disclosed their finances in the period / villages
+ 6 乡村治理: villages that disclosed their finances in the period / villages; 小微权力清单:
+   villages with a list published for the year / villages; 村务监督委员会年度报告: villages whose
+   committee reported for the year / villages (the year: the period's, else the newest with a
+   report or an overdue report up to the day); 四议两公开结果公开: decisions whose result was
+   disclosed / decisions whose resolution was (issue 15)
  7 信访: petitions resolved or closed / received
  8 培训: the training targets of `party/training`
  9 积分制: members graded for the year / members
@@ -46,6 +52,12 @@ from projection.domain import supervision as s
 from projection.views.basis import Basis, EntityQuery, of_entities, of_events, of_query
 from projection.views.common import Ask, day_of
 from projection.views.funds import programme_figures
+from projection.views.governance import (
+    DISCLOSED,
+    committee_years,
+    governance_year,
+    reported,
+)
 from projection.views.members import training, year_of
 from projection.views.model import Card, Chart, Column, Series, Table, View, pct
 from projection.views.relief import HOUSEHOLD_TALLY, TARGETS, activity_figures
@@ -102,7 +114,7 @@ async def indicators(
 
     ents = {
         kind: await ask.entities(snap, kind)
-        for kind in (r.SITE, r.STATION, f.COLLECTIVE, pt.BRANCH)
+        for kind in (r.SITE, r.STATION, f.COLLECTIVE, pt.BRANCH, f.DECISION, s.POWERS, s.COMMITTEE)
     }
     out: dict[int, list[Indicator]] = {}
     homes = await snap.tally(HOUSEHOLD_TALLY, cutoff=cut, village=village)
@@ -151,6 +163,10 @@ async def indicators(
         ("清零村有联点负责人", sum(1 for e in zero if e.get("leader_name")), len(zero)),
         ("清零村有一村一策", sum(1 for e in zero if e.get("plan_title")), len(zero)),
     ]
+    projects = [d for d in ents[f.DECISION] if d.get("kind") == "collective_project"]
+    four = [d for d in projects if d.status in DISCLOSED]
+    found[(4, "集体经济项目经“四议两公开”")] = of_entities(four)
+    out[4].append(("集体经济项目经“四议两公开”", len(four), len(projects)))
     weak = [b for b in ents[pt.BRANCH] if b.status == "weak"]
     found[(5, "软弱涣散支部选派第一书记")] = of_entities(
         b for b in weak if b.get("first_secretary")
@@ -172,7 +188,22 @@ async def indicators(
     for d in await ask.facts(snap, ["funds.FinanceDisclosed"]):
         first_disclosure.setdefault(d.village or "", d)
     found[(6, "村级财务公开")] = of_events(first_disclosure.values())
-    out[6] = [("村级财务公开", len(first_disclosure), 1 if ask.village else len(ask.town.villages))]
+    n_villages = 1 if ask.village else len(ask.town.villages)
+    out[6] = [("村级财务公开", len(first_disclosure), n_villages)]
+    power_year = governance_year(ask, {e.get("year") for e in ents[s.POWERS]})
+    lists = {e.village: e for e in ents[s.POWERS] if str(e.get("year")) == str(power_year)}
+    found[(6, "小微权力清单")] = of_entities(lists.values())
+    report_year = governance_year(ask, committee_years(ents[s.COMMITTEE]))
+    made = [c for c in ents[s.COMMITTEE] if reported(c, report_year)]
+    found[(6, "村务监督委员会年度报告")] = of_entities(made)
+    disclosed = [d for d in ents[f.DECISION] if d.status in DISCLOSED]
+    results = [d for d in disclosed if d.status == "result_disclosed"]
+    found[(6, "四议两公开结果公开")] = of_entities(results)
+    out[6] += [
+        ("小微权力清单", len(lists), n_villages),
+        ("村务监督委员会年度报告", len(made), n_villages),
+        ("四议两公开结果公开", len(results), len(disclosed)),
+    ]
     out[7] = [_done("信访件化解", await by_status(s.PETITION), set(s.DONE[s.PETITION]))]
     found[(7, "信访件化解")] = of_query(
         out[7][0][1], entities_in(s.PETITION, StatusIn(tuple(s.DONE[s.PETITION])))

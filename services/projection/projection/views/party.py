@@ -10,8 +10,9 @@ from typing import Any
 from projection.adapters.reader import Entity, Snapshot
 from projection.domain import party as pt
 from projection.domain.catalogue import status_label
-from projection.views.basis import of_entities
+from projection.views.basis import Basis, of_entities, of_events
 from projection.views.common import Ask, entity_row
+from projection.views.governance import governance_year
 from projection.views.model import (
     Card,
     Chart,
@@ -258,4 +259,145 @@ async def adjustments(snap: Snapshot, ask: Ask) -> View:
                 of_entities(a for a in taken if a.get("kind") == k and a.status == status),
             )
     view.tables.append(by_kind)
+    return view
+
+
+async def appraisal(snap: Snapshot, ask: Ask) -> View:
+    """年度绩效考核与述职评议 (保障措施 3): the year's results as party concluded them (facts
+    score, review score, total, grade, rank, referral to the 为官不为 process). A village's
+    asker sees its branch secretary's row only (the units are the town's)."""
+    cutoff = ask.window.cutoff
+    every = await snap.entities(pt.APPRAISAL, cutoff=cutoff)
+    year = governance_year(ask, {a.get("year") or a.entity_id for a in every})
+    view = View("party/appraisal", f"年度绩效考核（{year}年度）", ask.window, ask.village)
+    found = next((a for a in every if a.stream_id == f"appraisal-{year}"), None) or next(
+        (a for a in every if a.status and str(a.get("year")) == str(year)), None
+    )
+    branches = {b.entity_id: b for b in await snap.entities(pt.BRANCH, cutoff=cutoff)}
+
+    def village_of(subject_kind: Any, subject: Any) -> str | None:
+        branch = branches.get(str(subject)) if subject_kind == "branch_secretary" else None
+        return branch.village if branch else None
+
+    def shown(record: dict[str, Any]) -> bool:
+        return (
+            not ask.village
+            or village_of(record.get("subject_kind"), record.get("subject")) == ask.village
+        )
+
+    concluded = found is not None and found.status == "concluded"
+    results = [r for r in (found.get("results") or [] if concluded and found else []) if shown(r)]
+    reviews = [r for r in ((found.get("reviews") or {}).values() if found else []) if shown(r)]
+    review_events: dict[str, Any] = {}
+    referrals = []
+    for e in await snap.facts(
+        ["party.ReviewScoreRecorded", "party.InactionReferred"], start=None, cutoff=cutoff
+    ):
+        p = e.payload
+        if str(p.get("year")) != str(year) or not shown(p):
+            continue
+        if e.event_type == "party.InactionReferred":
+            referrals.append(e)
+        else:
+            review_events[f"{p.get('subject_kind')}:{p.get('subject')}"] = e  # the latest
+
+    def reviewed(records: list[dict[str, Any]]) -> Basis | None:
+        """The review scores of these subjects (述职评议: every subject appraised has one);
+        no basis if one is missing from the log as of the day (then it lists nothing true)."""
+        keys = [f"{r.get('subject_kind')}:{r.get('subject')}" for r in records]
+        if any(k not in review_events for k in keys):
+            return None
+        return of_events(review_events[k] for k in keys)
+
+    shown_records = results if concluded else reviews
+    view.cards.append(
+        Card(
+            "参评对象",
+            str(len(shown_records)),
+            "个（单位、村党支部书记）" if concluded else "个已述职评议（考核未完成）",
+            basis=reviewed(shown_records),
+        )
+    )
+    for grade in pt.GRADES:
+        mine = [r for r in results if r.get("grade") == grade]
+        tone = "bad" if grade == "不称职" and mine else ""
+        view.cards.append(Card(grade, str(len(mine)), "个", tone, reviewed(mine)))
+    view.cards.append(
+        Card(
+            "移交为官不为整治",
+            str(len(referrals)),
+            "个",
+            "warn" if referrals else "ok",
+            of_events(referrals),
+        )
+    )
+    stream = found.stream_id if found else ""
+    rows = []
+    for r in shown_records:
+        kind = r.get("subject_kind")
+        branch = branches.get(str(r.get("subject"))) if kind == "branch_secretary" else None
+        appraised = (
+            (branch.get("branch_name", "") if branch else str(r.get("subject", "")))
+            if kind == "branch_secretary"
+            else str(r.get("subject_name") or r.get("subject", ""))
+        )
+        rows.append(
+            {
+                "stream_id": stream,
+                "appraised": appraised,
+                "village": branch.village if branch else "",
+                "subject_kind": pt.SUBJECT_KINDS.get(str(kind), str(kind or "")),
+                "subject_name": r.get("subject_name", "") if kind == "branch_secretary" else "",
+                "facts_score": str(r.get("facts_score", "")) if concluded else "",
+                "review_score": str(r.get("review_score", r.get("score", ""))),
+                "total": str(r.get("total", "")) if concluded else "",
+                "grade": r.get("grade", "") if concluded else "",
+                "rank": r.get("rank", "") if concluded else "",
+                "referred": bool(r.get("referred")),
+                "overdue_items": r.get("overdue_items", "") if concluded else "",
+            }
+        )
+    rows.sort(key=lambda row: (row["rank"] == "", row["rank"] or 0, row["appraised"]))
+    view.charts.append(
+        Chart(
+            "by_grade",
+            "考核等次",
+            "bar",
+            list(pt.GRADES),
+            [
+                Series(
+                    "个",
+                    [sum(1 for r in results if r.get("grade") == g) for g in pt.GRADES],
+                    bases=[
+                        reviewed([r for r in results if r.get("grade") == g]) for g in pt.GRADES
+                    ],
+                )
+            ],
+            "个",
+        )
+    )
+    view.tables.append(
+        Table(
+            "results",
+            "考核结果",
+            [
+                Column("rank", "名次", "int"),
+                Column("appraised", "考核对象"),
+                Column("subject_kind", "类别"),
+                Column("subject_name", "姓名"),
+                Column("village", "村/社区"),
+                Column("facts_score", "实绩得分"),
+                Column("review_score", "述职评议得分"),
+                Column("total", "总分"),
+                Column("grade", "等次"),
+                Column("referred", "移交为官不为整治", "bool"),
+                Column("overdue_items", "逾期事项", "int"),
+            ],
+            rows,
+            note="实绩得分由督查考核办记录的事实（措施完成、清单事项逾期、批示交办、信访化解）按党委规则计算；"
+            "总分 = 实绩 × 0.6 + 述职评议 × 0.4。",
+        )
+    )
+    if ask.village:
+        view.notes.append(f"只显示{ask.village}党支部书记的考核结果。")
     return view

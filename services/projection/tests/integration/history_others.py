@@ -14,7 +14,13 @@ from .histories import HistoryMaker, Kind, Sim
 from .history_relief import Made, choose, uid_named, village_named
 
 SYSTEM = Actor("system", "system")
-FLAG_CODES = ("FUNDS-SHORT-PAID", "FUNDS-LATE", "FUNDS-DUPLICATE", "FUNDS-NEW-CODE")
+FLAG_CODES = (
+    "FUNDS-SHORT-PAID",
+    "FUNDS-LATE",
+    "FUNDS-DUPLICATE",
+    "FUNDS-NEW-CODE",
+    "FUNDS-DISCLOSURE-MISMATCH",
+)
 
 # -- funds -------------------------------------------------------------------------------
 
@@ -124,13 +130,16 @@ def redflag(m: HistoryMaker, s: Sim) -> Made:
     village = m.rng.choice([s.village.name, None])
     common = {"flag_id": fid, "code": m.rng.choice(FLAG_CODES), "village": village}
     common |= {"programme_id": m.pick_id("programme"), "severity": m.rng.choice(["high", "low"])}
+    quarter = f"{s.day.year}-Q{(s.day.month - 1) // 3 + 1}"
     if s.steps == 0:
         return (
             "funds.RedFlagRaised",
             common
             | {
                 "label": "预警",
-                "subject_id": "V1",
+                "subject_id": f"disclosure:{s.village.code}:{quarter}"
+                if common["code"] == "FUNDS-DISCLOSURE-MISMATCH"
+                else "V1",
                 "summary": "实发不足",
                 "evidence": [{"kind": "disbursement", "ref": "V1", "note": ""}],
                 "raised_on": on,

@@ -10,6 +10,7 @@ from projection.synthetic import DEPUTY, DISCIPLINE, ORGANISATION
 from shared.town import Village
 
 from .histories import HistoryMaker, Kind, Sim
+from .history_governance import GOVERNANCE
 from .history_others import FUNDS, _measure_named, item, measure
 from .history_relief import RELIEF, Made, choose, uid_named
 
@@ -358,4 +359,4 @@ PARTY = {
     "adjustment": Kind(uid_named("adjustment", prefixed=True), adjustment, 1),
 }
 
-KINDS = {**RELIEF, **FUNDS, **SUPERVISION, **PARTY}
+KINDS = {**RELIEF, **FUNDS, **SUPERVISION, **PARTY, **GOVERNANCE}

@@ -38,7 +38,7 @@ from shared.roles import Principal, Role
 
 CONTRACTS = Path(__file__).resolve().parents[4] / "contracts" / "events"
 #: A county history in which every table of every view has rows (seed and size chosen so).
-HISTORY_SIZE, HISTORY_SEED = 6_000, 27
+HISTORY_SIZE, HISTORY_SEED = 6_000, 28
 TODAY = dt.date(2021, 1, 1)
 SECRETARY = Principal("secretary", "书记", Role.TOWN_SECRETARY)
 AGRICULTURE = Principal("agri", "分管农业", Role.AGRICULTURE_LEADER)
