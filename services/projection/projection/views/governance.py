@@ -233,7 +233,7 @@ def _quarter_days(quarter: str) -> tuple[dt.date, dt.date]:
 
 
 def _quarter_shown(quarter: str, ask: Ask) -> bool:
-    """Whether a quarter overlaps the asked period (and began by the state day)."""
+    """Whether a quarter overlaps the asked period (and began by the day asked)."""
     first, last = _quarter_days(quarter)
     w = ask.window
     if w.start is not None and last < w.start:
@@ -259,15 +259,23 @@ def flag_quarter(flag: Entity, disclosed: dict[tuple[str, str], LoggedEvent]) ->
 
 async def books(snap: Snapshot, ask: Ask) -> View:
     """村账乡代理: per village and quarter the books' totals, the disclosure made from them and
-    the red flags raised where the disclosed totals differed from the books."""
+    the red flags raised where the disclosed totals differed from the books. A period chooses
+    the quarters shown; what is known of them is taken at its end (or the day asked)."""
     view = View("governance/books", "村账乡代理与财务公开", ask.window, ask.village)
-    ledgers = await ask.entities(snap, f.BOOKS)
+    # as everywhere, what is known is taken at the earlier of the day asked and the period's end
+    # (a quarter is disclosed after it ends: ask for the half year or the year to see it)
+    cut = ask.window.cutoff
+    ledgers = await snap.entities(f.BOOKS, cutoff=cut, village=ask.village)
     disclosed: dict[tuple[str, str], LoggedEvent] = {}
     for fact in await snap.facts(
-        ["funds.FinanceDisclosed"], start=None, cutoff=ask.window.cutoff, village=ask.village
+        ["funds.FinanceDisclosed"], start=None, cutoff=cut, village=ask.village
     ):
         disclosed[(fact.village or "", str(fact.payload.get("period")))] = fact  # the last
-    flags = [x for x in await ask.entities(snap, f.RED_FLAG) if x.get("code") == MISMATCH]
+    flags = [
+        x
+        for x in await snap.entities(f.RED_FLAG, cutoff=cut, village=ask.village)
+        if x.get("code") == MISMATCH
+    ]
     totals: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(
         lambda: {"income": Decimal(0), "expense": Decimal(0)}
     )
