@@ -204,3 +204,22 @@ async def test_the_public_reads_none_of_it(client: httpx.AsyncClient) -> None:
         v["name"] for v in listed
     }
     assert {v["group"] for v in listed if v["name"].startswith("governance/")} == {"乡村治理"}
+
+
+async def test_the_dashboard_shows_each_governance_view(client: httpx.AsyncClient) -> None:
+    for name, title in (
+        ("governance/decisions", "四议两公开"),
+        ("governance/books", "村账乡代理"),
+        ("governance/powers", "小微权力清单"),
+        ("governance/committees", "村务监督委员会"),
+        ("party/appraisal", "年度绩效考核"),
+    ):
+        page = await client.get(f"/dashboard/{name}?as_of=2017-03-01", headers=SECRETARY)
+        assert page.status_code == 200, (name, page.text[:300])
+        assert title in page.text and "乡村治理" in page.text
+    basis = await client.get(
+        "/basis/governance/powers",
+        params={"figure": "card/运行缺少步骤"},
+        headers=SECRETARY,
+    )
+    assert basis.status_code == 200 and "事实依据" in basis.text
