@@ -30,6 +30,7 @@ CODE_LABELS = {
     "FUNDS-UNAPPROVED-CHANGE": "未经批准变更项目",
     "FUNDS-DIVERTED": "资金挪作他用",
     "FUNDS-PAID-BEFORE-NOTICE": "公示未结束即发放",
+    "FUNDS-DISCLOSURE-MISMATCH": "公开数与账簿不符",
 }
 SEVERITY = {"high": "高", "medium": "中", "low": "低"}
 
