@@ -379,7 +379,7 @@ class RecordBookEntry(_Command):
 
     village: VillageInPath
     reference: Reference | None = Field(None, description="记账凭证号（村内、年度内唯一）")
-    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="所属月份，如 2016-03")
+    month: str = Field(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$", description="所属月份，如 2016-03")
     kind: BookEntryKind = Field(description="收支：income 收入、expense 支出")
     amount: Money
     subject: str = Field(min_length=1, max_length=100, description="科目或事由")

@@ -11,7 +11,7 @@ from funds.application.flags import raise_flags
 from funds.application.ports import Deps
 from funds.domain import events as ev
 from funds.domain import rules
-from funds.domain.books import FINANCE_ITEM, VillageBooks, entry_steps
+from funds.domain.books import FINANCE_ITEM, VillageBooks, entry_steps, month_start
 from funds.domain.collective import CollectiveEconomy, CollectiveLedger
 from funds.domain.disclosure import FinanceDisclosures
 from funds.domain.identity import (
@@ -169,6 +169,11 @@ async def disclose(cmd: c.DiscloseFinances, uow: Work[Deps]) -> Done:
 async def record_book_entry(cmd: c.RecordBookEntry, uow: Work[Deps]) -> Done:
     """代理会计记账: an income or expense in the village's books of the month's year."""
     village = _village(uow, cmd.village)
+    since = uow.town.programme_since
+    if month_start(cmd.month) < since.replace(day=1):
+        raise Refused(
+            f"{cmd.month} 早于工程开始（{since:%Y-%m}），不能记账 (before the programme began)"
+        )
     year = int(cmd.month[:4])
     entry_id = child_id(f"{village.code}:{year}", "book-entry", cmd.reference)
     books = await uow.load(VillageBooks, books_stream(village.code, year))

@@ -17,7 +17,7 @@ from shared.kernel import Aggregate, AlreadyExists, Event, Refused
 #: The small power (小微权力) an expense exercises, as supervision's list names it.
 FINANCE_ITEM: Final = "finance"
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^([1-9]\d{3})-(0[1-9]|1[0-2])$")
 
 
 def month_start(month: str) -> dt.date:
