@@ -30,18 +30,37 @@ async def funds_work(funds: httpx.AsyncClient) -> None:
             value=value,
         )
         await ok(funds.post(f"/api/v1/villages/{village}/assets", json=body, headers=ECONOMIC), 201)
+    # 四议两公开: the sale is decided by the procedure, its resolution disclosed before the sale
+    decisions = "/api/v1/villages/石壁村/decisions"
+    proposed = on(
+        "2016-06-20", kind="asset_disposal", subject="ZC-001", description="出售村部旧仓库"
+    )
+    decided = await ok(funds.post(decisions, json=proposed, headers=ECONOMIC), 201)
+    for step, body, members, present, votes_for, held_on in (
+        ("consulted", "两委会议", 7, 7, 6, "2016-06-25"),
+        ("reviewed", "党员大会", 40, 33, 30, "2016-07-02"),
+        ("resolved", "村民代表会议", 30, 25, 20, "2016-07-10"),
+    ):
+        meeting = on(
+            held_on,
+            step=step,
+            body=body,
+            members=members,
+            present=present,
+            votes_for=votes_for,
+            votes_against=present - votes_for,
+        )
+        url = f"{decisions}/{decided['id']}/meetings"
+        await ok(funds.post(url, json=meeting, headers=ECONOMIC))
+    disclosure = on("2016-07-12", channel="村务公开栏")
+    url = f"{decisions}/{decided['id']}/resolution-disclosure"
+    await ok(funds.post(url, json=disclosure, headers=ECONOMIC))
     sale = on(
         "2016-08-01",
+        decision_id=decided["id"],
         method="sale",
         counterparty="湘潭某公司",
         proceeds="120000",
-        vote={
-            "held_on": "2016-07-10",
-            "representatives": 30,
-            "present": 25,
-            "votes_for": 20,
-            "votes_against": 3,
-        },
         filing={"filed_on": "2016-07-15", "reference": "易财备〔2016〕8号"},
     )
     await ok(
