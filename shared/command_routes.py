@@ -8,7 +8,8 @@ from the body (those marked `FromPath` from the URL), builds the command — one
 bad field is a 422 naming it — and runs it through the service's `Pipeline`
 (`app.state.pipeline`) with the caller's command context and village scope; the answer is
 `Written`. A write route that is not one command (a file of rows) opens
-`pipeline_of(request).work(...)` itself and says so with `openapi_extra=custom_pipeline()`.
+`pipeline_of(request).attempt(...)` itself (the same retry policy) and says so with
+`openapi_extra=custom_pipeline()`.
 Every write operation in a service's OpenAPI document carries `x-pipeline` (the command's
 name, or `custom`): a test holds every service to it.
 """
@@ -54,7 +55,7 @@ def pipeline_of(request: Request) -> Pipeline[Any]:
 
 def custom_pipeline(**extra: Any) -> dict[str, Any]:
     """The `openapi_extra` of a hand-written write route that runs its command(s) through the
-    pipeline (`pipeline_of(request).work(...)`)."""
+    pipeline (`pipeline_of(request).attempt(...)`)."""
     return {MARK: "custom", **extra}
 
 

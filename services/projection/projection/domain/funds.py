@@ -44,15 +44,6 @@ GOVERNANCE_LABELS: dict[str, dict[str, str]] = {
     COLLECTIVE_PROJECT: {"started": "已开工"},
     BOOKS: {"keeping": "代理记账"},
 }
-#: A decision's steps in order (`funds.DecisionMeetingHeld.step` and the statuses after it).
-DECISION_STEPS = (
-    "proposed",
-    "consulted",
-    "reviewed",
-    "resolved",
-    "resolution_disclosed",
-    "result_disclosed",
-)
 DECISION_KINDS = {"collective_project": "集体经济项目", "asset_disposal": "资产处置"}
 
 STATUS_LABELS = {

@@ -147,7 +147,7 @@ class GovernanceEpisodes:
                     yield entry
                     if skipped:
                         yield from self.breach(entry, v, recorded)
-        period = f"{day.year}-Q{quarter + 1}"
+        period = f"{day.year}Q{quarter + 1}"  # as funds writes a quarter (str(Quarter))
         end_month = 3 * quarter + 3
         disclosed_on = min(
             dt.date(day.year + (end_month == 12), end_month % 12 + 1, r.randint(5, 15)),
@@ -168,7 +168,7 @@ class GovernanceEpisodes:
                 "公开数与账簿不符",
                 v.name,
                 None,
-                f"{v.name} {period}",
+                f"disclosure:{v.code}:{period}",
                 f"公开支出 {spent}.00 元，账簿支出 {totals['expense']}.00 元",
                 disclosed_on,
                 severity="medium",

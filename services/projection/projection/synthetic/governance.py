@@ -132,9 +132,9 @@ def governance_story(f: EnvelopeFactory | None = None) -> GovernanceStory:
     story.add(
         skipped,
         fu.book_entry(f, JINXIA, JINXIA_CODE, "2016-09", "expense", "10000.00", D(2016, 9, 5)),
-        fu.finance_disclosed(f, SHIBI, SHIBI_CODE, "2016-Q3", "10000.00", "0.00", D(2016, 10, 8)),
+        fu.finance_disclosed(f, SHIBI, SHIBI_CODE, "2016Q3", "10000.00", "0.00", D(2016, 10, 8)),
         fu.finance_disclosed(
-            f, JINXIA, JINXIA_CODE, "2016-Q3", "50000.00", "35000.00", D(2016, 10, 10)
+            f, JINXIA, JINXIA_CODE, "2016Q3", "50000.00", "35000.00", D(2016, 10, 10)
         ),
     )
     ids["mismatch"] = flag = f.new_id()
@@ -146,7 +146,7 @@ def governance_story(f: EnvelopeFactory | None = None) -> GovernanceStory:
             "公开数与账簿不符",
             JINXIA,
             None,
-            f"{JINXIA} 2016-Q3",
+            f"disclosure:{JINXIA_CODE}:2016Q3",  # as funds names the subject (str(Quarter))
             "公开支出 35000.00 元，账簿支出 30000.00 元",
             D(2016, 10, 10),
             severity="medium",

@@ -38,7 +38,14 @@ ACTS = {
     "funds.CollectiveAssetDisposed": "集体资产处置",
     "funds.VillageBookEntryRecorded": "村账支出记账",
 }
-_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+#: A quarter as funds writes it (`2016Q3`, `str(Quarter)`) or as a period is asked (`2016-Q3`).
+_QUARTER = re.compile(r"(\d{4})-?Q([1-4])")
+
+
+def quarter_key(text: object) -> str | None:
+    """The view's key of a quarter named in `text` (`2016Q3`, `2016-Q3` → `2016-Q3`)."""
+    m = _QUARTER.search(str(text or "").upper())
+    return f"{m[1]}-Q{m[2]}" if m else None
 
 
 def governance_year(ask: Ask, years: Iterable[Any]) -> int:
@@ -248,8 +255,8 @@ def flag_quarter(flag: Entity, disclosed: dict[tuple[str, str], LoggedEvent]) ->
     texts = [flag.get("subject_id", ""), flag.get("summary", "")]
     texts += [str(e.get("ref", "")) for e in flag.get("evidence") or [] if isinstance(e, dict)]
     for text in texts:
-        if m := _QUARTER.search(str(text)):
-            return m[0]
+        if found := quarter_key(text):
+            return found
     raised = str(flag.get("raised_on", ""))[:10]
     for (village, period), event in disclosed.items():
         if village == flag.village and str(event.payload.get("disclosed_on"))[:10] == raised:
@@ -270,7 +277,9 @@ async def books(snap: Snapshot, ask: Ask) -> View:
     for fact in await snap.facts(
         ["funds.FinanceDisclosed"], start=None, cutoff=cut, village=ask.village
     ):
-        disclosed[(fact.village or "", str(fact.payload.get("period")))] = fact  # the last
+        period = quarter_key(fact.payload.get("period"))
+        if period is not None:
+            disclosed[(fact.village or "", period)] = fact  # the last
     flags = [
         x
         for x in await snap.entities(f.RED_FLAG, cutoff=cut, village=ask.village)
@@ -290,7 +299,7 @@ async def books(snap: Snapshot, ask: Ask) -> View:
     for x in flags:
         flagged[(x.village or "", flag_quarter(x, disclosed))].append(x)
     keys = sorted(
-        {k for k in [*totals, *disclosed, *flagged] if _QUARTER.fullmatch(k[1] or "")},
+        {k for k in [*totals, *disclosed, *flagged] if quarter_key(k[1]) == k[1]},
         key=lambda k: (ask.town.names.index(k[0]) if k[0] in ask.town.names else 999, k[1]),
     )
     keys = [k for k in keys if _quarter_shown(k[1], ask)]

@@ -108,9 +108,12 @@ async def publish_power_list(cmd: c.PublishPowerList, uow: Work[Deps]) -> Done:
     return stream_id.removeprefix("powers-"), powers
 
 
-def items_in_force(powers: PowerList, default: tuple[PowerItem, ...]) -> tuple[PowerItem, ...]:
-    """The items of the list in force: the latest version published, else the reference list."""
-    current = powers.in_force
+def items_in_force(
+    powers: PowerList, default: tuple[PowerItem, ...], day: dt.date
+) -> tuple[PowerItem, ...]:
+    """The items of the list in force on `day`: the latest version published by then, else the
+    reference list."""
+    current = powers.in_force_on(day)
     return current.items if current is not None else default
 
 
@@ -126,7 +129,7 @@ async def check_power_flow(cmd: c.CheckPowerFlow, uow: Work[Deps]) -> Done:
         log.warning("supervision.power_act_unknown_village", village=cmd.village)
         return cmd.act_event_id, breach
     powers = await uow.load(PowerList, power_list_stream(village.code, cmd.acted_on.year))
-    listed = items_in_force(powers, uow.deps.default_powers)
+    listed = items_in_force(powers, uow.deps.default_powers, cmd.acted_on)
     item = next((i for i in listed if i.code == cmd.power_item), None)
     if item is None:
         log.warning(
@@ -142,7 +145,8 @@ async def check_power_flow(cmd: c.CheckPowerFlow, uow: Work[Deps]) -> Done:
         found_on=cmd.acted_on,
     )
     if missing:
-        version = powers.in_force.version if powers.in_force else None
+        in_force = powers.in_force_on(cmd.acted_on)
+        version = in_force.version if in_force else None
         listed_as = f"{cmd.acted_on.year} 年清单第 {version} 版" if version else "镇参考清单"
         assert breach.breached is not None
         await _open_problem(

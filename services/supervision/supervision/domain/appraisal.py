@@ -118,7 +118,8 @@ def count_facts(
         event = measure.registered
         if event is None:
             continue
-        done = all(closed_by_measure.get(event.number, []))
+        closed = closed_by_measure.get(event.number, [])
+        done = bool(closed) and all(closed)  # nothing listed under a measure is not done
         for name in event.lead_units:
             unit(name).measures_total += 1
             unit(name).measures_done += done

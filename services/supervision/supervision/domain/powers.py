@@ -101,6 +101,12 @@ class PowerList(Aggregate):
         """The latest version published (None: none yet)."""
         return self.versions[-1] if self.versions else None
 
+    def in_force_on(self, day: dt.date) -> PowerListPublished | None:
+        """The version in force on `day`: the latest published by then (None: none yet), so
+        that an act is judged the same whenever its event is read (a redelivery, a replay)."""
+        published = [v for v in self.versions if v.published_on <= day]
+        return published[-1] if published else None
+
     def publish(
         self,
         *,

@@ -47,11 +47,13 @@ RED_FLAG_CONFIRMED = "funds.RedFlagConfirmed"
 BRANCH_DESIGNATED_WEAK = "party.BranchDesignatedWeak"
 BRANCH_DESIGNATION_LIFTED = "party.BranchDesignationLifted"
 INACTION_REFERRED = "party.InactionReferred"
-#: funds' acts that exercise a small power, with the payload field that dates each.
+#: funds' acts that exercise a small power, with the payload field that dates each (a book
+#: entry by its month: the expense happened in it, by the day the agency booked it at the
+#: latest — a December expense booked in January is judged by December's list).
 POWER_ACTS = {
     "funds.CollectiveProjectStarted": "started_on",
     "funds.CollectiveAssetDisposed": "disposed_on",
-    "funds.VillageBookEntryRecorded": "recorded_on",
+    "funds.VillageBookEntryRecorded": "month",
 }
 
 
@@ -72,11 +74,16 @@ def _optional(payload: Mapping[str, Any], name: str) -> str | None:
 
 
 def _day(payload: Mapping[str, Any], name: str, env: Envelope) -> dt.date:
+    """The day a payload's field names: a date, or a month (`2016-12`: its last day)."""
     value = payload.get(name)
     if value is None:
         return china_date(env.occurred_at)
     try:
-        return dt.date.fromisoformat(str(value)[:10])
+        text = str(value)
+        if len(text) == 7:  # a month
+            first = dt.date.fromisoformat(f"{text}-01")
+            return (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+        return dt.date.fromisoformat(text[:10])
     except ValueError as exc:
         raise MalformedEvent(f"payload field {name!r} is not a date: {value!r}") from exc
 
@@ -175,7 +182,9 @@ class Reactions:
             village=_text(p, "village"),
             power_item=power_item,
             steps=tuple(steps),
-            acted_on=_day(p, date_field, env),
+            acted_on=min(_day(p, date_field, env), _day(p, "recorded_on", env))
+            if date_field == "month"
+            else _day(p, date_field, env),
         )
         written = await self.pipeline.run(
             g.check_power_flow, cmd, CommandContext.caused_by(env), WHOLE_TOWN

@@ -766,7 +766,8 @@ async def test_the_years_facts_are_counted_per_unit_and_village_as_of_the_years_
     # measures 5, 6, 11, 14 … led by 党建工作站: measure 6 has an open item, so is not done
     led = [m for m in PLAN.measures if "党建工作站" in m.lead_units]
     assert party_station.measures_total == len(led)
-    assert party_station.measures_done == len(led) - 1
+    # measure 5's items are not all closed, and a measure with nothing listed is not done
+    assert party_station.measures_done == 0
     discipline = facts[(UNIT, "纪检监察室")]
     assert (discipline.directives_total, discipline.directives_on_time) == (1, 0)
     poverty = facts[(UNIT, "扶贫办")]
@@ -873,3 +874,51 @@ async def test_a_clue_of_the_appraisals_channel_cannot_be_received_by_hand(
             subject_member_id=None,
             on=D(2017, 1, 1),
         )
+
+
+async def test_an_act_is_judged_by_the_list_in_force_on_its_day_however_late_it_is_read(
+    pipeline: Pipeline[Deps], store: MemoryStore
+) -> None:
+    """A republished list (a new version asking one more step) does not turn an act that
+    followed the earlier version into a breach when its event is delivered again later; and a
+    December expense booked in January is judged by December's year."""
+    flow = [
+        {
+            "code": "finance",
+            "name": "财务收支",
+            "steps": [
+                {"name": "handled", "actor": "经办人", "disclosed": False},
+                {"name": "approved", "actor": "村主任", "disclosed": True},
+            ],
+        }
+    ]
+    stricter = [
+        {
+            **flow[0],
+            "steps": [
+                *flow[0]["steps"],
+                {"name": "reviewed_by_committee", "actor": "村务监督委员会", "disclosed": False},
+            ],
+        }
+    ]
+
+    async def publish(year: int, items: list[dict[str, Any]], on: dt.date) -> None:
+        cmd = c.PublishPowerList(village="石壁村", year=year, items=items, occurred_on=on)
+        await pipeline.run(g.publish_power_list, cmd, ctx(on))
+
+    await publish(2017, flow, D(2017, 1, 10))
+    react = Reactions(pipeline)
+    expense = act()  # handled, approved: what version 1 asks
+    await react(None, expense)  # type: ignore[arg-type]
+    await publish(2017, stricter, D(2017, 3, 5))
+    await react(None, expense)  # type: ignore[arg-type]  # delivered again after version 2
+    assert not [s for s in store.streams if s.startswith(("breach-", "item-"))]
+    late = act(recorded_on="2017-03-06")  # a March expense booked after version 2: a breach
+    await react(None, late)  # type: ignore[arg-type]
+    (found,) = store.events(f"breach-{late.event_id}")
+    assert isinstance(found, PowerFlowBreached)
+    assert found.missing_steps == ("reviewed_by_committee",)
+    december = act(month="2016-12", recorded_on="2017-01-05")  # 2016: no list, the reference
+    await react(None, december)  # type: ignore[arg-type]
+    (old,) = store.events(f"breach-{december.event_id}")
+    assert isinstance(old, PowerFlowBreached) and old.found_on == D(2016, 12, 31)
