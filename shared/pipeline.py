@@ -36,7 +36,7 @@ from shared.envelope import Envelope
 from shared.eventstore import CommandContext, EventStore
 from shared.kernel import Aggregate, ConcurrencyConflict, DomainError
 from shared.roles import VILLAGE_SCOPED, Principal
-from shared.town import Town
+from shared.town import Town, Village
 from shared.unit_of_work import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -126,6 +126,13 @@ class Scope:
             "(a village account may act on its own village only)"
         )
 
+    def checked_village(self, town: Town, name_or_code: str) -> Village:
+        """The town's village of this name or code (`Refused`, 422, if the town has none), if
+        the caller may act on it (`OutOfScope`, 403, otherwise)."""
+        village = town.known_village(name_or_code)
+        self.check(village.name)
+        return village
+
     def narrow(self, village: str | None) -> str | None:
         """The village a list is limited to: the asked one, or the caller's own (403 for
         another)."""
@@ -158,6 +165,11 @@ class Work(UnitOfWork, Generic[D]):
         self.scope = scope
         self.town = town
         self.deps = deps
+
+    def village(self, name_or_code: str) -> Village:
+        """The town's village the command names (422 if unknown), within the caller's scope
+        (403 otherwise)."""
+        return self.scope.checked_village(self.town, name_or_code)
 
 
 #: What a handler hands back: the id of the entity it wrote, and that entity.

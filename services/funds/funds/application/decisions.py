@@ -24,13 +24,6 @@ from shared.town import Village
 DECISION = "决策事项"
 
 
-def village_of(uow: Work[Deps], name_or_code: str) -> Village:
-    """The town's village (422 if unknown), if the caller may act on it (403 otherwise)."""
-    village = uow.town.known_village(name_or_code)
-    uow.scope.check(village.name)
-    return village
-
-
 async def load_decision(
     uow: Work[Deps], village: Village, decision_id: str, expected: int | None = None
 ) -> VillageDecision:
@@ -44,7 +37,7 @@ async def load_decision(
 
 async def propose(cmd: c.ProposeDecision, uow: Work[Deps]) -> Done:
     """村党组织提议; a given reference names the decision (a repeat is 409)."""
-    village = village_of(uow, cmd.village)
+    village = uow.village(cmd.village)
     decision_id = child_id(village.code, "decision", cmd.reference)
     decision = await uow.load(VillageDecision, decision_stream(decision_id))
     decision.propose(
@@ -63,7 +56,7 @@ async def propose(cmd: c.ProposeDecision, uow: Work[Deps]) -> Done:
 
 async def hold_meeting(cmd: c.HoldDecisionMeeting, uow: Work[Deps]) -> Done:
     """商议 / 审议 / 决议, held on the business day."""
-    village = village_of(uow, cmd.village)
+    village = uow.village(cmd.village)
     decision = await load_decision(uow, village, cmd.decision_id, cmd.expected_version)
     decision.hold_meeting(
         step=cmd.step,
@@ -79,7 +72,7 @@ async def hold_meeting(cmd: c.HoldDecisionMeeting, uow: Work[Deps]) -> Done:
 
 async def disclose_resolution(cmd: c.DiscloseResolution, uow: Work[Deps]) -> Done:
     """决议公开."""
-    village = village_of(uow, cmd.village)
+    village = uow.village(cmd.village)
     decision = await load_decision(uow, village, cmd.decision_id, cmd.expected_version)
     decision.disclose_resolution(cmd.channel, uow.day)
     return cmd.decision_id, decision
@@ -88,7 +81,7 @@ async def disclose_resolution(cmd: c.DiscloseResolution, uow: Work[Deps]) -> Don
 async def disclose_result(cmd: c.DiscloseResult, uow: Work[Deps]) -> Done:
     """实施结果公开, once the act happened: the decision's project started, or its asset
     disposed of under it."""
-    village = village_of(uow, cmd.village)
+    village = uow.village(cmd.village)
     decision = await load_decision(uow, village, cmd.decision_id, cmd.expected_version)
     facts = decision.facts
     if facts.kind == DecisionKind.COLLECTIVE_PROJECT:
@@ -108,7 +101,7 @@ async def disclose_result(cmd: c.DiscloseResult, uow: Work[Deps]) -> Done:
 
 async def start_project(cmd: c.StartCollectiveProject, uow: Work[Deps]) -> Done:
     """Start the collective project its decision is about, once the resolution is disclosed."""
-    village = village_of(uow, cmd.village)
+    village = uow.village(cmd.village)
     decision = await load_decision(uow, village, cmd.decision_id)
     project_id = project_id_for(decision.facts.decision_id)
     project = await uow.load(CollectiveProject, project_stream(project_id))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from funds.application import commands as c
 from funds.application.decisions import load_decision
-from funds.application.decisions import village_of as _village
 from funds.application.flags import raise_flags
 from funds.application.ports import Deps
 from funds.domain import events as ev
@@ -28,7 +27,7 @@ from shared.pipeline import Done, Work
 
 
 async def register_asset(cmd: c.RegisterAsset, uow: Work[Deps]) -> Done:
-    village = _village(uow, cmd.village)
+    village = uow.village(cmd.village)
     asset_id = name_id("asset", village.code, cmd.asset_code.strip())
     ledger = await uow.load(CollectiveLedger, ledger_stream(village.code))
     ledger.register(
@@ -51,7 +50,7 @@ async def dispose_asset(cmd: c.DisposeAsset, uow: Work[Deps]) -> Done:
     """Dispose of an asset under its decision (四议两公开: the resolution disclosed by the day)
     after the filing, and book the proceeds, in full, to the collective economy — both in one
     transaction."""
-    village = _village(uow, cmd.village)
+    village = uow.village(cmd.village)
     ledger = await uow.get(CollectiveLedger, ledger_stream(village.code), "三资台账")
     asset_code = cmd.asset_code.strip()
     ledger.holding(asset_code)  # 404 for an asset not in the ledger, before its decision
@@ -74,7 +73,7 @@ async def dispose_asset(cmd: c.DisposeAsset, uow: Work[Deps]) -> Done:
 
 
 async def record_income(cmd: c.RecordCollectiveIncome, uow: Work[Deps]) -> Done:
-    village = _village(uow, cmd.village)
+    village = uow.village(cmd.village)
     income_id = child_id(f"{village.code}:{cmd.year}", "income", cmd.reference)
     economy = await uow.load(CollectiveEconomy, economy_stream(village.code))
     economy.record_income(
@@ -92,21 +91,21 @@ async def record_income(cmd: c.RecordCollectiveIncome, uow: Work[Deps]) -> Done:
 
 
 async def list_zero(cmd: c.ListZeroIncomeVillage, uow: Work[Deps]) -> Done:
-    village = _village(uow, cmd.village)
+    village = uow.village(cmd.village)
     economy = await uow.load(CollectiveEconomy, economy_stream(village.code))
     economy.list_zero(village.name, cmd.year, uow.day)
     return village.code, economy
 
 
 async def assign_leader(cmd: c.AssignZeroIncomeLeader, uow: Work[Deps]) -> Done:
-    village = _village(uow, cmd.village)
+    village = uow.village(cmd.village)
     economy = await uow.load(CollectiveEconomy, economy_stream(village.code))
     economy.assign_leader(cmd.leader_name, cmd.leader_post, uow.day)
     return village.code, economy
 
 
 async def record_plan(cmd: c.RecordVillagePlan, uow: Work[Deps]) -> Done:
-    village = _village(uow, cmd.village)
+    village = uow.village(cmd.village)
     plan_id = child_id(village.code, "plan", cmd.reference)
     economy = await uow.load(CollectiveEconomy, economy_stream(village.code))
     economy.record_plan(
@@ -128,7 +127,7 @@ async def disclose(cmd: c.DiscloseFinances, uow: Work[Deps]) -> Done:
     totals given that differ from them raise FUNDS-DISCLOSURE-MISMATCH in the same transaction
     (once per village and quarter: the flag's subject). A village without books for the year
     discloses the totals it gives."""
-    village = _village(uow, cmd.village)
+    village = uow.village(cmd.village)
     period = Quarter.parse(cmd.period)
     books = await uow.load(VillageBooks, books_stream(village.code, period.year))
     booked = books.quarter_totals(period, uow.day) if books.exists else None
@@ -168,7 +167,7 @@ async def disclose(cmd: c.DiscloseFinances, uow: Work[Deps]) -> Done:
 
 async def record_book_entry(cmd: c.RecordBookEntry, uow: Work[Deps]) -> Done:
     """代理会计记账: an income or expense in the village's books of the month's year."""
-    village = _village(uow, cmd.village)
+    village = uow.village(cmd.village)
     since = uow.town.programme_since
     if month_start(cmd.month) < since.replace(day=1):
         raise Refused(

@@ -17,13 +17,12 @@ from funds.domain.decision import CollectiveProject, VillageDecision
 from funds.domain.identity import books_stream, decision_stream
 from funds.domain.values import DecisionStatus
 from funds.entrypoints.access import DISCLOSERS, WRITERS, Access, reader
-from funds.entrypoints.deps import Reads, Svc
+from funds.entrypoints.deps import Svc
 from funds.entrypoints.presenters import books_view, decision_view, project_view
 from shared.business_dates import AsOf
 from shared.command_routes import command
 from shared.kernel import NotFound
 from shared.roles import Principal
-from shared.town import Village
 from shared.web import require
 
 router = APIRouter(prefix="/api/v1", tags=["decisions 四议两公开与村账乡代理"])
@@ -89,13 +88,6 @@ command(
 )
 
 
-def _village(svc: Reads, name_or_code: str, access: Access) -> Village:
-    """The town's village (422 if unknown), if the caller may see it (403 otherwise)."""
-    village = svc.town.known_village(name_or_code)
-    access.scope.check(village.name)
-    return village
-
-
 @router.get(f"{V}/decisions", summary="村级决策事项（四议两公开） (the village's decisions)")
 async def list_decisions(
     village: str,
@@ -105,7 +97,7 @@ async def list_decisions(
     status: Annotated[DecisionStatus | None, Query(description="状态")] = None,
     overdue: Annotated[bool | None, Query(description="只看实施结果逾期未公开的")] = None,
 ) -> Json:
-    found = _village(svc, village, access)
+    found = access.scope.checked_village(svc.town, village)
     day = as_of or svc.today()
     decisions = await svc.streams.load_all(
         VillageDecision,
@@ -126,7 +118,7 @@ async def list_decisions(
 async def get_decision(
     village: str, decision_id: str, access: Reader, svc: Svc, as_of: AsOf = None
 ) -> Json:
-    found = _village(svc, village, access)
+    found = access.scope.checked_village(svc.town, village)
     day = as_of or svc.today()
     decision = await svc.streams.get(
         VillageDecision, decision_stream(decision_id), "决策事项", as_of=day
@@ -140,7 +132,7 @@ async def get_decision(
     f"{V}/collective-projects", summary="村集体经济项目 (the village's collective projects)"
 )
 async def list_projects(village: str, access: Reader, svc: Svc, as_of: AsOf = None) -> Json:
-    found = _village(svc, village, access)
+    found = access.scope.checked_village(svc.town, village)
     projects = await svc.streams.load_all(
         CollectiveProject,
         "cproject-",
@@ -156,7 +148,7 @@ async def list_projects(village: str, access: Reader, svc: Svc, as_of: AsOf = No
     f"{V}/books/{{year}}", summary="村账乡代理账簿（年度） (the village's books for a year)"
 )
 async def get_books(village: str, year: int, access: Reader, svc: Svc, as_of: AsOf = None) -> Json:
-    found = _village(svc, village, access)
+    found = access.scope.checked_village(svc.town, village)
     day = as_of or svc.today()
     books = await svc.streams.load(VillageBooks, books_stream(found.code, year), as_of=day)
     return books_view(books, found.name, year, day)

@@ -13,12 +13,11 @@ from funds.domain.collective import CollectiveEconomy, CollectiveLedger
 from funds.domain.disclosure import FinanceDisclosures
 from funds.domain.identity import disclosure_stream, economy_stream, ledger_stream
 from funds.entrypoints.access import DISCLOSERS, WRITERS, Access, reader
-from funds.entrypoints.deps import Reads, Svc
+from funds.entrypoints.deps import Svc
 from funds.entrypoints.presenters import disclosures_view, economy_view, ledger_view
 from shared.business_dates import AsOf
 from shared.command_routes import command
 from shared.roles import Principal
-from shared.town import Village
 from shared.web import require
 
 router = APIRouter(prefix="/api/v1", tags=["villages 村集体三资与阳光村务"])
@@ -93,18 +92,11 @@ command(
 )
 
 
-def _village(svc: Reads, name_or_code: str, access: Access) -> Village:
-    """The town's village (422 if unknown), if the caller may see it (403 otherwise)."""
-    village = svc.town.known_village(name_or_code)
-    access.scope.check(village.name)
-    return village
-
-
 @router.get(
     "/villages/{village}/assets", summary="村集体三资台账 (the village's collective assets ledger)"
 )
 async def get_assets(village: str, access: Reader, svc: Svc, as_of: AsOf = None) -> Json:
-    found = _village(svc, village, access)
+    found = access.scope.checked_village(svc.town, village)
     ledger = await svc.streams.load(CollectiveLedger, ledger_stream(found.code), as_of=as_of)
     return ledger_view(ledger, found.name)
 
@@ -114,7 +106,7 @@ async def get_assets(village: str, access: Reader, svc: Svc, as_of: AsOf = None)
     summary="村级集体经济 (the village's collective economy)",
 )
 async def get_economy(village: str, access: Reader, svc: Svc, as_of: AsOf = None) -> Json:
-    found = _village(svc, village, access)
+    found = access.scope.checked_village(svc.town, village)
     economy = await svc.streams.load(CollectiveEconomy, economy_stream(found.code), as_of=as_of)
     return economy_view(economy, found.name)
 
@@ -162,7 +154,7 @@ async def zero_income_villages(access: Reader, svc: Svc, as_of: AsOf = None) -> 
     summary="村级财务公开记录 (the village's finance disclosures)",
 )
 async def get_disclosures(village: str, access: Reader, svc: Svc, as_of: AsOf = None) -> Json:
-    found = _village(svc, village, access)
+    found = access.scope.checked_village(svc.town, village)
     day = as_of or svc.today()
     disclosures = await svc.streams.load(
         FinanceDisclosures, disclosure_stream(found.code), as_of=day

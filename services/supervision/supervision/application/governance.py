@@ -14,7 +14,6 @@ import structlog
 from shared.ids import uuid7
 from shared.kernel import Aggregate, Refused, check_version
 from shared.pipeline import Done, Work
-from shared.town import Village
 from supervision.domain.appraisal import (
     AppraisalFacts,
     appraisal_stream,
@@ -48,13 +47,6 @@ G = TypeVar("G", bound=Aggregate)
 GOVERNANCE_MEASURE = 6
 #: Days to rectify a problem a breach or a finding puts on the problem list.
 RECTIFY_DAYS = 30
-
-
-def _village(uow: Work[Deps], name_or_code: str) -> Village:
-    """The town's village (422 if unknown), within the caller's scope (403)."""
-    village = uow.town.known_village(name_or_code)
-    uow.scope.check(village.name)
-    return village
 
 
 async def _open_problem(
@@ -94,7 +86,7 @@ async def _open_problem(
 
 async def publish_power_list(cmd: c.PublishPowerList, uow: Work[Deps]) -> Done:
     """Publish a village's list for a year: the items given, or the town's reference list."""
-    village = _village(uow, cmd.village)
+    village = uow.village(cmd.village)
     items = (
         power_items([i.model_dump() for i in cmd.items])
         if cmd.items is not None
@@ -169,14 +161,14 @@ async def check_power_flow(cmd: c.CheckPowerFlow, uow: Work[Deps]) -> Done:
 
 
 async def _committee(uow: Work[Deps], name_or_code: str, expected: int | None) -> Committee:
-    village = _village(uow, name_or_code)
+    village = uow.village(name_or_code)
     committee = await uow.get(Committee, committee_stream(village.code), Committee.KIND)
     check_version(committee, expected)
     return committee
 
 
 async def appoint_committee_member(cmd: c.AppointCommitteeMember, uow: Work[Deps]) -> Done:
-    village = _village(uow, cmd.village)
+    village = uow.village(cmd.village)
     committee = await uow.load(Committee, committee_stream(village.code))
     check_version(committee, cmd.expected_version)
     committee.appoint(

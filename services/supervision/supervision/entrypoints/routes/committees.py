@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from shared.business_dates import AsOf
 from shared.command_routes import command, custom_pipeline, pipeline_of
-from shared.pipeline import OutOfScope, Scope, Work, Written, WrittenOut
+from shared.pipeline import Scope, Work, Written, WrittenOut
 from shared.roles import Principal
 from shared.web import command_context, require
 from supervision.application import commands as c
@@ -94,9 +94,7 @@ async def check_reports(
 async def get_committee(
     village: VillageParam, svc: Wiring, principal: Reader, as_of: AsOf = None
 ) -> dict[str, Any]:
-    known = svc.town.known_village(village)
-    if not Scope.of(principal).allows(known.name):
-        raise OutOfScope("只能查看本村的村务监督委员会 (own village only)")
+    known = Scope.of(principal).checked_village(svc.town, village)
     committee = await svc.ledger.get(
         Committee, committee_stream(known.code), Committee.KIND, as_of=as_of
     )
