@@ -80,7 +80,7 @@ cmd_start() {
   # The token key pair, made on first use by the issuer (never by a service): the services read
   # only the public key (.local/secrets/public/), the demo login and loaders the private one.
   (cd "$REPO" && "$PY" -m shared.auth keys >&2)
-  local entry name port started=()
+  local entry name port extra started=()
   for entry in "${SERVICES[@]}"; do
     name=${entry%%:*} port=${entry##*:}
     exists "$name" || continue
@@ -111,14 +111,17 @@ cmd_start() {
     [ "${LIANXIN_DEMO:-1}" = 1 ] || break
     exists "$name" && [ -f "$REPO/services/$name/$name/demo.py" ] || continue
     say "loading $name demo data"
-    (cd "$REPO" && "$PY" -m "$name.demo" --base-url "http://127.0.0.1:$port") \
+    # party's appraisal needs supervision's facts, loaded later: its first pass does not wait
+    extra=(); [ "$name" = party ] && extra=(--facts-wait 0)
+    (cd "$REPO" && "$PY" -m "$name.demo" --base-url "http://127.0.0.1:$port" "${extra[@]}") \
       >>"$LOGS/$name-demo.log" 2>&1 || die "$name demo data failed (log: $LOGS/$name-demo.log)"
   done
   # party's yearly appraisal (年度绩效考核) concludes on supervision's facts, loaded after party's
   # demo: a second, idempotent run of party's loader concludes it once they have arrived.
   if [ "${LIANXIN_DEMO:-1}" = 1 ] && exists party; then
     say "concluding party's appraisal on supervision's facts"
-    (cd "$REPO" && "$PY" -m party.demo --base-url "http://127.0.0.1:$(port_of party)") \
+    (cd "$REPO" && "$PY" -m party.demo --base-url "http://127.0.0.1:$(port_of party)" \
+      --facts-wait 30) \
       >>"$LOGS/party-demo.log" 2>&1 || die "party demo data failed (log: $LOGS/party-demo.log)"
   fi
   print_urls
