@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from shared.kernel import Refused, disclosure_due_on
+from shared.village_affairs import STEP_LABELS as VOCABULARY
 
 
 class SourceLevel(StrEnum):
@@ -177,19 +178,8 @@ class Step(StrEnum):
     BOOKED = "booked"  # 代理会计记账
 
 
-STEP_LABELS = {
-    Step.PROPOSED: "村党组织提议",
-    Step.CONSULTED: "村“两委”会议商议",
-    Step.REVIEWED: "党员大会审议",
-    Step.RESOLVED: "村民代表会议决议",
-    Step.RESOLUTION_DISCLOSED: "决议公开",
-    Step.RESULT_DISCLOSED: "实施结果公开",
-    Step.FILED: "报财政所备案",
-    Step.HANDLED: "经办",
-    Step.REVIEWED_BY_COMMITTEE: "村务监督委员会审核",
-    Step.APPROVED: "审批",
-    Step.BOOKED: "代理会计记账",
-}
+#: Each step's label (the shared vocabulary, `shared.village_affairs`).
+STEP_LABELS: dict[Step, str] = {step: VOCABULARY[step.value] for step in Step}
 
 
 class MeetingBody(StrEnum):

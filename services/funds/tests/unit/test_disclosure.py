@@ -90,3 +90,13 @@ def test_a_quarter_of_a_year_no_calendar_has_is_refused_not_a_crash() -> None:
         with pytest.raises(Refused, match="年份"):
             Quarter.parse(text)
     assert Quarter.parse("2016Q3") == Quarter(2016, 3)
+
+
+def test_funds_steps_are_the_shared_vocabulary_of_village_affairs() -> None:
+    """The steps funds' acts name are the words supervision's lists ask for (one vocabulary)."""
+    from funds.domain.values import STEP_LABELS, Step
+
+    from shared.village_affairs import STEPS
+
+    assert [s.value for s in Step] == list(STEPS)
+    assert all(STEP_LABELS[s] for s in Step)

@@ -12,6 +12,7 @@ issue 15's village governance: `powers-<village code>-<year>` (小微权力清�
 from __future__ import annotations
 
 from projection.domain.folds import Fact, Rule, State, count
+from shared import village_affairs
 
 MEASURE, ITEM, PETITION, DIRECTIVE, CLUE = "measure", "item", "petition", "directive", "clue"
 POWERS, BREACH, COMMITTEE, UNIT_FACTS = "powers", "breach", "committee", "unitfacts"
@@ -32,20 +33,8 @@ POWER_ITEMS = {
     "assistance": "低保和救助对象评定",
     "homestead": "宅基地",
 }
-#: The steps of a small power's flow (the vocabulary funds and supervision share).
-STEP_LABELS = {
-    "proposed": "党组织提议",
-    "consulted": "两委会议商议",
-    "reviewed": "党员大会审议",
-    "resolved": "村民（代表）会议决议",
-    "resolution_disclosed": "决议公开",
-    "result_disclosed": "实施结果公开",
-    "filed": "报财政所备案",
-    "handled": "经办",
-    "reviewed_by_committee": "村务监督委员会审核",
-    "approved": "审批",
-    "booked": "代理会计记账",
-}
+#: The steps of a small power's flow: the vocabulary funds and supervision share.
+STEP_LABELS = village_affairs.STEP_LABELS
 
 STATUS_LABELS = {
     "registered": "已登记",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from shared import village_affairs
 from shared.kernel import Refused
 
 #: The plan's three lists (问题清单、责任清单、整改清单).
@@ -71,22 +72,10 @@ ACCOUNTABILITY_KINDS: tuple[str, ...] = get_args(AccountabilityKind)
 OUTCOME_ACCOUNTABILITY = "accountability"
 OUTCOME_DISMISSED = "dismissed"
 
-#: The steps of a village power's flow (小微权力运行步骤), shared with funds: the acts funds
-#: records name the steps they went through in these words.
-STEP_LABELS: dict[str, str] = {
-    "proposed": "村党组织提议",
-    "consulted": "村“两委”会议商议",
-    "reviewed": "党员大会审议",
-    "resolved": "村民代表会议决议",
-    "resolution_disclosed": "决议公开",
-    "result_disclosed": "实施结果公开",
-    "filed": "报财政所备案",
-    "handled": "经办",
-    "reviewed_by_committee": "村务监督委员会审核",
-    "approved": "审批",
-    "booked": "代理会计记账",
-}
-STEPS: tuple[str, ...] = tuple(STEP_LABELS)
+#: The steps of a village power's flow (小微权力运行步骤): the vocabulary funds' acts share
+#: (`shared.village_affairs`).
+STEP_LABELS = village_affairs.STEP_LABELS
+STEPS = village_affairs.STEPS
 #: Steps that follow the act itself (the result is disclosed after the work is done): a flow
 #: may name them, but an act cannot have gone through them yet, so they are not required of
 #: it (funds' own deadline watches the result's disclosure).
