@@ -75,7 +75,7 @@ def facts_recorded(year: int) -> Envelope:
 
 
 async def test_the_demo_reviews_then_concludes_once_the_facts_are_there(
-    infra: Infra, capsys: pytest.CaptureFixture[str]
+    infra: Infra,
 ) -> None:
     app = build_app(service_settings(infra))
     async with app_client(app) as client:
@@ -91,20 +91,19 @@ async def test_the_demo_reviews_then_concludes_once_the_facts_are_there(
                 )
             )
         api = Api(client)
-        facts_there = (await client.get("/api/v1/appraisals/2016/facts")).status_code == 200
-        await appraisal(api, facts_wait=0)
-        if not facts_there:  # earlier runs' facts may already be on the topic
-            assert "暂不结束" in capsys.readouterr().out
-            state = await ok(await client.get("/api/v1/appraisals/2016"))
-            assert not state["concluded"]
-            assert len(state["scores"]) == len(data.LEAD_UNIT_REVIEWS) + len(VILLAGES)
-
+        # the real supervision topic may hold other runs' 2016 facts (make run's demo, the
+        # supervision tests): this test's carry a higher stream version, so party keeps them
+        # before the demo reviews and concludes (without facts the conclusion is refused: the
+        # appraisal's unit tests hold that)
         envelope = facts_recorded(2016)
         await publish(infra.kafka_bootstrap_servers, "supervision.events", envelope)
 
         async def kept() -> bool:
             response = await client.get("/api/v1/appraisals/2016/facts")
-            return response.status_code == 200 and len(response.json()["units"]) == 17
+            if response.status_code != 200:
+                return False
+            units = response.json()["units"]
+            return len(units) == 17 and any(u["items_overdue"] == 2 for u in units)
 
         await eventually(kept, timeout=45, what="the facts")
         await appraisal(api, facts_wait=5)
