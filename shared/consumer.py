@@ -48,6 +48,9 @@ BatchHandler = Callable[[AsyncConnection, Sequence[Envelope]], Awaitable[None]]
 #: Called once per batch, after the handlers and before the offsets, in the same transaction
 #: (a handler that buffers rows writes them here in one statement).
 BatchEnd = Callable[[AsyncConnection], Awaitable[None]]
+#: Applies raw records (`key`, `value`, offsets) of a topic without envelopes, in the batch's
+#: transaction (the key topic: `shared.personal.sharing`).
+RecordHandler = Callable[[AsyncConnection, Sequence[Any]], Awaitable[None]]
 #: Called when a batch's transaction is rolled back (what a handler buffered or cached is void).
 BatchAbort = Callable[[], None]
 
@@ -109,15 +112,20 @@ class EventConsumer:
         max_records: int = 500,
         batch_end: BatchEnd | None = None,
         batch_abort: BatchAbort | None = None,
+        record_handler: RecordHandler | None = None,
     ) -> None:
-        if (handler is None) == (batch_handler is None):
-            raise ValueError("give a consumer exactly one of handler and batch_handler")
+        if sum(h is not None for h in (handler, batch_handler, record_handler)) != 1:
+            raise ValueError(
+                "give a consumer exactly one of handler, batch_handler and record_handler"
+            )
         self.engine = engine
         self.schema = checked_schema(schema)
         self.name = name
         self.topics = list(topics)
         self.handler = handler
         self.batch_handler = batch_handler
+        #: Takes the raw records of a topic that carries no envelopes (the key topic).
+        self.record_handler = record_handler
         self.dedupe = dedupe
         self.batch_end = batch_end
         self.batch_abort = batch_abort
@@ -211,6 +219,11 @@ class EventConsumer:
         async with self.engine.begin() as conn:
             positions = await self._lock_positions(conn, records)
             fresh = [r for r in records if r.offset >= positions.get((r.topic, r.partition), -1)]
+            if self.record_handler is not None:
+                await self.record_handler(conn, fresh)
+                await self._store_positions(conn, fresh)
+                self.applied += len(fresh)
+                return
             decoded: list[tuple[Any, Envelope | None, str]] = []
             for record in fresh:
                 try:

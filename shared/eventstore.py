@@ -29,6 +29,8 @@ from shared.envelope import (
 )
 from shared.ids import uuid7
 from shared.kernel import ConcurrencyConflict, Event
+from shared.personal.declared import any_token
+from shared.personal.keys import KeyTable
 
 #: `expected_version` that accepts any current version (no optimistic check).
 ANY_VERSION: Final = -1
@@ -71,6 +73,11 @@ MIGRATIONS = [
             " WHERE published_at IS NULL",
         ],
     ),
+    Migration(
+        2,
+        "outbox tombstones (the key topic's erasures carry no value)",
+        ["ALTER TABLE {schema}.outbox ALTER COLUMN value DROP NOT NULL"],
+    ),
 ]
 
 
@@ -108,9 +115,11 @@ def seal(
     events: Sequence[Event],
     ctx: CommandContext,
     recorded: dt.datetime,
+    payloads: Sequence[dict[str, Any]] | None = None,
 ) -> list[Envelope]:
     """The envelopes of `events` appended to a stream at version `current` whose head hash
-    is `prev_hash`: numbered, dated (business time from `ctx`, else `recorded`) and chained."""
+    is `prev_hash`: numbered, dated (business time from `ctx`, else `recorded`) and chained.
+    `payloads` are the events' wire payloads when already made (personal fields encrypted)."""
     envelopes: list[Envelope] = []
     for offset, event in enumerate(events, start=1):
         env = Envelope(
@@ -125,7 +134,7 @@ def seal(
             correlation_id=ctx.correlation_id,
             causation_id=ctx.causation_id,
             town=ctx.town,
-            payload=encode(event),
+            payload=payloads[offset - 1] if payloads is not None else encode(event),
         ).sealed(prev_hash)
         prev_hash = env.hash
         envelopes.append(env)
@@ -142,9 +151,12 @@ class EventStore:
         schema: str,
         topic: str,
         check: Callable[[Envelope], None] | None = None,
+        keys: KeyTable | None = None,
     ) -> None:
         self.engine = engine
         self.check = check
+        #: The service's key table: personal fields are encrypted on append, opened on load.
+        self.keys = keys
         #: Told of the envelopes each successful `write` put in its transaction (metrics).
         self.on_written: Callable[[AsyncConnection, Sequence[Envelope]], None] | None = None
         self.schema = checked_schema(schema)
@@ -170,6 +182,8 @@ class EventStore:
     async def migrate(self) -> None:
         """Create or upgrade the store's tables."""
         await migrate(self.engine, self.schema, "eventstore", MIGRATIONS)
+        if self.keys is not None:
+            await self.keys.migrate(self.engine)
 
     async def append(
         self,
@@ -203,7 +217,14 @@ class EventStore:
             raise ConcurrencyConflict(
                 f"stream {stream_id} is at version {current}, not {expected_version}"
             )
-        envelopes = seal(stream_id, current, prev_hash, events, ctx, now or dt.datetime.now(dt.UTC))
+        payloads = [encode(event) for event in events]
+        if self.keys is not None:
+            payloads = await self.keys.protect(
+                conn, [(e.event_type, p) for e, p in zip(events, payloads, strict=True)]
+            )
+        envelopes = seal(
+            stream_id, current, prev_hash, events, ctx, now or dt.datetime.now(dt.UTC), payloads
+        )
         await self.write(conn, envelopes)
         return envelopes
 
@@ -295,8 +316,24 @@ class EventStore:
     ) -> tuple[list[Event], int]:
         """A stream's domain events (upcast to the newest versions) and its version."""
         envelopes = await self.read_stream(stream_id, conn=conn)
-        events = [decode(e.event_type, e.schema_version, e.payload) for e in envelopes]
+        payloads = await self.opened([e.payload for e in envelopes], conn=conn)
+        events = [
+            decode(e.event_type, e.schema_version, p)
+            for e, p in zip(envelopes, payloads, strict=True)
+        ]
         return events, len(envelopes)
+
+    async def opened(
+        self, payloads: list[dict[str, Any]], *, conn: AsyncConnection | None = None
+    ) -> list[dict[str, Any]]:
+        """Payloads with their personal fields opened with this store's keys (`ERASED` where
+        a person's key was deleted); as they are when the store keeps no keys."""
+        if self.keys is None or not any_token(payloads):
+            return payloads
+        if conn is None:
+            async with self.engine.connect() as own:
+                return list(await self.keys.reveal(own, payloads))
+        return list(await self.keys.reveal(conn, payloads))
 
     async def streams(self, *, chunk: int = 2000) -> AsyncIterator[list[Envelope]]:
         """Every stream's events in version order, one stream at a time (a server-side cursor

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import ClassVar, TypeVar
 
+from shared.personal.tokens import ERASED, PENDING
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Event:
@@ -180,8 +182,15 @@ class ResidentId:
         return self.masked
 
 
+#: Markers in place of personal data that masking leaves alone (`shared.personal.tokens`).
+_SHOWN_AS_IS = frozenset({ERASED, PENDING})
+
+
 def mask_id(value: str) -> str:
-    """`430321********1234`: the area code and the last four characters only."""
+    """`430321********1234`: the area code and the last four characters only (an erased or
+    not yet readable value is shown as it is)."""
+    if value in _SHOWN_AS_IS:
+        return value
     if len(value) <= 10:
         return "*" * len(value)
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
@@ -189,7 +198,7 @@ def mask_id(value: str) -> str:
 
 def mask_name(name: str) -> str:
     """`张*` / `欧阳**`: the family name only."""
-    if not name:
+    if not name or name in _SHOWN_AS_IS:
         return name
     keep = 2 if len(name) >= 4 else 1
     return name[:keep] + "*" * (len(name) - keep)

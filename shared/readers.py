@@ -51,7 +51,13 @@ class AggregateReader:
         aggregate = cls(stream_id)
         if envelopes and envelopes[0].stream_version != 1 and not cls.LEDGER:
             return aggregate  # only later facts dated earlier: it was not created yet
-        aggregate.replay([decode(e.event_type, e.schema_version, e.payload) for e in envelopes])
+        payloads = await self.store.opened([e.payload for e in envelopes], conn=conn)
+        aggregate.replay(
+            [
+                decode(e.event_type, e.schema_version, p)
+                for e, p in zip(envelopes, payloads, strict=True)
+            ]
+        )
         return aggregate
 
     async def get(
@@ -125,10 +131,11 @@ class AggregateReader:
             + f" ORDER BY c.{key}, e.stream_version"
         )
         rows = await self._rows(sql, params, conn)
+        payloads = await self.store.opened([_json(row.payload) for row in rows], conn=conn)
         grouped: dict[str, list[Event]] = {}
-        for row in rows:
+        for row, payload in zip(rows, payloads, strict=True):
             grouped.setdefault(row.stream_id, []).append(
-                decode(row.event_type, row.schema_version, _json(row.payload))
+                decode(row.event_type, row.schema_version, payload)
             )
         found = []
         for stream_id, events in grouped.items():

@@ -118,7 +118,7 @@ class OutboxRelay:
         acks = [
             await self.producer.send(
                 row.topic,
-                value=bytes(row.value),
+                value=bytes(row.value) if row.value is not None else None,
                 key=row.key.encode(),
                 headers=[("event_id", str(row.event_id).encode())],
             )

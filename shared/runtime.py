@@ -23,6 +23,9 @@ from shared.eventstore import EventStore
 from shared.integrity import checkpoint
 from shared.integrity import routes as integrity_routes
 from shared.metrics import AppendCounts
+from shared.personal.erasure import ERASURE_OWNER, erasure_reaction
+from shared.personal.keys import KeyTable
+from shared.personal.secret import deployment_secret
 from shared.relay import OutboxRelay, idempotent_producer
 from shared.retention import prune
 from shared.settings import Settings
@@ -47,11 +50,14 @@ class ServiceRuntime:
         self.service = service
         self.schema = settings.db_schema or service
         self.engine = engine or make_engine(settings.database_url)
+        #: Per-person keys (crypto-shredding): the store encrypts personal fields with them.
+        self.keys = KeyTable(self.schema, service)
         self.store = EventStore(
             self.engine,
             schema=self.schema,
             topic=events_topic(service) + settings.topic_suffix,
             check=check_envelope if settings.check_contracts else None,
+            keys=self.keys if publishes else None,
         )
         self.publishes = publishes
         #: Events appended by type, counted on commit (`/metrics`).
@@ -85,6 +91,19 @@ class ServiceRuntime:
         self.consumers.append(consumer)
         return consumer
 
+    def follow_erasures(self, topic: str | None = None) -> EventConsumer:
+        """Erase a person's keys here when relief records `person.ErasureRequested` (every
+        service and the projection; `topic`: relief's events topic as this process names it)."""
+        if topic is None:
+            owner = ERASURE_OWNER
+            topic = self.store.topic if self.service == owner else events_topic(owner)
+        return self.subscribe("erasures", [topic], erasure_reaction(self.keys))
+
+    def follow_key_copies(self) -> EventConsumer:
+        """Keep copies of the other services' keys (the key topic), to open their tokens: for a
+        service that shows or matches another's personal data (funds, the projection)."""
+        return self.subscribe("person-keys", [self.keys.topic], record_handler=self.keys.copy)
+
     def add_migrations(self, component: str, migrations: Sequence[Migration]) -> None:
         """The service's own tables (views of other services' events, lookups), migrated at
         start in the service's schema under `component`."""
@@ -97,6 +116,8 @@ class ServiceRuntime:
 
     async def start(self) -> None:
         """Migrate, create topics, then start the relay and the subscribers."""
+        deployment_secret()  # no personal-data secret: no start
+        await self.keys.migrate(self.engine)
         if self.publishes:
             await self.store.migrate()
             await checkpoint.migrate_checkpoints(self.store)
@@ -108,7 +129,10 @@ class ServiceRuntime:
         for consumer in self.consumers:
             topics += [*consumer.topics, consumer.dead_letter_topic]
         await ensure_topics(
-            self.settings.kafka_bootstrap_servers, topics, partitions=self.settings.topic_partitions
+            self.settings.kafka_bootstrap_servers,
+            [t for t in topics if t != self.keys.topic],
+            partitions=self.settings.topic_partitions,
+            compacted=[self.keys.topic],
         )
         self._stop.clear()
         if self.publishes:

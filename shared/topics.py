@@ -19,28 +19,50 @@ def events_topic(service: str) -> str:
 #: offset zero and what the verifier reconciles the stores with (Kafka's default deletes after
 #: seven days), and a dead letter waits for a person.
 KEEP_FOREVER = {"retention.ms": "-1"}
+#: The key topic (`shared.personal.keys.KEY_TOPIC`) keeps the newest record per key only: a
+#: person's wrapped key is dropped once its tombstone follows (the erasure), within an hour of
+#: it (the segment rolls hourly, the cleaner takes any dirty share); the tombstone itself is
+#: kept a day, for readers that were down (they also get the erasure event).
+COMPACTED = {
+    "cleanup.policy": "compact",
+    "segment.ms": "3600000",
+    "max.compaction.lag.ms": "3600000",
+    "min.cleanable.dirty.ratio": "0.01",
+    "delete.retention.ms": "86400000",
+}
 
 
 async def ensure_topics(
-    bootstrap_servers: str, topics: Iterable[str], *, partitions: int = 3
+    bootstrap_servers: str,
+    topics: Iterable[str],
+    *,
+    partitions: int = 3,
+    compacted: Iterable[str] = (),
 ) -> None:
     """Create the topics that do not exist yet (replication factor 1 on the local broker), kept
-    for ever; a topic made before that rule gets it now."""
+    for ever; a topic made before that rule gets it now. The `compacted` ones are made with
+    `COMPACTED` instead (keyed state, not history)."""
+    compact = set(compacted)
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
-        wanted = list(dict.fromkeys(topics))
+        wanted = list(dict.fromkeys([*topics, *compact]))
         existing = set(await admin.list_topics())
         missing = [t for t in wanted if t not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):  # made meanwhile elsewhere
                 await admin.create_topics(
                     [
-                        NewTopic(t, partitions, replication_factor=1, topic_configs=KEEP_FOREVER)
+                        NewTopic(
+                            t,
+                            partitions,
+                            replication_factor=1,
+                            topic_configs=COMPACTED if t in compact else KEEP_FOREVER,
+                        )
                         for t in missing
                     ]
                 )
-        await _keep_forever(admin, [t for t in wanted if t in existing])
+        await _keep_forever(admin, [t for t in wanted if t in existing and t not in compact])
     finally:
         await admin.close()
 

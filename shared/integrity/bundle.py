@@ -6,12 +6,18 @@ The format is specified in `contracts/hash-spec.md`."""
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from shared.eventstore import EventStore
 from shared.integrity import merkle
 from shared.integrity.checkpoint import latest
+
+#: What an outside auditor needs beside the events, copied into every bundle: the exact hash
+#: specification and the standalone verifier (Python standard library only).
+CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
+BESIDE = (CONTRACTS / "hash-spec.md", CONTRACTS / "verifier" / "lianxin_verify.py")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +31,14 @@ class Bundle:
 
 
 async def write_bundle(store: EventStore, service: str, out: Path) -> Bundle:
-    """Write `events.jsonl` (and `checkpoint.json` when the store has a checkpoint) into `out`."""
+    """Write `events.jsonl` (and `checkpoint.json` when the store has a checkpoint) into `out`,
+    with the hash specification and the standalone verifier beside them (where they are: a
+    checkout). Personal fields are in the bundle as they are stored: encrypted tokens, which the
+    hashes cover, so the bundle verifies and shows no personal data."""
     out.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - an export: nothing else waits
+    for document in BESIDE:
+        if document.exists():
+            shutil.copyfile(document, out / document.name)
     events = streams = 0
     with (out / "events.jsonl").open("wb") as lines:
         async for stream in store.streams():

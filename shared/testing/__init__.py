@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 import shlex
 import socket
 import subprocess
@@ -41,11 +42,16 @@ from shared.db import make_engine
 from shared.envelope import GENESIS_HASH, SYSTEM_ACTOR, Actor, Envelope
 from shared.eventstore import EventStore
 from shared.ids import uuid7
+from shared.personal.secret import SECRET_ENV
 from shared.relay import OutboxRelay, idempotent_producer
 from shared.roles import Principal, Role
 from shared.settings import YISUHE_TOWN_CODE, Settings
 from shared.topics import ensure_topics
 from shared.web import create_app
+
+# One personal-data secret per test session (generated, never committed): the services started
+# in-process and the ones started as processes (they inherit the environment) share it.
+os.environ.setdefault(SECRET_ENV, secrets.token_hex(32))
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -448,6 +454,12 @@ async def find_on_topic(
                         found[str(env.event_id)] = env
     finally:
         await consumer.stop()
+    return found
+
+
+def named(consumers: Iterable[EventConsumer], name: str) -> EventConsumer:
+    """The consumer subscribed as `name` (its group is `<schema>.<name>`) among a runtime's."""
+    (found,) = [c for c in consumers if c.name.rsplit(".", 1)[-1] == name]
     return found
 
 

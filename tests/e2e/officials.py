@@ -50,7 +50,7 @@ async def households_known_to_funds(town: Town, village: str) -> list[Json]:
     return households
 
 
-async def programme_ready_to_pay(town: Town, village: str) -> str:
+async def programme_ready_to_pay(town: Town, village: str, code: str = f"E2E-{RUN}") -> str:
     """A programme for registered poor households (2,000 CNY each), allocated to the village,
     started, and its public notice (公示) run to its end before any payment; its id."""
     funds = town.funds
@@ -58,7 +58,7 @@ async def programme_ready_to_pay(town: Town, village: str) -> str:
         funds.post(
             "/api/v1/programmes",
             json={
-                "code": f"E2E-{RUN}",
+                "code": code,
                 "name": "2016年产业扶贫到户补助",
                 "source_level": "county",
                 "amount": "100000",

@@ -137,13 +137,13 @@ async def bundle(store: EventStore, out: Path, cp: dict[str, Any] | None) -> Pat
     return out
 
 
-def run(directory: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(directory: Path, cwd: Path, verifier: Path = VERIFIER) -> subprocess.CompletedProcess[str]:
     """The verifier in isolated mode (`-I`: no user site, no PYTHON* variables, not even the
     script's directory on sys.path) from an empty working directory: it can import nothing
     of this repository."""
     cwd.mkdir(exist_ok=True)
     done = subprocess.run(
-        [sys.executable, "-I", str(VERIFIER), str(directory)],
+        [sys.executable, "-I", str(verifier), str(directory)],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -410,3 +410,92 @@ async def test_the_exporters_bundle_is_read_clean(store: EventStore, tmp_path: P
         run(tmp_path / "after", tmp_path / "cwd"),
         "流 household-d：版本 2 在检查点之后被删除 (deleted after checkpoint)",
     )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Registered(Event):
+    """A stand-in with personal fields (declared below), as a household registration has."""
+
+    event_type: ClassVar[str] = "verifiertest.Registered"
+    name: str
+    id_number: str
+
+
+async def test_an_exported_bundle_verifies_with_its_own_copy_and_names_edits_deletes_inserts(
+    engine: Any, tmp_path: Path
+) -> None:
+    """The bundle carries the specification and the verifier; run from the bundle (no
+    codebase), it passes on the export, and an event edited, one deleted and one inserted in
+    `events.jsonl` itself are each named. Personal fields are in it encrypted only."""
+    from shared.integrity.bundle import write_bundle
+    from shared.integrity.checkpoint import migrate_checkpoints, record
+    from shared.personal.declared import Person, personal
+    from shared.personal.keys import KeyTable
+    from shared.testing import unique
+
+    personal("verifiertest.Registered", Person("id_number", ("name", "id_number")))
+    schema = unique("bundle")
+    store = EventStore(engine, schema=schema, topic="t", keys=KeyTable(schema, "relief"))
+    await store.migrate()
+    await migrate_checkpoints(store)
+    await filled(store)
+    await store.append(
+        "household-z", 0, [Registered(name="甄鬯鑫", id_number="430321190001010012")], CTX
+    )
+    await record(store, "relief", CTX.actor, town=CTX.town)
+    out = tmp_path / "bundle"
+    await write_bundle(store, "relief", out)
+    assert (out / "hash-spec.md").exists()
+    own = out / "lianxin_verify.py"
+    raw = (out / "events.jsonl").read_bytes()
+    assert "甄鬯鑫".encode() not in raw and b"430321190001010012" not in raw
+
+    def verify(directory: Path) -> subprocess.CompletedProcess[str]:
+        return run(directory, tmp_path / "cwd", verifier=own)
+
+    clean = verify(out)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+    def variant(name: str, change: Any) -> Path:
+        target = tmp_path / name
+        target.mkdir()
+        for part in out.iterdir():
+            (target / part.name).write_bytes(part.read_bytes())
+        lines = (target / "events.jsonl").read_text(encoding="utf-8").rstrip("\n").split("\n")
+        (target / "events.jsonl").write_text("\n".join(change(lines)) + "\n", encoding="utf-8")
+        return target
+
+    def at(lines: list[str], stream: str, version: int) -> int:
+        return next(
+            i
+            for i, line in enumerate(lines)
+            if json.loads(line)["stream_id"] == stream
+            and json.loads(line)["stream_version"] == version
+        )
+
+    def edited(lines: list[str]) -> list[str]:
+        i = at(lines, "household-a", 2)
+        body = json.loads(lines[i])
+        body["payload"]["n"] = 99
+        return [*lines[:i], json.dumps(body, ensure_ascii=False), *lines[i + 1 :]]
+
+    def deleted(lines: list[str]) -> list[str]:
+        i = at(lines, "long-f", 3)
+        return [*lines[:i], *lines[i + 1 :]]
+
+    def inserted(lines: list[str]) -> list[str]:
+        i = at(lines, "household-b", 2)
+        body = json.loads(lines[i])
+        body["event_id"] = str(uuid.uuid4())
+        return [*lines[: i + 1], json.dumps(body, ensure_ascii=False), *lines[i + 1 :]]
+
+    for name, change, where in (
+        ("edited", edited, "household-a"),
+        ("deleted", deleted, "long-f"),
+        ("inserted", inserted, "household-b"),
+    ):
+        done = verify(variant(name, change))
+        assert done.returncode == 1, (name, done.stdout + done.stderr)
+        named = [line for line in findings(done) if where in line]
+        assert named, (name, done.stdout)
+        assert all(where in line for line in findings(done)), (name, done.stdout)

@@ -31,7 +31,7 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
     verifier = token_verifier(settings, SERVICE)  # no public key: no start
     runtime = ServiceRuntime(settings, service=SERVICE)
     town = load_town(settings.town_code)
-    view = ReliefHouseholdView(runtime.schema, town.code)
+    view = ReliefHouseholdView(runtime.schema, town.code, runtime.keys)
     runtime.add_migrations("relief_view", relief_view.MIGRATIONS)
     streams = AggregateReader(runtime.store)
     pipeline = Pipeline(
@@ -46,6 +46,8 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
         [events_topic("relief"), events_topic("supervision")],
         Reactions(pipeline, view, town.code),
     )
+    runtime.follow_erasures()
+    runtime.follow_key_copies()
     app = create_app(
         title="funds 资金监管（惠农资金、预警、三资、阳光村务）",
         verifier=verifier,

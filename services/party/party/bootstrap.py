@@ -61,6 +61,7 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
     runtime.subscribe(
         "accountability", [events_topic("supervision")], supervision_handler(pipeline, facts)
     )
+    runtime.follow_erasures()
     app = create_app(
         title="party 党组织和党员管理",
         verifier=verifier,

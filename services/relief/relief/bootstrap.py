@@ -35,6 +35,7 @@ def build_app(
     members = PartyMembersView(runtime.engine, runtime.schema)
     runtime.add_migrations("party_members", MIGRATIONS)
     runtime.subscribe("party-members", [PARTY_TOPIC], party_member_joined(members))
+    runtime.follow_erasures()
     app = create_app(
         title="relief 扶贫与民生实事 (measures 1–3)",
         verifier=verifier,

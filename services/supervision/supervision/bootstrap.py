@@ -48,6 +48,7 @@ def build_app(
         name=SERVICE,
     )
     runtime.subscribe("reactions", SOURCES, Reactions(pipeline))
+    runtime.follow_erasures()
     app = create_app(
         title="连心惠民 · 督查问责 (supervision)",
         verifier=verifier,

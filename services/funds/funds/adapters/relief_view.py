@@ -20,6 +20,9 @@ from funds.domain.values import ReliefRecord
 from shared.clock import china_date
 from shared.db import Migration, checked_schema
 from shared.envelope import Envelope
+from shared.personal.keys import KeyTable
+from shared.personal.secret import person_ref
+from shared.personal.tokens import ref_of
 
 log = structlog.get_logger(__name__)
 
@@ -57,6 +60,14 @@ MIGRATIONS = [
             " (household_id)",
         ],
     ),
+    Migration(
+        2,
+        "people matched by their keyed reference (relief's personal fields are encrypted)",
+        [
+            "ALTER TABLE {schema}.relief_people ADD COLUMN IF NOT EXISTS person_ref text",
+            "CREATE INDEX IF NOT EXISTS relief_people_ref ON {schema}.relief_people (person_ref)",
+        ],
+    ),
 ]
 
 _CHANGES = {
@@ -74,12 +85,21 @@ def _id(value: Any) -> str:
     return str(value or "").strip().upper()
 
 
+def _ref(value: Any) -> str:
+    """The keyed reference of an ID number as relief sent it: named by its token, or (an event
+    recorded before encryption) computed from the plain number."""
+    text_value = str(value or "").strip()
+    return ref_of(text_value) or (person_ref(text_value) if text_value else "")
+
+
 class ReliefHouseholdView:
     """Tables in the funds schema; `apply` is the consumer's handler, `lookup` the rules' port."""
 
-    def __init__(self, schema: str, town_code: str) -> None:
+    def __init__(self, schema: str, town_code: str, keys: KeyTable | None = None) -> None:
         self.schema = checked_schema(schema)
         self.town_code = town_code
+        #: Opens relief's tokens (names, ID numbers) with the copies of relief's keys.
+        self.keys = keys
         self._s = f'"{self.schema}"'
 
     async def apply(self, conn: AsyncConnection, env: Envelope) -> None:
@@ -106,7 +126,7 @@ class ReliefHouseholdView:
     async def _registered(self, conn: AsyncConnection, env: Envelope) -> None:
         p = env.payload
         household_id = str(p["household_id"])
-        head_id = _id(p["head_id_number"])
+        head_id = str(p.get("head_id_number") or "").strip()
         if not head_id:
             raise ValueError(f"relief.HouseholdRegistered {env.event_id} has no head_id_number")
         await conn.execute(
@@ -154,13 +174,18 @@ class ReliefHouseholdView:
     async def _write_people(
         self, conn: AsyncConnection, household_id: str, head_id: str, p: dict[str, Any]
     ) -> int:
-        """Replace the household's people: the head, then every member with an ID number."""
-        people = {head_id: (str(p.get("head_name", "")), HEAD)}
+        """Replace the household's people: the head, then every member with an ID number; each
+        keyed by their reference (`person_ref`), their fields kept as relief sent them."""
+        people = {_ref(head_id): (head_id, str(p.get("head_name", "")), HEAD)}
         for member in p.get("members") or []:
             if isinstance(member, dict) and _id(member.get("id_number")):
                 people.setdefault(
-                    _id(member["id_number"]),
-                    (str(member.get("name", "")), str(member.get("relation", ""))),
+                    _ref(member["id_number"]),
+                    (
+                        str(member["id_number"]),
+                        str(member.get("name", "")),
+                        str(member.get("relation", "")),
+                    ),
                 )
         await conn.execute(
             text(f"DELETE FROM {self._s}.relief_people WHERE household_id = :h"),
@@ -168,10 +193,14 @@ class ReliefHouseholdView:
         )
         await conn.execute(
             text(
-                f"INSERT INTO {self._s}.relief_people (household_id, id_number, name, relation)"
-                " VALUES (:h, :i, :n, :r)"
+                f"INSERT INTO {self._s}.relief_people"
+                " (household_id, person_ref, id_number, name, relation)"
+                " VALUES (:h, :p, :i, :n, :r)"
             ),
-            [{"h": household_id, "i": i, "n": n, "r": r} for i, (n, r) in people.items()],
+            [
+                {"h": household_id, "p": ref, "i": i, "n": n, "r": r}
+                for ref, (i, n, r) in people.items()
+            ],
         )
         return len(people)
 
@@ -182,9 +211,9 @@ class ReliefHouseholdView:
                 text(
                     f"SELECT h.household_id, h.village, h.registered_on"
                     f" FROM {self._s}.relief_people p JOIN {self._s}.relief_households h"
-                    " USING (household_id) WHERE p.id_number = :i ORDER BY h.household_id"
+                    " USING (household_id) WHERE p.person_ref = :r ORDER BY h.household_id"
                 ),
-                {"i": _id(id_number)},
+                {"r": person_ref(id_number)},
             )
         ).all()
         changes = await self._changes(conn, [r.household_id for r in rows])
@@ -223,12 +252,24 @@ class ReliefHouseholdView:
                 {"name": m.name, "id_number": m.id_number, "relation": m.relation}
             )
         changes = await self._changes(conn, ids)
+        if self.keys is not None:  # relief's names and ID numbers, opened (or shown erased)
+            opened = await self.keys.reveal(
+                conn,
+                [
+                    {"n": r.head_name, "i": r.head_id_number, "m": people.get(r.household_id, [])}
+                    for r in rows
+                ],
+            )
+            heads = {r.household_id: (o["n"], o["i"]) for r, o in zip(rows, opened, strict=True)}
+            people = {r.household_id: o["m"] for r, o in zip(rows, opened, strict=True)}
+        else:
+            heads = {r.household_id: (r.head_name, r.head_id_number) for r in rows}
         return [
             {
                 "household_id": r.household_id,
                 "village": r.village,
-                "head_name": r.head_name,
-                "head_id_number": r.head_id_number,
+                "head_name": heads[r.household_id][0],
+                "head_id_number": heads[r.household_id][1],
                 "registered_on": r.registered_on,
                 "members": people.get(r.household_id, []),
                 "record": ReliefRecord(

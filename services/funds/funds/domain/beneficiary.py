@@ -25,7 +25,7 @@ class Payment:
 
 
 class Beneficiary(Aggregate):
-    """One person; stream `beneficiary-<sha256(id_number)[:32]>`."""
+    """One person; stream `beneficiary-<person_ref(id_number)>`."""
 
     def __init__(self, stream_id: str) -> None:
         super().__init__(stream_id)

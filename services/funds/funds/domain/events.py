@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from shared.codec import Payload, upcaster
 from shared.kernel import Event, event_type
+from shared.personal.declared import Person, personal
 
 # --- value parts of payloads -------------------------------------------------------------
 
@@ -543,3 +544,15 @@ class VillageBookEntryRecorded(Event):
     power_item: str | None
     steps: tuple[str, ...]
     recorded_on: dt.date
+
+
+# --- personal fields (个人信息), encrypted per person by the event store (shared.personal) -----
+
+personal(
+    "funds.DisbursementRecorded",
+    Person("beneficiary_id_number", ("beneficiary_name", "beneficiary_id_number")),
+)
+personal(
+    "funds.CadreRelationRecorded",
+    Person("relative_id_number", ("relative_name", "relative_id_number")),
+)

@@ -6,10 +6,10 @@ make commands idempotent: the same key names the same stream, which then `exists
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 from shared.ids import uuid7
+from shared.personal.secret import person_ref
 
 #: The namespace of every name-based id of the funds service (UUIDv5).
 FUNDS_NAMESPACE = uuid.UUID("6f1d8a52-3c1e-5b7a-9e43-2a5c1f0b7d11")
@@ -27,8 +27,10 @@ def child_id(parent: str, kind: str, reference: str | None) -> str:
 
 
 def person_key(id_number: str) -> str:
-    """A stable key for a resident ID number that does not show it (SHA-256, 32 hex)."""
-    return hashlib.sha256(id_number.strip().upper().encode()).hexdigest()[:32]
+    """A stable key for a resident ID number that does not show it: the person's keyed
+    reference (`shared.personal.secret.person_ref`, HMAC with the deployment's secret; an
+    unkeyed hash of an ID number can be reversed by trying every number)."""
+    return person_ref(id_number)
 
 
 def programme_id_for(town: str, code: str) -> str:

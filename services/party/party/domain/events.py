@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from shared.kernel import Event, event_type
+from shared.personal.declared import Person, personal
 
 # --- register keys -------------------------------------------------------------------------
 
@@ -544,3 +545,10 @@ class InactionReferred(Event):
     subject_name: str
     reason: str
     referred_on: dt.date
+
+
+# --- personal fields (个人信息), encrypted per person by the event store (shared.personal) -----
+# A member's ID number is theirs alone; the name stays readable: it is the party organisation's
+# record of a member, and members are named in their functions (helpers, secretaries, reviews).
+
+personal("party.MemberJoined", Person("id_number", ("id_number",)))

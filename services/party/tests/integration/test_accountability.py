@@ -12,6 +12,7 @@ from shared.testing import (
     app_client,
     caught_up,
     eventually,
+    named,
     publish,
     service_settings,
     unique,
@@ -89,7 +90,7 @@ async def test_a_decision_deducts_once_across_redelivery_and_restart(infra: Infr
             accountability_envelope(sentinel, None),
         )
         await eventually(lambda: handled(store, sentinel), timeout=45, what="the sentinel case")
-        (consumer,) = again.state.runtime.consumers
+        consumer = named(again.state.runtime.consumers, "accountability")
         await caught_up(consumer, infra.kafka_bootstrap_servers)  # the redeliveries too
         assert len(await deductions(store, member_id)) == 1
         assert len(await store.read_stream(f"accountability-{case}")) == 1

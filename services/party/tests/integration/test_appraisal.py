@@ -22,6 +22,7 @@ from shared.testing import (
     eventually,
     find_on_topic,
     foreign_envelope,
+    named,
     publish,
     service_settings,
 )
@@ -99,7 +100,7 @@ async def test_the_unit_with_overdue_items_ranks_below_and_is_referred(infra: In
         latest, earlier = facts_envelope(VERSION, overdue=3), facts_envelope(VERSION - 1, 0)
         await publish(infra.kafka_bootstrap_servers, TOPIC, latest, latest, earlier)
         await eventually(lambda: facts_kept(client), timeout=45, what="party's table of the facts")
-        (consumer,) = app.state.runtime.consumers
+        consumer = named(app.state.runtime.consumers, "accountability")
         await caught_up(consumer, infra.kafka_bootstrap_servers)  # the redelivery, the earlier
         kept = await facts_kept(client)
         assert kept is not None and kept["as_of"] == "2015-12-31"

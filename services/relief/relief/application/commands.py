@@ -305,3 +305,10 @@ class HandleAgencyRequest(Change):
 class SignOffAgencyRequest(Change):
     item_id: ItemId
     signed_by: Name = Field(description="签收人")
+
+
+class RequestErasure(Command):
+    """删除个人信息：按身份证号删除一位居民在各服务中的个人信息（加密密钥），须说明理由。"""
+
+    id_number: IdNumber
+    reason: Required = Field(description="删除理由（如 本人申请，依据个人信息保护法第四十七条）")

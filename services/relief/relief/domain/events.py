@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from shared.kernel import Event, event_type
+from shared.personal.declared import Person, Record, personal
 
 # --- households (建档立卡贫困户) -----------------------------------------------------------
 
@@ -398,3 +399,39 @@ class AgencyRequestSignedOff(Event):
     item_id: str
     signed_by: str
     signed_off_on: dt.date
+
+
+# --- personal data (个人信息, crypto-shredding: shared.personal) -----------------------------
+
+
+@event_type("person.ErasureRequested")
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ErasureRequested(Event):
+    """A person's data was ordered erased (个人信息删除, 个人信息保护法第四十七条): every service
+    deletes its keys of that person. Names the person by their keyed reference only."""
+
+    erasure_id: str
+    person_ref: str
+    reason: str
+    requested_on: dt.date
+
+
+def _head_of_members(record: Record) -> str | None:
+    """The head's ID number in a corrected record: the member whose relation is 户主."""
+    for member in record.get("members") or []:
+        if isinstance(member, dict) and member.get("relation") == "户主":
+            number = member.get("id_number")
+            return number if isinstance(number, str) else None
+    return None
+
+
+personal(
+    "relief.HouseholdRegistered",
+    Person("head_id_number", ("head_name", "head_id_number")),
+    Person("id_number", ("name", "id_number"), within="members"),
+)
+personal(
+    "relief.HouseholdRecordCorrected",
+    Person(_head_of_members, ("head_name",)),
+    Person("id_number", ("name", "id_number"), within="members"),
+)

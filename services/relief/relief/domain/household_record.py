@@ -3,18 +3,17 @@ its causes of poverty, and the index that lets a head's ID number register one h
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from relief.domain.events import HeadIdNumberClaimed, MemberRecord
 from relief.domain.values import HEAD_RELATION, POVERTY_CAUSES, check_vocabulary
 from shared.kernel import Aggregate, AlreadyExists, Event, Refused, ResidentId
+from shared.personal.secret import person_ref
 
 
 def head_index_stream(head_id_number: str) -> str:
     """The uniqueness index of a head's ID number: one stream per number, never the number."""
-    digest = hashlib.sha256(ResidentId(head_id_number).value.encode()).hexdigest()
-    return f"household-head-{digest[:32]}"
+    return f"household-head-{person_ref(ResidentId(head_id_number).value)}"
 
 
 @dataclass(frozen=True, slots=True)

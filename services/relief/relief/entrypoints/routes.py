@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from relief.adapters.party_members import PartyMembersView
-from relief.entrypoints import activity_routes, household_routes, site_routes
+from relief.entrypoints import activity_routes, household_routes, person_routes, site_routes
 from relief.entrypoints.deps import Reader, relief, village_filter
 
 router = APIRouter(prefix="/api/v1", tags=["reference 参考"])
@@ -58,4 +58,10 @@ async def policy(request: Request, who: Reader) -> dict[str, Any]:
     }
 
 
-ROUTERS = (household_routes.router, activity_routes.router, site_routes.router, router)
+ROUTERS = (
+    household_routes.router,
+    activity_routes.router,
+    site_routes.router,
+    person_routes.router,
+    router,
+)

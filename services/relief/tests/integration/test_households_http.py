@@ -21,6 +21,8 @@ from relief.bootstrap import build_app
 from shared.contracts import check_envelope
 from shared.envelope import Actor
 from shared.eventstore import EventStore
+from shared.personal import tokens
+from shared.personal.secret import person_ref
 from shared.roles import Role
 from shared.testing import (
     Infra,
@@ -104,7 +106,13 @@ async def test_registration_is_stored_and_published_with_the_contract_fields(api
     assert env.event_type == "relief.HouseholdRegistered"
     assert env.actor == Actor("agri-liu", "agriculture_leader")
     assert env.occurred_at == dt.datetime(2016, 3, 1, 12, tzinfo=dt.UTC)
-    payload = env.payload
+    stored = env.payload
+    # personal fields are stored encrypted under the person's key (crypto-shredding) ...
+    assert tokens.is_token(stored["head_name"]) and tokens.is_token(stored["head_id_number"])
+    assert "张建国" not in str(stored) and body["head_id_number"] not in str(stored)
+    assert tokens.ref_of(stored["head_id_number"]) == person_ref(body["head_id_number"])
+    # ... and open with the store's keys to what was recorded
+    (payload,) = await api.store.opened([stored])
     assert payload["household_id"] == created["id"] and payload["village"] == "石壁村"
     assert payload["head_name"] == "张建国" and payload["head_id_number"] == body["head_id_number"]
     assert payload["registered_on"] == "2016-03-01" and payload["income_per_head"] == "1800.50"

@@ -17,7 +17,7 @@ from relief.bootstrap import build_app
 
 from shared.consumer import EventConsumer
 from shared.roles import Role
-from shared.testing import Infra, app_client, bearer, eventually, service_settings, unique
+from shared.testing import Infra, app_client, bearer, eventually, named, service_settings, unique
 
 from .support import fresh_resident, publish_member_joined
 
@@ -130,7 +130,7 @@ async def test_consumer_lag_grows_while_paused_and_returns_to_zero(
     running: tuple[FastAPI, httpx.AsyncClient], infra: Infra
 ) -> None:
     app, client = running
-    (consumer,) = app.state.runtime.consumers
+    consumer = named(app.state.runtime.consumers, "party-members")
     assert isinstance(consumer, EventConsumer)
 
     async def lag() -> float:

@@ -145,5 +145,6 @@ async def test_while_the_database_is_down_commands_and_reads_are_503_and_nothing
                 uuid.UUID(again.headers["x-correlation-id"])
             }
             registered = [e for e in stored if e.event_type == "relief.HouseholdRegistered"]
-            assert [e.payload["head_id_number"] for e in registered] == [body["head_id_number"]]
+            opened = await store.opened([e.payload for e in registered])
+            assert [p["head_id_number"] for p in opened] == [body["head_id_number"]]
             assert (await client.get("/health/ready")).status_code == 200

@@ -26,6 +26,7 @@ from shared.testing import (
     bearer,
     eventually,
     foreign_envelope,
+    named,
     publish,
     read_topic,
     service_settings,
@@ -148,7 +149,7 @@ async def test_another_towns_flag_is_ignored_and_a_malformed_one_dead_lettered(
         )
         await stream_length(store, f"clue-redflag-{ours}")
         assert await store.read_stream(f"clue-redflag-{other}") == []
-        (consumer,) = app.state.runtime.consumers
+        consumer = named(app.state.runtime.consumers, "reactions")
         letters = await read_topic(
             infra.kafka_bootstrap_servers, consumer.dead_letter_topic, expect=1, timeout=20
         )
