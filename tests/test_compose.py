@@ -188,7 +188,8 @@ def test_the_compose_secrets_are_made_once_and_never_committed(tmp_path: Path) -
     script = ROOT / "deploy" / "compose" / "secrets.sh"
     env_file = tmp_path / ".env"
     env_file.write_text("OTHER=1\n", encoding="utf-8")
-    clean = {k: v for k, v in os.environ.items() if k != "LIANXIN_PG_PASSWORD"}
+    made = ("LIANXIN_PG_PASSWORD", "LIANXIN_PERSONAL_SECRET")
+    clean = {k: v for k, v in os.environ.items() if k not in made}
 
     def run() -> str:
         subprocess.run([str(script), str(env_file)], env=clean, check=True, capture_output=True)
@@ -197,6 +198,8 @@ def test_the_compose_secrets_are_made_once_and_never_committed(tmp_path: Path) -
     first = run()
     (password,) = re.findall(r"(?m)^LIANXIN_PG_PASSWORD=(.*)$", first)
     assert re.fullmatch(r"[A-Za-z0-9_-]{32,}", password)  # URL-safe: it goes into DATABASE_URL
+    (personal,) = re.findall(r"(?m)^LIANXIN_PERSONAL_SECRET=(.*)$", first)
+    assert re.fullmatch(r"[0-9a-f]{64}", personal) and personal != password
     assert first.startswith("OTHER=1\n")
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
     assert run() == first  # kept: the database volume was made with it

@@ -90,6 +90,8 @@ cmd_start() {
     fi
     # Another process on the port would answer the readiness probe in this one's place.
     listening "$port" && die "port $port for $name is in use (set LIANXIN_${name^^}_PORT)"
+    # The personal-data secret every service shares (generated once, mode 600, never committed).
+    (cd "$REPO" && "$PY" -m shared.personal.secret >/dev/null)
     say "starting $name on :$port (log: $LOGS/$name.log)"
     (
       cd "$REPO"
