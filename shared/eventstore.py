@@ -343,7 +343,7 @@ class EventStore:
         async with self.engine.connect() as conn:
             result = await conn.stream(sql.execution_options(yield_per=chunk))
             async for row in result:
-                env = _envelope(row._mapping)
+                env = envelope_of(row._mapping)
                 if current and current[0].stream_id != env.stream_id:
                     yield current
                     current = []
@@ -363,7 +363,7 @@ class EventStore:
                 result = await own.execute(text(sql), params)
         else:
             result = await conn.execute(text(sql), params)
-        return [_envelope(row._mapping) for row in result]
+        return [envelope_of(row._mapping) for row in result]
 
 
 #: The envelope columns as written, with their PostgreSQL types (arrays are unnested).
@@ -415,7 +415,8 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-def _envelope(row: Any) -> Envelope:
+def envelope_of(row: Any) -> Envelope:
+    """An envelope from a row of the events table (its columns by name)."""
     actor = _json(row["actor"])
     return Envelope(
         event_id=row["event_id"],
