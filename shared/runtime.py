@@ -23,6 +23,8 @@ from shared.eventstore import EventStore
 from shared.integrity import checkpoint
 from shared.integrity import routes as integrity_routes
 from shared.metrics import AppendCounts
+from shared.personal import routes as personal_routes
+from shared.personal.access_log import AccessLog
 from shared.personal.erasure import ERASURE_OWNER, erasure_reaction
 from shared.personal.keys import KeyTable
 from shared.personal.secret import deployment_secret
@@ -52,6 +54,8 @@ class ServiceRuntime:
         self.engine = engine or make_engine(settings.database_url)
         #: Per-person keys (crypto-shredding): the store encrypts personal fields with them.
         self.keys = KeyTable(self.schema, service)
+        #: Who saw people's data unmasked through this service (`shared.web.AccessLogged`).
+        self.access_log = AccessLog(self.schema)
         self.store = EventStore(
             self.engine,
             schema=self.schema,
@@ -112,12 +116,13 @@ class ServiceRuntime:
     @property
     def routers(self) -> list[APIRouter]:
         """The endpoints every publishing service has beside its own (the auditor's 核查)."""
-        return [integrity_routes.router] if self.publishes else []
+        return [integrity_routes.router, personal_routes.router] if self.publishes else []
 
     async def start(self) -> None:
         """Migrate, create topics, then start the relay and the subscribers."""
         deployment_secret()  # no personal-data secret: no start
         await self.keys.migrate(self.engine)
+        await self.access_log.migrate(self.engine)
         if self.publishes:
             await self.store.migrate()
             await checkpoint.migrate_checkpoints(self.store)

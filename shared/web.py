@@ -21,6 +21,7 @@ from shared.inputs import RefuseNul
 from shared.kernel import DomainError, InvalidResidentId, ResidentId
 from shared.metrics import install_metrics
 from shared.outage import install_outage_handler, readiness
+from shared.personal import disclosed
 from shared.roles import Principal, Role
 from shared.validation import TITLE as INVALID_INPUT
 from shared.validation import field_errors
@@ -78,6 +79,44 @@ class RequestIds:
             request_id=request_id, correlation_id=correlation
         ):
             await self.app(scope, receive, send_with_ids)
+
+
+class AccessLogged:
+    """ASGI middleware: a response that showed people's data unmasked (`shared.personal.
+    disclosed`) leaves one row in the service's read-access log, written before the response's
+    last part is sent (so that a client that has the answer finds the row)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        shown = disclosed.begin()
+
+        async def send_after_recording(message: Message) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                await self._record(scope, shown)
+            await send(message)
+
+        await self.app(scope, receive, send_after_recording)
+
+    @staticmethod
+    async def _record(scope: Scope, shown: disclosed.Shown) -> None:
+        principal = scope.get("state", {}).get("principal")
+        runtime = getattr(scope["app"].state, "runtime", None)
+        if shown.count == 0 or principal is None or runtime is None:
+            return
+        query = scope.get("query_string", b"").decode("latin-1")
+        endpoint = f"{scope['method']} {scope['path']}" + (f"?{query}" if query else "")
+        count, persons = shown.count, set(shown.persons)
+        shown.count, shown.persons = 0, set()  # once per response
+        try:
+            async with runtime.engine.begin() as conn:
+                await runtime.access_log.record(conn, principal, endpoint, persons, count)
+        except Exception:  # the answer still goes out; the failure is logged, loudly
+            log.exception("access_log.unrecorded", endpoint=endpoint, user_id=principal.user_id)
 
 
 def _validation_detail(
@@ -172,6 +211,7 @@ def current_principal(request: Request) -> Principal:
     authenticator: Authenticator = request.app.state.authenticator
     principal = authenticator.principal(request)
     structlog.contextvars.bind_contextvars(user_id=principal.user_id, role=principal.role.value)
+    request.state.principal = principal  # for the read-access log (`AccessLogged`)
     return principal
 
 
@@ -221,6 +261,7 @@ def create_app(
     """A service's FastAPI app with the shared conventions in place."""
     app = FastAPI(title=title, version=version, lifespan=lifespan)
     app.state.authenticator = Authenticator(verifier)
+    app.add_middleware(AccessLogged)
     app.add_middleware(RefuseNul)  # inside RequestIds: its answers carry the ids too
     app.add_middleware(RequestIds)
     install_metrics(app)  # GET /metrics, public (counts only, no personal data); times requests

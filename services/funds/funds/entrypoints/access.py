@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from shared.kernel import mask_id, mask_name
+from shared.personal import disclosed
 from shared.pipeline import Scope
 from shared.roles import Principal, Role
 from shared.web import require
@@ -42,11 +42,12 @@ class Access:
         """The caller's access; a village-scoped role bound to no village sees nothing (403)."""
         return cls(Scope.of(principal), full=principal.role in FULL_DETAIL)
 
-    def name(self, value: str) -> str:
-        return value if self.full else mask_name(value)
+    def name(self, value: str, *, of: str | None = None) -> str:
+        """A person's name as the caller sees it (`of`: their ID number, for the access log)."""
+        return disclosed.name(value, self.full, of=of)
 
     def id_number(self, value: str) -> str:
-        return value if self.full else mask_id(value)
+        return disclosed.id_number(value, self.full)
 
 
 def reader(*roles: Role) -> Callable[[Principal], Access]:

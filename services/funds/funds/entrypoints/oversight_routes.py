@@ -179,7 +179,7 @@ async def list_relations(access: Reader, svc: Svc) -> list[Json]:
     return [
         {
             "relation_id": r.relation_id,
-            "relative_name": access.name(r.relative_name),
+            "relative_name": access.name(r.relative_name, of=r.relative_id_number),
             "relative_id_number": access.id_number(r.relative_id_number),
             "relation": r.relation,
             "cadre_name": r.cadre_name,

@@ -56,7 +56,7 @@ def disbursement_view(d: Disbursement, access: Access) -> Json:
         "voucher_no": d.voucher_no,
         "village": d.village,
         "beneficiary_kind": d.kind,
-        "beneficiary_name": access.name(d.name),
+        "beneficiary_name": access.name(d.name, of=d.id_number),
         "beneficiary_id_number": access.id_number(d.id_number),
         "household_id": d.household_id,
         "amount": d.amount,
@@ -209,12 +209,12 @@ def relief_household_view(row: Json, access: Access, today: dt.date) -> Json:
     return {
         "household_id": row["household_id"],
         "village": row["village"],
-        "head_name": access.name(row["head_name"]),
+        "head_name": access.name(row["head_name"], of=row["head_id_number"]),
         "head_id_number": access.id_number(row["head_id_number"]),
         "registered_on": row["registered_on"],
         "members": [
             {
-                "name": access.name(m["name"]),
+                "name": access.name(m["name"], of=m["id_number"]),
                 "id_number": access.id_number(m["id_number"]),
                 "relation": m["relation"],
             }

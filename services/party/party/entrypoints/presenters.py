@@ -14,7 +14,7 @@ from party.domain.members import Member
 from party.domain.records import DECISIONS, OUTCOMES
 from party.domain.rules import RuleBook, RuleBooks
 from party.domain.training import TrainingSession
-from shared.kernel import mask_id
+from shared.personal import disclosed
 
 
 def rectification(r: Rectification) -> dict[str, Any]:
@@ -83,7 +83,7 @@ def member_state(member: Member, books: RuleBooks, *, show_id: bool) -> dict[str
         "branch_id": member.branch_id,
         "village": member.village,
         "name": member.name,
-        "id_number": member.id_number if show_id else mask_id(member.id_number),
+        "id_number": disclosed.id_number(member.id_number, show_id),
         "status": member.status,
         "joined_party_on": member.joined_party_on,
         "joined_on": member.joined_on,

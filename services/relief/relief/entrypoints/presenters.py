@@ -20,7 +20,7 @@ from relief.domain.values import (
     HouseholdStatus,
 )
 from shared.codec import encode
-from shared.kernel import mask_id
+from shared.personal import disclosed
 
 STATUS_LABELS = {
     HouseholdStatus.REGISTERED: "在档贫困户",
@@ -38,7 +38,7 @@ def day(value: dt.date | None) -> str | None:
 
 
 def _id(value: str, reveal: bool) -> str:
-    return value if reveal else mask_id(value)
+    return disclosed.id_number(value, reveal)
 
 
 def helper(value: Helper | None) -> dict[str, Any] | None:
@@ -49,7 +49,7 @@ def household_summary(h: Household, reveal: bool) -> dict[str, Any]:
     return {
         "household_id": h.household_id,
         "village": h.village,
-        "head_name": h.head_name,
+        "head_name": disclosed.name(h.head_name, True, of=h.head_id_number),
         "head_id_number": _id(h.head_id_number, reveal),
         "size": len(h.members),
         "status": h.status.value,
@@ -66,7 +66,11 @@ def household(h: Household, reveal: bool) -> dict[str, Any]:
     return household_summary(h, reveal) | {
         "village_code": h.village_code,
         "members": [
-            {"name": m.name, "id_number": _id(m.id_number, reveal), "relation": m.relation}
+            {
+                "name": disclosed.name(m.name, True, of=m.id_number),
+                "id_number": _id(m.id_number, reveal),
+                "relation": m.relation,
+            }
             for m in h.members
         ],
         "causes": h.causes,

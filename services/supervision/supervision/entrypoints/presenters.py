@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from shared.kernel import mask_name
+from shared.personal import disclosed
 from supervision.domain.appraisal import AppraisalFacts
 from supervision.domain.clues import Clue
 from supervision.domain.committee import Committee, report_due_on
@@ -95,7 +95,7 @@ def petition_view(petition: Petition, today: dt.date, *, reveal_names: bool) -> 
         "id": petition.petition_id,
         "version": petition.version,
         "channel": received.channel,
-        "petitioner_name": name if reveal_names else mask_name(name),
+        "petitioner_name": disclosed.name(name, reveal_names),
         "petitioner_count": received.petitioner_count,
         "village": received.village,
         "subject": received.subject,
@@ -153,7 +153,7 @@ def clue_view(clue: Clue, *, reveal_names: bool) -> View:
     assert received is not None
 
     def shown(name: str | None) -> str | None:
-        return name if reveal_names or name is None else mask_name(name)
+        return None if name is None else disclosed.name(name, reveal_names)
 
     conclusion = clue.conclusion
     return {
