@@ -56,6 +56,7 @@ class ServiceRuntime:
         self.keys = KeyTable(self.schema, service)
         #: Who saw people's data unmasked through this service (`shared.web.AccessLogged`).
         self.access_log = AccessLog(self.schema)
+        self._holds_keys = False  # a consumer-only runtime keeps keys when it follows them
         self.store = EventStore(
             self.engine,
             schema=self.schema,
@@ -101,11 +102,13 @@ class ServiceRuntime:
         if topic is None:
             owner = ERASURE_OWNER
             topic = self.store.topic if self.service == owner else events_topic(owner)
+        self._holds_keys = True
         return self.subscribe("erasures", [topic], erasure_reaction(self.keys))
 
     def follow_key_copies(self) -> EventConsumer:
         """Keep copies of the other services' keys (the key topic), to open their tokens: for a
         service that shows or matches another's personal data (funds, the projection)."""
+        self._holds_keys = True
         return self.subscribe("person-keys", [self.keys.topic], record_handler=self.keys.copy)
 
     def add_migrations(self, component: str, migrations: Sequence[Migration]) -> None:
@@ -121,8 +124,10 @@ class ServiceRuntime:
     async def start(self) -> None:
         """Migrate, create topics, then start the relay and the subscribers."""
         deployment_secret()  # no personal-data secret: no start
-        await self.keys.migrate(self.engine)
-        await self.access_log.migrate(self.engine)
+        if self.publishes or self._holds_keys:
+            await self.keys.migrate(self.engine)
+        if self.publishes:
+            await self.access_log.migrate(self.engine)
         if self.publishes:
             await self.store.migrate()
             await checkpoint.migrate_checkpoints(self.store)

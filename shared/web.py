@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Annotated, Any
 
+import orjson
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -83,8 +84,9 @@ class RequestIds:
 
 class AccessLogged:
     """ASGI middleware: a response that showed people's data unmasked (`shared.personal.
-    disclosed`) leaves one row in the service's read-access log, written before the response's
-    last part is sent (so that a client that has the answer finds the row)."""
+    disclosed`) leaves one row in the service's read-access log, written before the response is
+    sent (so that a client that has the answer finds the row). The response is held until then;
+    if the row cannot be written, the caller gets a 503 instead: nothing is shown unlogged."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -94,20 +96,30 @@ class AccessLogged:
             await self.app(scope, receive, send)
             return
         shown = disclosed.begin()
+        held: list[Message] = []
 
-        async def send_after_recording(message: Message) -> None:
+        async def send_once_recorded(message: Message) -> None:
+            if message["type"] not in ("http.response.start", "http.response.body"):
+                await send(message)
+                return
+            held.append(message)
             if message["type"] == "http.response.body" and not message.get("more_body"):
-                await self._record(scope, shown)
-            await send(message)
+                if await self._record(scope, shown):
+                    for part in held:
+                        await send(part)
+                else:
+                    await self._unavailable(scope, send)
+                held.clear()
 
-        await self.app(scope, receive, send_after_recording)
+        await self.app(scope, receive, send_once_recorded)
 
     @staticmethod
-    async def _record(scope: Scope, shown: disclosed.Shown) -> None:
+    async def _record(scope: Scope, shown: disclosed.Shown) -> bool:
+        """Write the response's row if it showed anything unmasked; False if it could not."""
         principal = scope.get("state", {}).get("principal")
         runtime = getattr(scope["app"].state, "runtime", None)
         if shown.count == 0 or principal is None or runtime is None:
-            return
+            return True
         query = scope.get("query_string", b"").decode("latin-1")
         endpoint = f"{scope['method']} {scope['path']}" + (f"?{query}" if query else "")
         count, persons = shown.count, set(shown.persons)
@@ -115,8 +127,30 @@ class AccessLogged:
         try:
             async with runtime.engine.begin() as conn:
                 await runtime.access_log.record(conn, principal, endpoint, persons, count)
-        except Exception:  # the answer still goes out; the failure is logged, loudly
+        except Exception:
             log.exception("access_log.unrecorded", endpoint=endpoint, user_id=principal.user_id)
+            return False
+        return True
+
+    @staticmethod
+    async def _unavailable(scope: Scope, send: Send) -> None:
+        body = orjson.dumps(
+            {
+                "type": "about:blank",
+                "title": "访问记录无法写入 (the access log cannot be written)",
+                "status": 503,
+                "detail": "个人信息的查看须留有记录，请稍后重试 (retry later)",
+                "instance": scope.get("path"),
+            }
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 503,
+                "headers": [(b"content-type", PROBLEM.encode()), (b"retry-after", b"5")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
 
 def _validation_detail(

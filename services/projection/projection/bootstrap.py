@@ -23,11 +23,37 @@ from projection.settings import ProjectionSettings
 from projection.worker import ProjectionWorker
 from shared.auth import MissingKey, TokenIssuer, token_verifier
 from shared.db import make_engine
+from shared.personal import routes as personal_routes
+from shared.personal.access_log import AccessLog
+from shared.personal.keys import KeyTable
+from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.web import create_app
 
 STATIC = Path(__file__).resolve().parent / "static"
 SERVICE = "projection"
+#: Relief's events topic (as the projection names it: tests add a suffix) carries erasures.
+RELIEF_TOPIC = "relief.events"
+
+
+def relief_topic(topics: list[str]) -> str | None:
+    """The topic of `topics` that carries relief's events (and so `person.ErasureRequested`)."""
+    return next((t for t in topics if t.startswith(RELIEF_TOPIC)), None) or next(
+        (t for t in topics if RELIEF_TOPIC in t), None
+    )
+
+
+def personal_runtime(cfg: ProjectionSettings) -> ServiceRuntime:
+    """The consumers of the projection's keys, in its home schema (a replay swaps the data
+    schemas, never this one): copies of the write services' keys from the key topic, and
+    erasures from relief's topic (a person erased: their keys deleted here)."""
+    runtime = ServiceRuntime(
+        cfg.model_copy(update={"db_schema": cfg.home_schema}), service=SERVICE, publishes=False
+    )
+    runtime.follow_key_copies()
+    if (topic := relief_topic(cfg.topic_list)) is not None:
+        runtime.follow_erasures(topic=topic)
+    return runtime
 
 
 def build_app(settings: Settings | None = None, *, consume: bool = True) -> FastAPI:
@@ -47,6 +73,9 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
         sessions = Sessions.of(issuer, verifier, ttl, secure=cfg.cookie_secure)
     engine = make_engine(cfg.database_url)
     generations = Generations(engine, cfg.home_schema)
+    personal = personal_runtime(cfg) if consume else None
+    keys = personal.keys if personal else KeyTable(cfg.home_schema, SERVICE)
+    access = AccessLog(cfg.home_schema)
     worker = ProjectionWorker(cfg, generations, RULES)
     whatifs = WhatIfs(
         engine,
@@ -59,6 +88,10 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await generations.migrate()
+        await keys.migrate(engine)
+        await access.migrate(engine)
+        if personal is not None:
+            await personal.start()
         if consume:
             await worker.start()
         expiry = asyncio.create_task(whatifs.expire_every())
@@ -68,6 +101,8 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
             expiry.cancel()
             await whatifs.stop()
             await worker.stop()
+            if personal is not None:
+                await personal.stop()
             await engine.dispose()
 
     async def database_ready() -> bool:
@@ -82,6 +117,7 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
         verifier=verifier,
         routers=[
             api.router,
+            personal_routes.router,
             basis.router,
             chains.router,
             integrity.router,
@@ -101,6 +137,8 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
     app.state.reader = ReadModels(engine, generations)
     app.state.worker = worker
     app.state.whatifs = whatifs
+    app.state.keys = keys
+    app.state.access_log = access
     app.state.sessions = sessions
     # /metrics reports on the consumer's runtime of the moment (a replay swaps it)
     app.state.metrics.follow(lambda: [worker.runtime] if worker.runtime else [])

@@ -8,6 +8,8 @@
 - Replay reports and the 系统运行 page (lag, backlog, dead letters) are for the auditor and the
   town secretary.
 - The public role reads only the public page of published notices (公示).
+- Every response that shows a name or ID number unmasked is recorded in the read-access log
+  (个人信息访问记录); the auditor and the town secretary read the log, the auditor verifies it.
 - 乡村治理 (四议两公开, 村账乡代理, 小微权力, 村务监督委员会) and 年度绩效考核 are read like every
   view: the town's leaders and the auditor the whole town, village clerks and branch secretaries
   their own village (in 年度绩效考核 their branch secretary's row only; the appraisal's audit

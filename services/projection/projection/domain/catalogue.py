@@ -30,6 +30,7 @@ SUMS: dict[str, SumFn] = {**funds.SUMS}
 KIND_LABELS = {
     "household": "贫困户",
     "household_index": "户主身份证索引",
+    "erasure": "个人信息删除",
     "activity": "五大活动",
     "project": "民生实事项目",
     "site": "社区服务场所",

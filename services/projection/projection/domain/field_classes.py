@@ -136,6 +136,7 @@ _PUBLIC = """
     referred referred_on rejected_on rejected_step resolution_channel resolution_disclosed_on
     resolved_vote result_disclosed_on result_due_on results review_score step steps subject_kind
     to_party_organisation to_representatives units version versions
+    erasure_id person_ref requested_on
 """
 _FREE_TEXT = """
     content description detail evidence explanation findings grounds matter note notes outcome

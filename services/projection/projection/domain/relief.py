@@ -3,7 +3,11 @@
 Streams: `household-<id>` (建档立卡户: registration, income, 两不愁三保障, exit, return,
 pairing, visits, measures of the five projects), `activity-<town>-<activity>` (the five
 activities, each record naming its village), `project-<id>` (民生实事), `site-<id>` (社区服务场所),
-`station-<village code>` (便民服务站), `agency-<id>` (代办事项).
+`station-<village code>` (便民服务站), `agency-<id>` (代办事项), `erasure-<person ref>` (a
+person's data erased, 个人信息删除: the views keep counting them; their fields show erased).
+
+Names and ID numbers arrive encrypted (tokens, `shared.personal`): the folds copy them, never
+read them (an ID number compared or grouped goes by `tokens.ref_of(value) or person_ref(value)`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ HOUSEHOLD, ACTIVITY, PROJECT, SITE, STATION, AGENCY = (
     "station",
     "agency",
 )
+ERASURE = "erasure"
 
 #: Status labels by kind: relief's entities reuse status words ("registered" is a household in
 #: poverty but a service site not yet certified), so a label is looked up by kind and status.
@@ -137,6 +142,9 @@ def _activity(state: State, fact: Fact) -> None:
 
 
 RULES: dict[str, Rule] = {
+    # a person's data erased (relief records it; every holder deletes the keys): the stream is
+    # `erasure-<person_ref>`, named by the keyed reference only
+    "person.ErasureRequested": Rule(ERASURE, label="个人信息删除"),
     "relief.HouseholdRegistered": Rule(HOUSEHOLD, "registered", _registered, label="建档立卡登记"),
     "relief.HeadIdNumberClaimed": Rule("household_index", label="户主身份证号登记索引"),
     "relief.HouseholdRecordCorrected": Rule(HOUSEHOLD, label="建档信息更正"),

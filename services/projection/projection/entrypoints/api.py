@@ -12,8 +12,10 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from projection.adapters.disclosure import Disclosure
 from projection.adapters.reader import ReadModels
 from projection.domain.access import (
     REPLAY_READERS,
@@ -23,8 +25,8 @@ from projection.domain.access import (
     sees_full_detail,
 )
 from projection.domain.catalogue import CONFIDENTIAL_KINDS
-from projection.domain.masking import redact
 from projection.domain.timeframe import Window, after_day
+from projection.entrypoints.access_log import disclosure
 from projection.entrypoints.export import XLSX, write_csv, write_xlsx
 from projection.entrypoints.params import ViewQuery
 from projection.views.audit import audit_trail
@@ -52,12 +54,15 @@ def audit_url(stream_id: str) -> str:
 async def opened_view(
     request: Request, name: str, ask: Ask, principal: Principal
 ) -> AsyncIterator[View]:
-    """A view built from the live schema, with personal data masked for the caller's role;
-    its snapshot stays open inside the block (an export reads its long lists there)."""
+    """A view built from the live schema, with personal data opened and masked for the
+    caller's role; its snapshot stays open inside the block (an export reads its long lists
+    there). A view that showed personal data unmasked is recorded in the access log once,
+    when the block ends (for an export: after its every row was written)."""
     spec = VIEWS.get(name)
     if spec is None:
         raise StarletteHTTPException(404, f"没有这个视图 (no view named {name})")
     reader: ReadModels = request.app.state.reader
+    shown = disclosure(request, principal)
     async with reader.snapshot() as snap:
         view = await spec.build(snap, ask)
         await mark_changed_after(snap, ask, spec.group, view)
@@ -66,28 +71,29 @@ async def opened_view(
             raise StarletteHTTPException(
                 422, f"该视图的列表不能按 {sort} 排序 (cannot sort by {sort})"
             )
-        full = sees_full_detail(principal)
         for table in view.tables:
-            table.rows = _shown(table.rows, full)
+            table.rows = await _shown(snap.conn, table.rows, shown)
             if table.more is not None:
-                table.more = _shown_chunks(table.more, full)
+                table.more = _shown_chunks(snap.conn, table.more, shown)
         yield view
+    await shown.record()
 
 
-def _shown(rows: list[dict[str, Any]], full: bool) -> list[dict[str, Any]]:
+async def _shown(
+    conn: AsyncConnection, rows: list[dict[str, Any]], shown: Disclosure
+) -> list[dict[str, Any]]:
     return [
-        redact(row, full=full)
-        | ({"audit_url": audit_url(row["stream_id"])} if row.get("stream_id") else {})
-        for row in rows
+        row | ({"audit_url": audit_url(row["stream_id"])} if row.get("stream_id") else {})
+        for row in await shown.rows(conn, rows)
     ]
 
 
-def _shown_chunks(more: RowChunks, full: bool) -> RowChunks:
-    async def shown() -> AsyncIterator[list[dict[str, Any]]]:
+def _shown_chunks(conn: AsyncConnection, more: RowChunks, shown: Disclosure) -> RowChunks:
+    async def chunks() -> AsyncIterator[list[dict[str, Any]]]:
         async for chunk in more():
-            yield _shown(chunk, full)
+            yield await _shown(conn, chunk, shown)
 
-    return shown
+    return chunks
 
 
 async def build_view(request: Request, name: str, ask: Ask, principal: Principal) -> View:
@@ -165,12 +171,15 @@ async def load_audit(
     """An entity's audit trail, if the caller may read it (404 when unknown, 403 when out of
     scope)."""
     reader: ReadModels = request.app.state.reader
+    shown = disclosure(request, principal)
     async with reader.snapshot() as snap:
         trail = await audit_trail(
             snap,
             stream_id,
-            full=sees_full_detail(principal),
+            full=shown.full,
             cutoff=after_day(as_of) if as_of else None,
+            keys=lambda value: shown.keys_for(snap.conn, value),
+            seen=shown.seen,
         )
     if trail is None:
         raise StarletteHTTPException(404, f"没有该实体的事件 (no events of {stream_id})")
@@ -178,6 +187,7 @@ async def load_audit(
         raise StarletteHTTPException(403, "只能查看本村数据 (outside your village)")
     if trail["kind"] in CONFIDENTIAL_KINDS and not sees_clues(principal):
         raise StarletteHTTPException(403, "线索明细仅纪委书记、党委书记和审计可查看")
+    await shown.record()
     return trail
 
 

@@ -17,9 +17,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from projection.adapters.queries import Page
 from projection.adapters.reader import Entity, LoggedEvent, ReadModels, Snapshot
-from projection.domain.access import VIEW_READERS, sees_full_detail
+from projection.domain.access import VIEW_READERS
 from projection.domain.catalogue import CONFIDENTIAL_KINDS, KIND_LABELS, event_label, status_label
-from projection.domain.masking import redact
+from projection.entrypoints.access_log import disclosure
 from projection.entrypoints.export import write_csv
 from projection.entrypoints.params import ViewQuery
 from projection.entrypoints.web import error_page, page_context, page_reader, templates
@@ -52,7 +52,8 @@ async def load_basis(
     every_item: bool = False,
 ) -> dict[str, Any]:
     """A figure's basis, one page of it (or all, for an export), masked for the caller (404
-    for an unknown view or figure, 403 for clue detail the caller may not read)."""
+    for an unknown view or figure, 403 for clue detail the caller may not read); recorded in
+    the access log if it showed personal data unmasked."""
     ask = query.ask(request, principal, every_row=every_item)  # another village: 403 first
     spec = VIEWS.get(name)
     if spec is None:
@@ -68,7 +69,9 @@ async def load_basis(
         if basis.kinds & CONFIDENTIAL_KINDS and not ask.clues:
             raise StarletteHTTPException(403, "线索明细仅纪委书记、党委书记和审计可查看")
         total, items = await _items(snap, basis, ask)
-    full = sees_full_detail(principal)
+        shown = disclosure(request, principal)
+        items = await shown.rows(snap.conn, items, kind=lambda item: item.get("kind_code"))
+    await shown.record()
     return {
         "view": name,
         "view_title": spec.title,
@@ -79,7 +82,7 @@ async def load_basis(
         "listed": total,
         "as_of": ask.window.as_of.isoformat() if ask.window.as_of else None,
         "village": ask.village,
-        "items": [redact(item, full=full, kind=item.get("kind_code")) for item in items],
+        "items": items,
         "page": {
             "number": ask.page.number,
             "size": ask.page.size,

@@ -5,13 +5,19 @@ SHA-256 hash chain checked with `shared.envelope.verify_chain` (any break is fla
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from projection.adapters.reader import Snapshot
 from projection.domain.catalogue import KIND_LABELS, event_label, status_label
-from projection.domain.masking import redact
+from projection.domain.masking import Seen, redact
 from projection.domain.timeframe import business_text, local_text
 from shared.envelope import GENESIS_HASH, verify_chain
+from shared.personal.declared import Keys
+from shared.personal.tokens import is_token
+
+#: Reads the keys of the tokens in a value (the projection's key table; `adapters.disclosure`).
+KeyReader = Callable[[Any], Awaitable[Keys]]
 
 #: Payload fields that say why (shown as the event's reason).
 REASON_FIELDS = (
@@ -50,8 +56,8 @@ def _reason(payload: dict[str, Any]) -> str:
     parts = []
     for key in REASON_FIELDS:
         value = payload.get(key)
-        if value in (None, "", [], ()):
-            continue
+        if value in (None, "", [], ()) or is_token(value):
+            continue  # a person's encrypted data is no reason (shown in the payload)
         if isinstance(value, list | tuple):
             value = "、".join(str(v) for v in value)
         parts.append(str(value))
@@ -59,9 +65,17 @@ def _reason(payload: dict[str, Any]) -> str:
 
 
 async def audit_trail(
-    snap: Snapshot, stream_id: str, *, full: bool, cutoff: dt.datetime | None = None
+    snap: Snapshot,
+    stream_id: str,
+    *,
+    full: bool,
+    cutoff: dt.datetime | None = None,
+    keys: KeyReader | None = None,
+    seen: Seen | None = None,
 ) -> dict[str, Any] | None:
-    """The stream's history, or None if the projection has no event of it."""
+    """The stream's history, or None if the projection has no event of it; personal data in
+    it opened with the keys `keys` reads (none given: tokens show pending), masked unless
+    `full`, and what was shown unmasked noted into `seen`."""
     logged = await snap.stream(stream_id)
     if not logged:
         return None
@@ -71,6 +85,12 @@ async def audit_trail(
     kind = logged[0][1]
     village = next((v for _, _, v in reversed(logged) if v), None)
     entity = await snap.entity(stream_id, cutoff=cutoff)
+    state = {k: v for k, v in entity.state.items() if not k.startswith("_")} if entity else {}
+    found = await keys([[env.payload for env in envelopes], state]) if keys else None
+
+    def shown(value: Any, of: str | None = None) -> Any:
+        return redact(value, full=full, kind=of, keys=found, seen=seen)
+
     events = []
     for env, _, _ in logged:
         if cutoff is not None and env.occurred_at >= cutoff:
@@ -93,8 +113,8 @@ async def audit_trail(
                 "correlation_id": str(env.correlation_id),
                 "chain_url": f"/api/v1/chains/{env.event_id}",
                 "causation_id": str(env.causation_id) if env.causation_id else None,
-                "reason": redact(_reason(env.payload), full=full),
-                "payload": redact(env.payload, full=full, kind=kind),
+                "reason": shown(_reason(env.payload)),
+                "payload": shown(env.payload, kind),
                 "hash": env.hash,
                 "prev_hash": env.prev_hash,
                 "genesis": env.prev_hash == GENESIS_HASH,
@@ -109,11 +129,7 @@ async def audit_trail(
         "entity_id": entity.entity_id if entity else stream_id,
         "village": village,
         "status": status_label(kind, entity.status) if entity else "",
-        "state": redact(
-            {k: v for k, v in entity.state.items() if not k.startswith("_")}, full=full, kind=kind
-        )
-        if entity
-        else {},
+        "state": shown(state, kind),
         "chain": {
             "intact": not breaks,
             "checked": len(envelopes),

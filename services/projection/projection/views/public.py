@@ -1,7 +1,8 @@
 """The public page (公示): what was published, and nothing personal — fund programmes' public
 notices (公示) with their windows and objection counts, and the villages' finance disclosures
 (阳光村务). Names and ID numbers never appear here, masked or not; the page still goes through
-`redact` as the public role sees it (an undeclared field shows as undeclared)."""
+`redact` as the public role sees it (an undeclared field shows as undeclared). No key is read
+for it: a personal-data token here would show `tokens.PENDING`, never opened for the public."""
 
 from __future__ import annotations
 

@@ -36,9 +36,9 @@ ACTIVITY_TYPES = [
 ]
 
 
-#: The household list's sortable columns (column key → order in SQL).
+#: The household list's sortable columns (column key → order in SQL). Not the head's name:
+#: it is stored encrypted (a token, `shared.personal`), whose order means nothing.
 HOUSEHOLD_SORTS = {
-    "head_name": Sort("head_name"),
     "village": Sort("village"),
     "status": Sort("status"),
     "member_count": Sort("member_count", numeric=True),

@@ -89,3 +89,28 @@ async def test_one_unmasked_read_is_one_row_and_a_masked_read_none(
     assert bad.status_code == 422 and bad.headers["content-type"].startswith(
         "application/problem+json"
     )
+
+
+async def test_an_unmasked_read_that_cannot_be_logged_is_not_shown(
+    relief: tuple[FastAPI, httpx.AsyncClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, client = relief
+    head = make_resident_id("43032119800101003").value
+    body = {
+        "village": "石壁村",
+        "head_name": "甄鑫鬯",
+        "head_id_number": head,
+        "causes": ["因病"],
+        "income_per_head": "1800",
+        "occurred_on": "2016-03-01",
+    }
+    created = await client.post("/api/v1/households", json=body, headers=AGRI)
+    assert created.status_code == 201, created.text
+
+    async def broken(*_: object, **__: object) -> None:
+        raise ConnectionError("the log's database is gone")
+
+    monkeypatch.setattr(app.state.runtime.access_log, "record", broken)
+    answer = await client.get(f"/api/v1/households/{created.json()['id']}", headers=AGRI)
+    assert answer.status_code == 503 and head not in answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
