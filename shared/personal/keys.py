@@ -175,9 +175,8 @@ class KeyTable:
         gone = frozenset(str(r) for r in erased.scalars())
         # a token of this owner whose key is absent was erased (or never made): not pending
         own_missing = {ref for owner, ref in wanted if owner == self.owner}
-        return Keys(
-            {kid: key for kid, key in found.items() if kid in set(wanted)}, gone | own_missing
-        )
+        asked = set(wanted)
+        return Keys({kid: key for kid, key in found.items() if kid in asked}, gone | own_missing)
 
     async def reveal(self, conn: AsyncConnection, value: Any) -> Any:
         """`value` with every token in it opened (or shown erased / pending)."""

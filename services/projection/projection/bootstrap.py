@@ -17,7 +17,7 @@ from projection.adapters.generations import Generations
 from projection.adapters.reader import ReadModels
 from projection.adapters.whatif import WhatIfs
 from projection.domain.catalogue import RULES
-from projection.entrypoints import api, basis, chains, integrity, web, whatif
+from projection.entrypoints import access_log_page, api, basis, chains, integrity, web, whatif
 from projection.entrypoints.auth import CookieBearer, Sessions
 from projection.settings import ProjectionSettings
 from projection.worker import ProjectionWorker
@@ -125,6 +125,7 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
             basis.pages,
             chains.pages,
             integrity.pages,
+            access_log_page.pages,
             whatif.pages,
             web.router,
         ],

@@ -1,7 +1,7 @@
-"""个人信息访问记录 in the projection: its routes are the shared ones (`shared.personal.routes`,
-on `app.state.access_log`); `disclosure` gives every endpoint that shows people's data the
-object through which it shows them (`adapters.disclosure`), which records the response in the
-log.
+"""个人信息访问记录 in the projection: its API routes are the shared ones
+(`shared.personal.routes`, on `app.state.access_log`), its dashboard page is
+`access_log_page`; `disclosure` gives every endpoint that shows people's data the object
+through which it shows them (`adapters.disclosure`), which records the response in the log.
 """
 
 from __future__ import annotations

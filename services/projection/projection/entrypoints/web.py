@@ -102,6 +102,9 @@ def page_for(request: Request, roles: Collection[Role], refusal: str) -> Princip
 
 SYSTEM_PAGE = NavLink("system", "系统运行")
 INTEGRITY_PAGE = NavLink("integrity", "存储核查")
+ACCESS_LOG_PAGE = NavLink("access-log", "个人信息访问记录")
+#: Who reads the read-access log on the dashboard (as `GET /api/v1/access-log`).
+ACCESS_LOG_READERS = frozenset({Role.AUDITOR, Role.TOWN_SECRETARY})
 
 
 def _nav(principal: Principal) -> list[tuple[str, list[Any]]]:
@@ -112,6 +115,8 @@ def _nav(principal: Principal) -> list[tuple[str, list[Any]]]:
         groups.setdefault("运维", []).append(SYSTEM_PAGE)
     if verifies_sources(principal):
         groups.setdefault("运维", []).append(INTEGRITY_PAGE)
+    if principal.role in ACCESS_LOG_READERS:
+        groups.setdefault("运维", []).append(ACCESS_LOG_PAGE)
     return list(groups.items())
 
 

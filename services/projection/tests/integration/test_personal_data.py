@@ -183,6 +183,24 @@ async def test_reading_the_log_records_nothing_and_its_chain_verifies(town: Town
     assert await town.log(limit=1000) == before
 
 
+async def test_the_dashboard_page_lists_who_looked_and_records_nothing(town: Town) -> None:
+    await town.households(SECRETARY)
+    before = await town.log(limit=1000)
+    page = await town.client.get(
+        "/dashboard/access-log", params={"id_number": town.id_number}, headers=AUDITOR
+    )
+    assert page.status_code == 200, page.text
+    assert "哈希链：完好" in page.text and 'data-seq="' in page.text
+    assert town.id_number not in page.text.replace(f'value="{town.id_number}"', "")
+    bad = await town.client.get(
+        "/dashboard/access-log", params={"id_number": "123"}, headers=AUDITOR
+    )
+    assert bad.status_code == 200 and 'id="problem"' in bad.text
+    refused = await town.client.get("/dashboard/access-log", headers=AGRICULTURE)
+    assert refused.status_code == 403
+    assert await town.log(limit=1000) == before
+
+
 async def test_who_may_read_the_log(town: Town) -> None:
     assert (await town.client.get("/api/v1/access-log", headers=SECRETARY)).status_code == 200
     for headers in (AGRICULTURE, bearer(Role.DISCIPLINE_SECRETARY)):
