@@ -27,6 +27,7 @@ from typing import Any
 from bench.core import (
     consumer_apply,
     eventstore_append,
+    eventstore_personal,
     raw_asyncpg_insert,
     raw_consume,
     raw_produce,
@@ -75,6 +76,7 @@ async def core(
     figures["raw_asyncpg_insert_batch100"] = await raw_asyncpg_insert(url, n_batch, batch=100)
     figures["eventstore_append_single"] = await eventstore_append(url, n_single, batch=1)
     figures["eventstore_append_batch100"] = await eventstore_append(url, n_batch, batch=100)
+    figures["eventstore_append_personal"] = await eventstore_personal(url, n_single)
     figures["relay_outbox_to_kafka"] = await relay_throughput(url, bootstrap, n_batch)
     figures["consumer_apply"] = await consumer_apply(url, bootstrap, n_batch)
     figures["consumer_apply_batch"] = await consumer_apply(url, bootstrap, n_batch, batch=True)
@@ -85,6 +87,9 @@ async def core(
     )
     figures["eventstore_append_batch100"]["ratio_to_raw"] = ratio(
         "eventstore_append_batch100", "raw_asyncpg_insert_batch100"
+    )
+    figures["eventstore_append_personal"]["ratio_to_append"] = ratio(
+        "eventstore_append_personal", "eventstore_append_single"
     )
     figures["relay_outbox_to_kafka"]["ratio_to_raw"] = ratio(
         "relay_outbox_to_kafka", "raw_aiokafka_produce"
