@@ -40,6 +40,9 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEn
         max_overflow=pool_size,
         echo=echo,
         json_deserializer=orjson.loads,
+        # a failed statement's parameters (per-person keys, personal fields) stay out of errors
+        # and logs
+        hide_parameters=True,
         # JIT compiling costs tens of milliseconds per query and pays only on long analytics;
         # every query here is an index lookup or a small aggregate.
         connect_args={"server_settings": {"jit": "off"}},

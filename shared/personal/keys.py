@@ -163,8 +163,13 @@ class KeyTable:
         if not wanted:
             return Keys({})
         refs = sorted({ref for _, ref in wanted})
+        # a key made before the person's last erasure is void even if a racing copy kept it
         rows = await conn.execute(
-            text(f"SELECT owner, ref, key FROM {self._s}.person_keys WHERE ref = ANY(:refs)"),
+            text(
+                f"SELECT k.owner, k.ref, k.key FROM {self._s}.person_keys k"
+                f" LEFT JOIN {self._s}.erased_persons e USING (ref) WHERE k.ref = ANY(:refs)"
+                " AND (e.erased_at IS NULL OR k.created_at > e.erased_at)"
+            ),
             {"refs": refs},
         )
         found = {(str(r.owner), str(r.ref)): bytes(r.key) for r in rows}
@@ -234,10 +239,16 @@ class KeyTable:
         erased after it was made; a tombstone deletes the copy. Returns the records applied."""
         applied = 0
         for record in records:
-            if record.key is None:
-                continue
-            owner, _, ref = bytes(record.key).decode().partition(":")
-            if owner == self.owner or not ref:
+            try:
+                owner, _, ref = bytes(record.key or b"").decode().partition(":")
+            except UnicodeDecodeError:
+                owner, ref = "", ""
+            if not owner or not ref:
+                log.warning(
+                    "personal.key_record_unreadable", offset=getattr(record, "offset", None)
+                )
+                continue  # not a key record: skipped, never a wedged consumer
+            if owner == self.owner:
                 continue  # our own keys are in the table already
             if record.value is None:
                 await conn.execute(
@@ -247,7 +258,7 @@ class KeyTable:
             else:
                 try:
                     key, made = unwrap(owner, ref, bytes(record.value))
-                except (ValueError, KeyError, InvalidTag):
+                except (ValueError, KeyError, TypeError, InvalidTag):
                     # wrapped by another deployment's secret (or damaged): not ours to open
                     log.warning("personal.key_copy_unreadable", owner=owner, person_ref=ref)
                     continue

@@ -115,10 +115,8 @@ async def reencrypt(
                 )
         if kafka:
             # the topic is rebuilt whole: every event in its current wire form, in store order
-            await conn.execute(
-                text(f"DELETE FROM {s}.outbox WHERE published_at IS NULL AND topic = :t"),
-                {"t": store.topic},
-            )
+            # every old row goes, published or not: published ones still hold plain payloads
+            await conn.execute(text(f"DELETE FROM {s}.outbox WHERE topic = :t"), {"t": store.topic})
             every = await conn.execute(
                 text(
                     "SELECT global_position, event_id, stream_id, stream_version, event_type,"

@@ -82,7 +82,7 @@ def member_state(member: Member, books: RuleBooks, *, show_id: bool) -> dict[str
         "member_id": member.member_id,
         "branch_id": member.branch_id,
         "village": member.village,
-        "name": member.name,
+        "name": disclosed.name(member.name, True, of=member.id_number),
         "id_number": disclosed.id_number(member.id_number, show_id),
         "status": member.status,
         "joined_party_on": member.joined_party_on,

@@ -125,9 +125,21 @@ def progress(p: Progress) -> dict[str, Any]:
     }
 
 
+def _people_shown(record: dict[str, Any]) -> dict[str, Any]:
+    """An activity record with the people it names (a student, the people a post or a pairing
+    went to) shown through the access log: every official reads them, each read is recorded."""
+    if isinstance(record.get("student_name"), str):
+        record["student_name"] = disclosed.name(record["student_name"], True)
+    if isinstance(record.get("people"), list):
+        record["people"] = [
+            disclosed.name(p, True) if isinstance(p, str) else p for p in record["people"]
+        ]
+    return record
+
+
 def ledger(found: ActivityLedger, as_of: dt.date | None, village: str | None) -> dict[str, Any]:
     """An activity's records by `as_of`, only `village`'s for a village-scoped reader."""
-    records = [encode(e) for e in found.as_of(as_of)]
+    records = [_people_shown(encode(e)) for e in found.as_of(as_of)]
     return {
         "activity": found.activity,
         "activity_label": ACTIVITIES[found.activity],
@@ -208,7 +220,7 @@ def agency_item(i: AgencyItem) -> dict[str, Any]:
     return {
         "item_id": i.item_id,
         "village": i.village,
-        "applicant": i.applicant,
+        "applicant": disclosed.name(i.applicant, True),
         "matter": i.matter,
         "agent": i.agent,
         "status": i.status,
@@ -216,6 +228,6 @@ def agency_item(i: AgencyItem) -> dict[str, Any]:
         "handled_on": day(i.handled_on),
         "result": i.result,
         "signed_off_on": day(i.signed_off_on),
-        "signed_by": i.signed_by,
+        "signed_by": disclosed.name(i.signed_by, True) if i.signed_by else i.signed_by,
         "version": i.version,
     }
