@@ -103,7 +103,10 @@ class ServiceRuntime:
             owner = ERASURE_OWNER
             topic = self.store.topic if self.service == owner else events_topic(owner)
         self._holds_keys = True
-        return self.subscribe("erasures", [topic], erasure_reaction(self.keys))
+        # No processed-id bookkeeping: the reaction is idempotent (deleting keys again, the
+        # erasure time kept as the latest), and it ignores every other event of the topic, which
+        # a new service reads once from the start.
+        return self.subscribe("erasures", [topic], erasure_reaction(self.keys), dedupe=False)
 
     def follow_key_copies(self) -> EventConsumer:
         """Keep copies of the other services' keys (the key topic), to open their tokens: for a
