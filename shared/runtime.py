@@ -127,7 +127,7 @@ class ServiceRuntime:
     async def start(self) -> None:
         """Migrate, create topics, then start the relay and the subscribers."""
         deployment_secret()  # no personal-data secret: no start
-        if self.publishes or self._holds_keys:
+        if not self.publishes and self._holds_keys:  # a publishing store migrates its own
             await self.keys.migrate(self.engine)
         if self.publishes:
             await self.access_log.migrate(self.engine)

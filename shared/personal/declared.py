@@ -137,21 +137,11 @@ class Keys:
             return ERASED if tokens.is_token(value) else value
         key = self.found.get(kid)
         if key is None:
-            return ERASED if kid[1] in self.erased or self.erased is _ALL else PENDING
+            return ERASED if kid[1] in self.erased else PENDING
         try:
             return tokens.open_token(key, value)
         except ValueError:
             return ERASED
-
-
-_ALL: frozenset[str] = frozenset({"*"})
-#: Keys for a reader that holds its own keys only: a missing key means erased.
-NO_KEYS = Keys({}, _ALL)
-
-
-def owner_keys(found: Mapping[KeyId, bytes]) -> Keys:
-    """Keys of a key table's owner: a token whose key is not there was erased."""
-    return Keys(found, _ALL)
 
 
 def reveal(value: Any, keys: Keys) -> Any:

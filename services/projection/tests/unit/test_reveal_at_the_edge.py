@@ -8,7 +8,7 @@ from __future__ import annotations
 from projection.domain.masking import Seen, redact
 
 from shared.personal import tokens
-from shared.personal.declared import Keys, owner_keys
+from shared.personal.declared import Keys
 from shared.personal.tokens import ERASED, PENDING
 
 ZHANG, LI = "a" * 32, "b" * 32
@@ -61,10 +61,8 @@ def test_an_erased_token_shows_erased_unmasked_and_is_not_counted() -> None:
         assert shown["members"][0]["name"] == ("李小梅" if full else "李**")
         assert seen.persons == ({LI} if full else set())
         assert seen.shown == (1 if full else 0)
-    # a reader of its own keys only: a missing key means erased
-    assert redact(household(), full=True, kind="household", keys=owner_keys({}))["head_name"] == (
-        ERASED
-    )
+    # a key that is not held and not known erased is pending, never the token
+    assert redact(household(), full=True, kind="household", keys=Keys({}))["head_name"] == PENDING
 
 
 def test_a_token_whose_key_has_not_arrived_shows_pending() -> None:
