@@ -40,7 +40,9 @@ async def access_log(
         str | None, Query(max_length=32, description="只看此身份证号的人被谁查看")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    before: Annotated[int | None, Query(ge=1, description="只列编号小于此数的记录（翻页）")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=2**63 - 1, description="只列编号小于此数的记录（翻页）")
+    ] = None,
 ) -> dict[str, Any]:
     ref = None
     if id_number:

@@ -85,6 +85,8 @@ async def test_one_unmasked_read_is_one_row_and_a_masked_read_none(
     assert len(await rows(app)) == 2
     refused = await client.get("/api/v1/access-log", headers=AGRI)
     assert refused.status_code == 403
+    huge = await client.get("/api/v1/access-log", params={"before": 10**35}, headers=auditor)
+    assert huge.status_code == 422  # past a bigint: refused, not a server error
     bad = await client.get("/api/v1/access-log", params={"id_number": "123"}, headers=auditor)
     assert bad.status_code == 422 and bad.headers["content-type"].startswith(
         "application/problem+json"
