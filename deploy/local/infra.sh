@@ -13,6 +13,10 @@
 #   LIANXIN_STATE_DIR              where all state lives (default <repo>/.local, git-ignored)
 #   LIANXIN_KAFKA_PORT             Kafka client port (default 19092)
 #   LIANXIN_KAFKA_CONTROLLER_PORT  KRaft controller port (default 19093)
+#   LIANXIN_KAFKA_BROKERS          Kafka nodes (default 1); 3 = a KRaft cluster on loopback, node N
+#                                  on the ports above + 2*(N-1), topics replicated 3 times with
+#                                  min.insync.replicas=2; `kafka.sh kill-node|stop-node|start-node N`
+#                                  stop and restart one node (see kafka.sh)
 #   LIANXIN_PG_PORT                PostgreSQL port (default 15432)
 #   LIANXIN_PG_FAST=1              synchronous_commit=off (faster tests, fsync stays on)
 #   LIANXIN_READY_TIMEOUT          seconds `up` waits for readiness (default 90)

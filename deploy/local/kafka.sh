@@ -1,44 +1,118 @@
 #!/usr/bin/env bash
-# Local Apache Kafka broker for development and tests, without Docker.
+# Local Apache Kafka for development and tests, without Docker: one broker (the default) or a
+# KRaft cluster of LIANXIN_KAFKA_BROKERS nodes on loopback.
 #
 #   deploy/local/kafka.sh {up|status|down|clean|env}
+#   deploy/local/kafka.sh {kill-node|stop-node|start-node} N     (N = 1..LIANXIN_KAFKA_BROKERS)
 #
-# Runs the real broker (KRaft, one node that is both broker and controller) from the jars that
+# Runs the real broker (KRaft; every node is both broker and controller) from the jars that
 # Maven fetches from Maven Central according to deploy/local/kafka/pom.xml. Normally called by
 # deploy/local/infra.sh; see deploy/local/README.md.
 #
+# LIANXIN_KAFKA_BROKERS=3 (`make run BROKERS=3`): node i (1..3) listens on client port
+# LIANXIN_KAFKA_PORT + 2*(i-1) and controller port LIANXIN_KAFKA_CONTROLLER_PORT + 2*(i-1)
+# (defaults: 19092/19093, 19094/19095, 19096/19097); the three are the controller quorum;
+# default.replication.factor=3, min.insync.replicas=2, the internal topics replicated 3 times
+# (min ISR 2). `env` prints every node's address and LIANXIN_TOPIC_REPLICATION=3 /
+# LIANXIN_TOPIC_MIN_INSYNC=2, which the services' topic creation reads (shared/topics.py).
+# `status`, `env` follow the node count of the last `up` when LIANXIN_KAFKA_BROKERS is unset;
+# `down` and `clean` handle every node of the state dir.
+#
+# One node at a time, for failure tests:
+#   kill-node N    SIGKILL node N's broker and its supervisor: it stays down (no restart)
+#   stop-node N    stop node N cleanly (SIGTERM through its supervisor)
+#   start-node N   start node N again (under a new supervisor) and wait until it answers
+# A plain `kill -9 $(cat <state>/kafka/node<N>/kafka.pid)` is restarted by the supervisor
+# after 0.5 s instead.
+#
 # State (under $LIANXIN_STATE_DIR, default <repo>/.local):
 #   kafka/libs/            the broker's jars (+ .pom.sha256: the pom they were fetched for)
-#   kafka/data/            the log dir (topics and the KRaft metadata log)
 #   kafka/cluster.id       the cluster id the storage was formatted with
-#   kafka/server.properties generated at every start from the LIANXIN_KAFKA_* ports
-#   kafka/kafka.pid        pid of the running broker (written by its supervisor at each start)
-#   kafka/supervise.pid    pid of the supervisor (supervise.py), which restarts a broker that died
-#   kafka/supervise.json   the supervisor's state: running/restarting/given up, restarts, last exit
-#   logs/kafka.log         broker log (log4j) and the JVM's own stdout/stderr
+#   kafka/brokers          the node count of the last `up` (1, or the cluster's size)
+# One broker (the default), in kafka/ itself; node N of a cluster, in kafka/node<N>/:
+#   data/                  the log dir (topics and the KRaft metadata log)
+#   server.properties      generated at every start from the LIANXIN_KAFKA_* ports
+#   kafka.pid              pid of the running broker (written by its supervisor at each start)
+#   supervise.pid          pid of the supervisor (supervise.py), which restarts a broker that died
+#   supervise.json         the supervisor's state: running/restarting/given up, restarts, last exit
+#   logs/kafka.log         broker log (log4j) and the JVM's own stdout/stderr (logs/kafka-<N>.log
+#                          for node N of a cluster)
 set -euo pipefail
 
 LOG_TAG=kafka
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-KAFKA_HOME="$STATE_DIR/kafka"
-LIBS_DIR="$KAFKA_HOME/libs"
-DATA_DIR="$KAFKA_HOME/data"
-PROPS="$KAFKA_HOME/server.properties"
-CLUSTER_ID_FILE="$KAFKA_HOME/cluster.id"
-PID_FILE="$KAFKA_HOME/kafka.pid"
-SUP_PID_FILE="$KAFKA_HOME/supervise.pid"
-SUP_STATE="$KAFKA_HOME/supervise.json"
-LOG_FILE="$LOG_DIR/kafka.log"
+KAFKA_ROOT="$STATE_DIR/kafka"
+LIBS_DIR="$KAFKA_ROOT/libs"
+CLUSTER_ID_FILE="$KAFKA_ROOT/cluster.id"
+COUNT_FILE="$KAFKA_ROOT/brokers"
 POM="$LOCAL_DIR/kafka/pom.xml"
 LOG4J_CONFIG="$LOCAL_DIR/kafka/log4j2.xml"
 POM_STAMP="$LIBS_DIR/.pom.sha256"
 VENV_PYTHON="$REPO_ROOT/.venv/bin/python"
 JVM_OPTS=(-Xms256m -Xmx512m -Djava.awt.headless=true)
 
+# How many nodes: LIANXIN_KAFKA_BROKERS for `up`; for the other commands, that or the count
+# of the last `up` on this state dir.
+recorded_count() { cat "$COUNT_FILE" 2>/dev/null || echo 1; }
+BROKERS="${LIANXIN_KAFKA_BROKERS:-}"
+[[ -n "$BROKERS" ]] || { [[ "${1:-}" == up ]] && BROKERS=1 || BROKERS="$(recorded_count)"; }
+[[ "$BROKERS" =~ ^[1-9]$ ]] || die "LIANXIN_KAFKA_BROKERS must be a number of nodes from 1 to 9, got '$BROKERS'"
+
+# The node the functions below work on (select_node): its paths, ports and log. Node 0 is the
+# single broker of the default deployment, in kafka/ itself, exactly as before clusters;
+# node N (1..BROKERS) of a cluster lives in kafka/node<N>/.
+select_node() {
+  NODE="$1"
+  if ((NODE == 0)); then
+    KAFKA_HOME="$KAFKA_ROOT"
+    LOG_FILE="$LOG_DIR/kafka.log"
+    NODE_PORT="$KAFKA_PORT"
+    NODE_CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT"
+    NODE_NAME="the Kafka broker"
+  else
+    KAFKA_HOME="$KAFKA_ROOT/node$NODE"
+    LOG_FILE="$LOG_DIR/kafka-$NODE.log"
+    NODE_PORT=$((KAFKA_PORT + 2 * (NODE - 1)))
+    NODE_CONTROLLER_PORT=$((KAFKA_CONTROLLER_PORT + 2 * (NODE - 1)))
+    NODE_NAME="Kafka node $NODE"
+  fi
+  DATA_DIR="$KAFKA_HOME/data"
+  PROPS="$KAFKA_HOME/server.properties"
+  PID_FILE="$KAFKA_HOME/kafka.pid"
+  SUP_PID_FILE="$KAFKA_HOME/supervise.pid"
+  SUP_STATE="$KAFKA_HOME/supervise.json"
+}
+
+# The nodes of the deployment in use: 0 (one broker) or 1..BROKERS.
+nodes() { if ((BROKERS == 1)); then echo 0; else seq 1 "$BROKERS"; fi; }
+
+# Every node this state dir has had (for down and clean): the single broker and any node<N>.
+known_nodes() {
+  local dir
+  echo 0
+  for dir in "$KAFKA_ROOT"/node[0-9]*; do
+    [[ -d "$dir" ]] && echo "${dir##*/node}"
+  done
+  return 0
+}
+
+# client and controller ports of node N of a BROKERS-node cluster
+node_port() { echo $((KAFKA_PORT + 2 * ($1 - 1))); }
+node_controller_port() { echo $((KAFKA_CONTROLLER_PORT + 2 * ($1 - 1))); }
+
+bootstrap_servers() {
+  local n out=""
+  for n in $(nodes); do
+    select_node "$n"
+    out+="${out:+,}127.0.0.1:$NODE_PORT"
+  done
+  echo "$out"
+}
+
 usage() {
-  echo "usage: $0 {up|status|down|clean|env}" >&2
+  echo "usage: $0 {up|status|down|clean|env} | {kill-node|stop-node|start-node} N" >&2
   exit 2
 }
 
@@ -102,27 +176,47 @@ install_libs() {
 }
 
 # Broker configuration -------------------------------------------------------------------------
+# The quorum: node 1 alone (one broker), or every node of the cluster.
+quorum_voters() {
+  local n out=""
+  if ((NODE == 0)); then
+    echo "1@127.0.0.1:${KAFKA_CONTROLLER_PORT}"
+    return 0
+  fi
+  for n in $(seq 1 "$BROKERS"); do
+    out+="${out:+,}$n@127.0.0.1:$(node_controller_port "$n")"
+  done
+  echo "$out"
+}
+
 write_config() {
-  cat >"$PROPS" <<EOF
+  # One node: every internal topic has a single replica. A cluster: three replicas (or as many
+  # as there are nodes), two of them in sync for a write to count (acks=all).
+  local rf=1 isr=1
+  if ((NODE > 0)); then
+    rf=$((BROKERS < 3 ? BROKERS : 3))
+    isr=$((rf > 1 ? 2 : 1))
+  fi
+  mkdir -p "$KAFKA_HOME"
+  cat >"$PROPS" <<CONF
 # Generated by deploy/local/kafka.sh at every start: edit the script, not this file.
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:${KAFKA_CONTROLLER_PORT}
-listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT}
-advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT}
+node.id=$((NODE > 0 ? NODE : 1))
+controller.quorum.voters=$(quorum_voters)
+listeners=PLAINTEXT://127.0.0.1:${NODE_PORT},CONTROLLER://127.0.0.1:${NODE_CONTROLLER_PORT}
+advertised.listeners=PLAINTEXT://127.0.0.1:${NODE_PORT}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 log.dirs=${DATA_DIR}
 
-# One node: every internal topic has a single replica.
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-default.replication.factor=1
-min.insync.replicas=1
+offsets.topic.replication.factor=${rf}
+transaction.state.log.replication.factor=${rf}
+transaction.state.log.min.isr=${isr}
+share.coordinator.state.topic.replication.factor=${rf}
+share.coordinator.state.topic.min.isr=${isr}
+default.replication.factor=${rf}
+min.insync.replicas=${isr}
 
 # Tests join and leave consumer groups all the time: do not wait 3 s before the first rebalance.
 group.initial.rebalance.delay.ms=0
@@ -130,7 +224,7 @@ group.initial.rebalance.delay.ms=0
 # must fail rather than silently create a new topic.
 auto.create.topics.enable=false
 num.partitions=3
-EOF
+CONF
 }
 
 # A KRaft cluster id: URL-safe base64 of 16 random bytes without padding (22 characters).
@@ -146,7 +240,8 @@ new_cluster_id() {
 
 # Format the log dir once. meta.properties is what the formatter writes; --ignore-formatted
 # keeps a re-run harmless anyway. With controller.quorum.voters set, --standalone must NOT be
-# given (it is for controller.quorum.bootstrap.servers).
+# given (it is for controller.quorum.bootstrap.servers). Every node of a cluster is formatted
+# with the same cluster id.
 format_storage() {
   [[ -f "$DATA_DIR/meta.properties" ]] && return 0
   [[ -s "$CLUSTER_ID_FILE" ]] || new_cluster_id >"$CLUSTER_ID_FILE"
@@ -183,7 +278,7 @@ broker_pid() {
 # before fetching or formatting anything, so that the error comes at once.
 check_ports_free() {
   local port
-  for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+  for port in "$NODE_PORT" "$NODE_CONTROLLER_PORT"; do
     if port_open "$port"; then
       die "port $port is already in use by another process (not our broker); set LIANXIN_KAFKA_PORT / LIANXIN_KAFKA_CONTROLLER_PORT"
     fi
@@ -199,7 +294,7 @@ start_broker() {
   rm -f "$PID_FILE"
   (
     cd "$KAFKA_HOME"
-    exec setsid nohup python3 "$SUPERVISE_PY" run --name kafka --state "$SUP_STATE" \
+    exec setsid nohup python3 "$SUPERVISE_PY" run --name "kafka${NODE#0}" --state "$SUP_STATE" \
       --pid-file "$PID_FILE" --stop-timeout "$((STOP_TIMEOUT > 10 ? STOP_TIMEOUT - 5 : STOP_TIMEOUT))" \
       -- java "${JVM_OPTS[@]}" \
       -Dlog4j2.configurationFile="$LOG4J_CONFIG" -Dlianxin.kafka.log="$LOG_FILE" \
@@ -222,9 +317,9 @@ can_probe_with_python() {
 
 broker_answers() {
   local use_python="$1" log_offset="$2"
-  port_open "$KAFKA_PORT" || return 1
+  port_open "$NODE_PORT" || return 1
   if ((use_python)); then
-    "$VENV_PYTHON" "$LOCAL_DIR/kafka_ready.py" "127.0.0.1:$KAFKA_PORT" 8 2>/dev/null
+    "$VENV_PYTHON" "$LOCAL_DIR/kafka_ready.py" "127.0.0.1:$NODE_PORT" 8 2>/dev/null
   else
     tail -c "+$((log_offset + 1))" "$LOG_FILE" 2>/dev/null | grep -q 'Kafka Server started'
   fi
@@ -237,11 +332,11 @@ wait_ready() {
     if ! pid_alive "$pid"; then
       show_log_tail "$LOG_FILE" 60
       supervisor_summary "$SUP_STATE" >&2
-      die "the Kafka broker (pid $pid) exited during startup"
+      die "$NODE_NAME (pid $pid) exited during startup"
     fi
     if ((SECONDS >= deadline)); then
       show_log_tail "$LOG_FILE" 60
-      die "the Kafka broker (pid $pid) was not ready on 127.0.0.1:$KAFKA_PORT after ${READY_TIMEOUT}s"
+      die "$NODE_NAME (pid $pid) was not ready on 127.0.0.1:$NODE_PORT after ${READY_TIMEOUT}s"
     fi
     sleep 0.5
   done
@@ -249,107 +344,226 @@ wait_ready() {
 
 # A broker that is already running keeps the ports it was started with.
 check_running_config() {
-  grep -qx "listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT}" \
+  grep -qx "listeners=PLAINTEXT://127.0.0.1:${NODE_PORT},CONTROLLER://127.0.0.1:${NODE_CONTROLLER_PORT}" \
     "$PROPS" 2>/dev/null ||
-    die "the running broker was started with other ports ($(grep '^listeners=' "$PROPS" 2>/dev/null || echo '?')); run '$0 down' first"
+    die "$NODE_NAME was started with other ports ($(grep '^listeners=' "$PROPS" 2>/dev/null || echo '?')); run '$0 down' first"
+}
+
+# True when the selected node's broker or its supervisor runs.
+node_running() { [[ -n "$(our_supervisor)" || -n "$(broker_pid)" ]]; }
+
+# One broker and a cluster share the first ports: never both on one state dir.
+check_no_other_deployment() {
+  local n
+  for n in $(known_nodes); do
+    if { ((BROKERS == 1)) && ((n > 0)); } || { ((BROKERS > 1)) && { ((n == 0)) || ((n > BROKERS)); }; }; then
+      select_node "$n"
+      if node_running; then
+        die "$NODE_NAME of another deployment runs on this state dir (asked for $BROKERS broker(s)); run '$0 down' first"
+      fi
+    fi
+  done
 }
 
 # Sub-commands ---------------------------------------------------------------------------------
-cmd_up() {
-  check_port_number LIANXIN_KAFKA_PORT "$KAFKA_PORT"
-  check_port_number LIANXIN_KAFKA_CONTROLLER_PORT "$KAFKA_CONTROLLER_PORT"
-  take_lock
-  mkdir -p "$KAFKA_HOME" "$LOG_DIR"
-  local t0=$SECONDS pid
+# Prepare and start the selected node if it does not run; print "<pid> <log offset>" of what
+# to wait for (a node already running: its supervisor or broker).
+launch_node() {
+  local pid
   pid="$(our_supervisor)"
   if [[ -n "$pid" ]]; then
     # Supervised: the broker runs, or is about to be restarted; either way it is ours.
     check_running_config
-    info "already running under its supervisor (pid $pid) on 127.0.0.1:$KAFKA_PORT: reusing it"
+    info "$NODE_NAME already runs under its supervisor (pid $pid) on 127.0.0.1:$NODE_PORT: reusing it"
     echo "$pid" >"$SUP_PID_FILE" # in case the pid file was lost
-    libs_current || info "note: pom.xml changed since the jars were fetched; run '$0 down' and up again to use the new ones"
-    wait_ready "$pid" "$(file_size "$LOG_FILE")"
+    echo "$pid $(file_size "$LOG_FILE")"
   elif pid="$(broker_pid)" && [[ -n "$pid" ]]; then
     check_running_config
-    info "already running (pid $pid) on 127.0.0.1:$KAFKA_PORT: reusing it"
+    info "$NODE_NAME already runs (pid $pid) on 127.0.0.1:$NODE_PORT: reusing it"
     info "note: this broker was started without a supervisor (nothing restarts it if it dies); '$0 down' and up again to supervise it"
     echo "$pid" >"$PID_FILE" # in case the pid file was lost
-    libs_current || info "note: pom.xml changed since the jars were fetched; run '$0 down' and up again to use the new ones"
-    wait_ready "$pid" "$(file_size "$LOG_FILE")"
+    echo "$pid $(file_size "$LOG_FILE")"
   else
     check_ports_free
-    require_python
-    require_java
-    install_libs
     write_config
     rotate_log "$LOG_FILE"
     format_storage
     local offset
     offset="$(file_size "$LOG_FILE")"
     pid="$(start_broker)"
-    info "started (pid $pid), waiting up to ${READY_TIMEOUT}s for 127.0.0.1:$KAFKA_PORT; log: $LOG_FILE"
-    wait_ready "$pid" "$offset"
+    info "$NODE_NAME started (pid $pid) on 127.0.0.1:$NODE_PORT; log: $LOG_FILE"
+    echo "$pid $offset"
   fi
-  info "ready on 127.0.0.1:$KAFKA_PORT ($((SECONDS - t0))s)"
+}
+
+cmd_up() {
+  check_port_number LIANXIN_KAFKA_PORT "$KAFKA_PORT"
+  check_port_number LIANXIN_KAFKA_CONTROLLER_PORT "$KAFKA_CONTROLLER_PORT"
+  local last=$((BROKERS == 1 ? 0 : 2 * (BROKERS - 1)))
+  check_port_number LIANXIN_KAFKA_PORT "$((KAFKA_PORT + last))"
+  check_port_number LIANXIN_KAFKA_CONTROLLER_PORT "$((KAFKA_CONTROLLER_PORT + last))"
+  if ((BROKERS > 1)) && (((KAFKA_PORT - KAFKA_CONTROLLER_PORT) % 2 == 0)); then
+    die "the client and controller ports must differ by an odd number for a cluster (node N uses port + 2*(N-1)); got $KAFKA_PORT and $KAFKA_CONTROLLER_PORT"
+  fi
+  take_lock
+  mkdir -p "$KAFKA_ROOT" "$LOG_DIR"
+  check_no_other_deployment
+  local t0=$SECONDS n launched waits=() needs_setup=0
+  for n in $(nodes); do
+    select_node "$n"
+    node_running || needs_setup=1
+  done
+  if ((needs_setup)); then
+    require_python
+    require_java
+    install_libs
+  fi
+  libs_current || info "note: pom.xml changed since the jars were fetched; run '$0 down' and up again to use the new ones"
+  echo "$BROKERS" >"$COUNT_FILE"
+  # Every node starts before any is waited for: a cluster node is ready only once a quorum of
+  # controllers has elected a leader.
+  for n in $(nodes); do
+    select_node "$n"
+    launched="$(launch_node)"
+    waits+=("$n $launched")
+  done
+  info "waiting up to ${READY_TIMEOUT}s for $(bootstrap_servers)"
+  local entry pid offset
+  for entry in "${waits[@]}"; do
+    read -r n pid offset <<<"$entry"
+    select_node "$n"
+    wait_ready "$pid" "$offset"
+  done
+  info "ready on $(bootstrap_servers) ($((SECONDS - t0))s)"
   cmd_env
 }
 
-cmd_status() {
-  local pid supervisor
+node_status() {
+  local pid supervisor label=kafka
   pid="$(broker_pid)"
   supervisor="$(our_supervisor)"
+  ((NODE == 0)) || label="kafka node $NODE"
   # How the supervisor fares (restarts, last exit, a crash loop given up); nothing after a stop.
   [[ "$(supervisor_summary "$SUP_STATE")" == *": stopped,"* ]] ||
     supervisor_summary "$SUP_STATE" | sed 's/^/  supervisor: /'
   if [[ -z "$pid" ]]; then
     if [[ -n "$supervisor" ]]; then
-      echo "kafka: restarting under its supervisor (pid $supervisor)"
+      echo "$label: restarting under its supervisor (pid $supervisor)"
     else
-      echo "kafka: not running"
+      echo "$label: not running"
     fi
     return 3
   fi
-  if port_open "$KAFKA_PORT"; then
+  if port_open "$NODE_PORT"; then
     [[ -n "$supervisor" ]] || echo "  (not supervised: started before supervision; '$0 down' and up again to supervise it)"
-    echo "kafka: running (pid $pid) on 127.0.0.1:$KAFKA_PORT, data $DATA_DIR"
+    echo "$label: running (pid $pid) on 127.0.0.1:$NODE_PORT, data $DATA_DIR"
     return 0
   fi
-  echo "kafka: process $pid is running but 127.0.0.1:$KAFKA_PORT does not answer (starting, or stuck: see $LOG_FILE)"
+  echo "$label: process $pid is running but 127.0.0.1:$NODE_PORT does not answer (starting, or stuck: see $LOG_FILE)"
   return 3
 }
 
-cmd_down() {
-  take_lock
+cmd_status() {
+  local n rc=0
+  for n in $(nodes); do
+    select_node "$n"
+    node_status || rc=3
+  done
+  return "$rc"
+}
+
+# Stop the selected node: the supervisor first (it stops the broker with SIGTERM and does not
+# start it again), then the pid file's process and any broker found by its command line (pid
+# file lost or stale, an unsupervised broker, or a second one started by hand on the same
+# state dir).
+stop_node() {
   local pids pid
-  # The supervisor first: it stops the broker (SIGTERM) and does not start it again.
   pid="$(our_supervisor)"
-  [[ -z "$pid" ]] || stop_pid "$pid" "the Kafka broker's supervisor"
+  [[ -z "$pid" ]] || stop_pid "$pid" "the supervisor of $NODE_NAME"
   rm -f "$SUP_PID_FILE"
-  # Then the pid file's process and any broker found by its command line (pid file lost or
-  # stale, an unsupervised broker, or a second one started by hand on the same state dir).
   pids="$({
     broker_pid
     find_broker_pids
   } | sort -un)"
-  if [[ -z "$pids" ]]; then
-    info "not running"
-  else
-    for pid in $pids; do
-      stop_pid "$pid" "the Kafka broker"
-    done
-  fi
+  for pid in $pids; do
+    stop_pid "$pid" "$NODE_NAME"
+  done
   rm -f "$PID_FILE"
+  [[ -n "$pids" ]]
+}
+
+cmd_down() {
+  take_lock
+  local n stopped=0
+  for n in $(known_nodes); do
+    select_node "$n"
+    if stop_node; then stopped=1; fi
+  done
+  ((stopped)) || info "not running"
 }
 
 cmd_clean() {
   cmd_down
-  info "removing $DATA_DIR and the generated files (keeping the jars in $LIBS_DIR)"
-  rm -rf "$DATA_DIR" "$CLUSTER_ID_FILE" "$PROPS" "$SUP_STATE" "$LIBS_DIR.tmp" "$LOG_FILE" "$LOG_FILE.1" \
-    "$KAFKA_HOME"/hs_err_pid*.log
+  local n
+  info "removing the Kafka data and the generated files (keeping the jars in $LIBS_DIR)"
+  for n in $(known_nodes); do
+    select_node "$n"
+    rm -rf "$DATA_DIR" "$PROPS" "$SUP_STATE" "$LOG_FILE" "$LOG_FILE.1" "$KAFKA_HOME"/hs_err_pid*.log
+    ((n == 0)) || rmdir "$KAFKA_HOME" 2>/dev/null || true
+  done
+  rm -f "$CLUSTER_ID_FILE" "$COUNT_FILE"
+  rm -rf "$LIBS_DIR.tmp"
 }
 
 cmd_env() {
-  echo "export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT"
+  echo "export KAFKA_BOOTSTRAP_SERVERS=$(bootstrap_servers)"
+  if ((BROKERS > 1)); then
+    local rf=$((BROKERS < 3 ? BROKERS : 3))
+    echo "export LIANXIN_TOPIC_REPLICATION=$rf"
+    echo "export LIANXIN_TOPIC_MIN_INSYNC=$((rf > 1 ? 2 : 1))"
+  fi
+}
+
+# The node N of the current deployment (1 = the single broker when there is one).
+select_node_arg() {
+  local n="${1:-}"
+  [[ "$n" =~ ^[1-9]$ ]] && ((n <= BROKERS)) || die "a node number from 1 to $BROKERS is required"
+  select_node "$((BROKERS == 1 ? 0 : n))"
+}
+
+# SIGKILL a node's broker (a crash) and its supervisor, which would start it again: it stays
+# down until start-node. The supervisor is frozen first, so that it cannot restart the broker
+# between the two kills.
+cmd_kill_node() {
+  select_node_arg "${1:-}"
+  local supervisor pid
+  supervisor="$(our_supervisor)"
+  pid="$(broker_pid)"
+  [[ -n "$supervisor$pid" ]] || die "$NODE_NAME is not running"
+  [[ -z "$supervisor" ]] || kill -STOP "$supervisor" 2>/dev/null || true
+  [[ -z "$pid" ]] || kill -KILL "$pid" 2>/dev/null || true
+  [[ -z "$supervisor" ]] || kill -KILL "$supervisor" 2>/dev/null || true
+  rm -f "$SUP_PID_FILE" "$PID_FILE"
+  info "$NODE_NAME killed (SIGKILL: broker pid ${pid:-none}, supervisor pid ${supervisor:-none})"
+}
+
+cmd_stop_node() {
+  select_node_arg "${1:-}"
+  take_lock
+  stop_node || info "$NODE_NAME was not running"
+}
+
+cmd_start_node() {
+  select_node_arg "${1:-}"
+  take_lock
+  require_python
+  require_java
+  install_libs
+  local t0=$SECONDS pid offset launched
+  launched="$(launch_node)"
+  read -r pid offset <<<"$launched"
+  wait_ready "$pid" "$offset"
+  info "$NODE_NAME ready on 127.0.0.1:$NODE_PORT ($((SECONDS - t0))s)"
 }
 
 case "${1:-}" in
@@ -358,5 +572,8 @@ case "${1:-}" in
   down) cmd_down ;;
   clean) cmd_clean ;;
   env) cmd_env ;;
+  kill-node) cmd_kill_node "${2:-}" ;;
+  stop-node) cmd_stop_node "${2:-}" ;;
+  start-node) cmd_start_node "${2:-}" ;;
   *) usage ;;
 esac
