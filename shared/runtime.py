@@ -68,7 +68,8 @@ class ServiceRuntime:
         #: Events appended by type, counted on commit (`/metrics`).
         self.appended = AppendCounts()
         self.store.on_written = self.appended.written
-        self.broker = KafkaBroker(settings.kafka_bootstrap_servers, logger=None)
+        # a list: FastStream takes one string for one address, where aiokafka splits "a,b,c"
+        self.broker = KafkaBroker(settings.kafka_bootstrap_servers.split(","), logger=None)
         # Only a publishing service has a producer and a relay (a consumer-only one, such as the
         # projection, has no outbox to drain).
         self.producer = idempotent_producer(settings.kafka_bootstrap_servers) if publishes else None

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     port: int = 0
     db_schema: str = Field(default="", alias="LIANXIN_DB_SCHEMA")
     topic_partitions: int = 3
+    #: Replicas of every topic the project creates (1 on the one local broker; 3 on a cluster:
+    #: `deploy/local/infra.sh env` prints it for `LIANXIN_KAFKA_BROKERS=3`).
+    topic_replication: int = Field(default=1, ge=1, alias="LIANXIN_TOPIC_REPLICATION")
+    #: The topics' `min.insync.replicas` when replicated (0: min(2, replication)): with
+    #: `acks=all` a write counts once that many replicas have it.
+    topic_min_insync: int = Field(default=0, ge=0, alias="LIANXIN_TOPIC_MIN_INSYNC")
     #: Appended to the service's own topic (`relief.events<suffix>`): tests give a store a
     #: topic of its own, so that the store and its topic can be reconciled one to one.
     topic_suffix: str = Field(default="", alias="LIANXIN_TOPIC_SUFFIX")

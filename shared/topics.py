@@ -9,6 +9,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
+from shared.settings import Settings
+
 
 def events_topic(service: str) -> str:
     """The topic a write service publishes its events to: `<service>.events`."""
@@ -32,16 +34,34 @@ COMPACTED = {
 }
 
 
+def min_insync(replication: int, wanted: int = 0) -> dict[str, str]:
+    """The `min.insync.replicas` of a topic with `replication` replicas: `wanted`, or 2 (at
+    most the replicas); nothing for a single replica (the broker's default, 1)."""
+    if replication <= 1:
+        return {}
+    return {"min.insync.replicas": str(min(wanted or 2, replication))}
+
+
 async def ensure_topics(
     bootstrap_servers: str,
     topics: Iterable[str],
     *,
-    partitions: int = 3,
+    partitions: int | None = None,
     compacted: Iterable[str] = (),
+    replication: int | None = None,
+    insync: int | None = None,
 ) -> None:
-    """Create the topics that do not exist yet (replication factor 1 on the local broker), kept
-    for ever; a topic made before that rule gets it now. The `compacted` ones are made with
-    `COMPACTED` instead (keyed state, not history)."""
+    """Create the topics that do not exist yet, kept for ever; a topic made before that rule
+    gets it now. The `compacted` ones are made with `COMPACTED` instead (keyed state, not
+    history). Partitions, replicas and `min.insync.replicas` not given come from the
+    environment's settings (`TOPIC_PARTITIONS`, 3; `LIANXIN_TOPIC_REPLICATION`, 1 on the one
+    local broker, 3 on a cluster; `LIANXIN_TOPIC_MIN_INSYNC`, min(2, replicas))."""
+    if partitions is None or replication is None or insync is None:
+        settings = Settings()
+        partitions = settings.topic_partitions if partitions is None else partitions
+        replication = settings.topic_replication if replication is None else replication
+        insync = settings.topic_min_insync if insync is None else insync
+    durable = min_insync(replication, insync)
     compact = set(compacted)
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
@@ -56,19 +76,27 @@ async def ensure_topics(
                         NewTopic(
                             t,
                             partitions,
-                            replication_factor=1,
-                            topic_configs=COMPACTED if t in compact else KEEP_FOREVER,
+                            replication_factor=replication,
+                            topic_configs={
+                                **(COMPACTED if t in compact else KEEP_FOREVER),
+                                **durable,
+                            },
                         )
                         for t in missing
                     ]
                 )
-        await _keep_forever(admin, [t for t in wanted if t in existing and t not in compact])
+        await _keep_forever(
+            admin, [t for t in wanted if t in existing and t not in compact], durable
+        )
     finally:
         await admin.close()
 
 
-async def _keep_forever(admin: AIOKafkaAdminClient, topics: list[str]) -> None:
-    """Set `retention.ms=-1` on those of `topics` that delete old messages."""
+async def _keep_forever(
+    admin: AIOKafkaAdminClient, topics: list[str], durable: dict[str, str]
+) -> None:
+    """Set `retention.ms=-1` on those of `topics` that delete old messages (with `durable`:
+    AlterConfigs replaces a topic's whole set of overrides)."""
     if not topics:
         return
     described = await admin.describe_configs(
@@ -83,5 +111,8 @@ async def _keep_forever(admin: AIOKafkaAdminClient, topics: list[str]) -> None:
     ]
     if expiring:
         await admin.alter_configs(
-            [ConfigResource(ConfigResourceType.TOPIC, t, configs=KEEP_FOREVER) for t in expiring]
+            [
+                ConfigResource(ConfigResourceType.TOPIC, t, configs={**KEEP_FOREVER, **durable})
+                for t in expiring
+            ]
         )
