@@ -17,6 +17,10 @@ WITH_INFRA = set -a; eval "$$($(INFRA) env)"; set +a;
 # status: `make run LIANXIN_RELIEF_PORT=9101`, or set in the environment.
 export LIANXIN_PROJECTION_PORT LIANXIN_RELIEF_PORT LIANXIN_FUNDS_PORT LIANXIN_SUPERVISION_PORT \
 	LIANXIN_PARTY_PORT
+# Projection workers in one consumer group (the projection and WORKERS-1 more processes):
+# `make run WORKERS=2`.
+LIANXIN_PROJECTION_WORKERS ?= $(WORKERS)
+export LIANXIN_PROJECTION_WORKERS
 # Tests run on a Kafka and PostgreSQL of their own (state and ports apart from `make run`'s), so
 # that test events never reach the running system's topics. Where KAFKA_BOOTSTRAP_SERVERS and
 # DATABASE_URL are set, the tests use those instead.
