@@ -11,6 +11,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INFRA := deploy/local/infra.sh
 SERVICES := deploy/local/services.sh
+# `make run BROKERS=3` (also infra-up, test ...): Kafka as a 3-node KRaft cluster on loopback,
+# topics replicated 3 times, min.insync.replicas=2 (deploy/local/kafka.sh); one broker by default.
+ifdef BROKERS
+export LIANXIN_KAFKA_BROKERS := $(BROKERS)
+endif
 # The infrastructure's addresses, as the local scripts print them (overridable from the env).
 WITH_INFRA = set -a; eval "$$($(INFRA) env)"; set +a;
 # The services' ports, read by deploy/local/services.sh (defaults 8100–8104) for run, stop and
