@@ -71,6 +71,10 @@ MIGRATIONS = [
 ]
 
 
+#: PostgreSQL's serialization failure and deadlock: two transactions met, either may retry.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+
+
 class PoisonMessage(Exception):
     """A message this consumer can never apply; it goes to the dead-letter topic."""
 
@@ -79,6 +83,10 @@ def is_transient(exc: BaseException) -> bool:
     """Failures worth retrying: the database or the network, not the message; and a lost
     optimistic-concurrency race, which a retry re-decides on fresh state."""
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, DBAPIError):  # a deadlock or serialization failure between workers
+        exc = exc.orig if isinstance(exc.orig, BaseException) else exc
+    if getattr(exc, "sqlstate", None) in RETRYABLE_SQLSTATES:
         return True
     return isinstance(
         exc, OperationalError | InterfaceError | OSError | TimeoutError | ConcurrencyConflict
@@ -219,6 +227,11 @@ class EventConsumer:
         async with self.engine.begin() as conn:
             positions = await self._lock_positions(conn, records)
             fresh = [r for r in records if r.offset >= positions.get((r.topic, r.partition), -1)]
+            if len(fresh) < len(records) and self.batch_abort is not None:
+                # Part of the batch was applied by someone else (another worker of the group
+                # held these partitions meanwhile, or a redelivery): what the handler cached of
+                # their streams may be behind the stored state.
+                self.batch_abort()
             if self.record_handler is not None:
                 await self.record_handler(conn, fresh)
                 await self._store_positions(conn, fresh)
@@ -329,14 +342,24 @@ class EventConsumer:
             ),
             [{"c": self.name, "t": t, "p": p} for t, p in keys],
         )
+        # Only the batch's partitions are locked (in one order: no deadlock between workers),
+        # so workers of one group apply their own partitions' batches side by side; a worker
+        # whose partitions were moved while it applied a batch (a rebalance) waits here for
+        # the new owner's commit, or the new owner for its, and the later one skips what the
+        # stored position says is already applied.
         rows = (
             await conn.execute(
                 text(
-                    f"SELECT topic, partition, next_offset FROM {self._s}.consumer_offsets"
-                    " WHERE consumer = :c AND topic = ANY(:topics) ORDER BY topic, partition"
-                    " FOR UPDATE"
+                    f"SELECT o.topic, o.partition, o.next_offset FROM {self._s}.consumer_offsets o"
+                    " JOIN unnest(CAST(:topics AS text[]), CAST(:partitions AS int[]))"
+                    " AS b(topic, partition) ON b.topic = o.topic AND b.partition = o.partition"
+                    " WHERE o.consumer = :c ORDER BY o.topic, o.partition FOR UPDATE OF o"
                 ),
-                {"c": self.name, "topics": sorted({t for t, _ in keys})},
+                {
+                    "c": self.name,
+                    "topics": [t for t, _ in keys],
+                    "partitions": [p for _, p in keys],
+                },
             )
         ).all()
         return {(r.topic, r.partition): int(r.next_offset) for r in rows}
@@ -410,9 +433,12 @@ class _SeekToStoredOffsets(ConsumerRebalanceListener):  # type: ignore[misc]
         self.owner = owner
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
-        return None
+        self._forget()
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        # Partitions that come back may have moved on under another worker meanwhile: what
+        # the handler cached of their streams is void.
+        self._forget()
         consumer = self.owner.consumer
         if consumer is None or not assigned:
             return
@@ -427,6 +453,10 @@ class _SeekToStoredOffsets(ConsumerRebalanceListener):  # type: ignore[misc]
             consumer=self.owner.name,
             partitions={f"{tp.topic}:{tp.partition}": stored.get(tp, 0) for tp in assigned},
         )
+
+    def _forget(self) -> None:
+        if self.owner.batch_abort is not None:
+            self.owner.batch_abort()
 
 
 async def _undecoded(message: Any) -> None:

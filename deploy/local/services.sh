@@ -10,6 +10,9 @@
 # 0.5 s doubling to 30 s; 5 exits within 60 s is a crash loop: logged, then given up). The pid
 # file $STATE/run/<name>.pid names the supervisor, <name>.state.json says how the service fares.
 # LIANXIN_DEMO=0 skips the demo data (the chaos run starts the services empty).
+# LIANXIN_PROJECTION_WORKERS=N (default 1) runs N projection workers in one consumer group: the
+# projection service itself and N-1 supervised `projection.worker_main` processes
+# (projection-worker-2 ... -N), sharing the topics' partitions.
 # Needs KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL (eval "$(deploy/local/infra.sh env)"); each
 # service gets its own database: the DATABASE_URL's database name is replaced by the service's.
 # Ports: LIANXIN_PROJECTION_PORT, LIANXIN_RELIEF_PORT, LIANXIN_FUNDS_PORT,
@@ -104,6 +107,7 @@ cmd_start() {
     )
     started+=("$entry")
   done
+  exists projection && start_workers
   for entry in "${started[@]}"; do
     wait_ready "${entry%%:*}" "${entry##*:}"
     say "${entry%%:*} is ready"
@@ -129,6 +133,37 @@ cmd_start() {
   print_urls
 }
 
+# Projection workers beyond the service's own consumer: same database and topics, same group.
+start_workers() {
+  local i name
+  for ((i = 2; i <= ${LIANXIN_PROJECTION_WORKERS:-1}; i++)); do
+    name="projection-worker-$i"
+    if alive "$name"; then
+      say "$name already runs (pid $(pid_of "$name"))"
+      continue
+    fi
+    say "starting $name (log: $LOGS/$name.log)"
+    (
+      cd "$REPO"
+      DATABASE_URL="$(db_url_for projection)" LIANXIN_DEV=1 \
+        LIANXIN_WORKER_OF="$(port_of projection)" \
+        setsid nohup "$PY" "$SUPERVISE" run --name "$name" --state "$(state_of "$name")" \
+        --stop-timeout 15 -- "$PY" -m projection.worker_main >>"$LOGS/$name.log" 2>&1 \
+        </dev/null &
+      echo $! >"$RUN/$name.pid"
+    )
+  done
+}
+
+# Every projection worker this runner started (whatever LIANXIN_PROJECTION_WORKERS says now).
+worker_names() {
+  local f
+  for f in "$RUN"/projection-worker-*.pid; do
+    [ -e "$f" ] && basename "$f" .pid
+  done
+  return 0
+}
+
 print_urls() {
   local entry name port
   echo
@@ -151,6 +186,13 @@ print_urls() {
 # service's) and the port this runner gave them, so that another runner's are left alone.
 lost_pids() {
   local name=$1 port candidate
+  if [[ "$name" == projection-worker-* ]]; then
+    for candidate in $(pgrep -f -- "$PY -m projection.worker_main" || true); do
+      tr '\0' '\n' <"/proc/$candidate/environ" 2>/dev/null \
+        | grep -qx "LIANXIN_WORKER_OF=$(port_of projection)" && echo "$candidate"
+    done
+    return 0
+  fi
   port="$(port_of "$name")"
   for candidate in $(pgrep -f -- "$PY -m $name.main" || true); do
     tr '\0' '\n' <"/proc/$candidate/environ" 2>/dev/null | grep -qx "PORT=$port" \
@@ -193,7 +235,8 @@ stop_one() {
 }
 
 cmd_stop() {
-  local entry
+  local entry name
+  for name in $(worker_names); do stop_one "$name"; done
   for entry in "${SERVICES[@]}"; do stop_one "${entry%%:*}"; done
 }
 
@@ -214,6 +257,13 @@ cmd_status() {
     else
       say "$name is stopped${how:+ — $how}"
       code=3
+    fi
+  done
+  for name in $(worker_names); do
+    if alive "$name"; then
+      say "$name runs (supervisor pid $(pid_of "$name"))"
+    else
+      say "$name is stopped"
     fi
   done
   return $code

@@ -320,18 +320,20 @@ class Projector:
             STAGING, columns=[name for name, _ in STATE_COLUMNS], records=records
         )
         await raw.execute(self._upsert)
-        changed = [(*key, delta) for key, delta in counts.items() if delta]
+        # Aggregate rows in key order: workers of one group that add to the same rows lock them
+        # in the same order (no deadlock).
+        changed = [(*key, delta) for key, delta in sorted(counts.items()) if delta]
         if changed:
             await raw.execute(self._add_counts, *(list(c) for c in zip(*changed, strict=True)))
         await raw.execute(
             self._count_events,
-            *(list(c) for c in zip(*[(*k, n) for k, n in events.items()], strict=True)),
+            *(list(c) for c in zip(*[(*k, n) for k, n in sorted(events.items())], strict=True)),
         )
         if refs:
             ordered = sorted(refs)
             await raw.execute(self._add_refs, *(list(c) for c in zip(*ordered, strict=True)))
         if sums:
-            rows = [(*k, v) for k, v in sums.items()]
+            rows = [(*k, v) for k, v in sorted(sums.items())]
             await raw.execute(self._add_sums, *(list(c) for c in zip(*rows, strict=True)))
         self._remember(heads)
 
