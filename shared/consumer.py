@@ -121,6 +121,7 @@ class EventConsumer:
         batch_end: BatchEnd | None = None,
         batch_abort: BatchAbort | None = None,
         record_handler: RecordHandler | None = None,
+        town: str | None = None,
     ) -> None:
         if sum(h is not None for h in (handler, batch_handler, record_handler)) != 1:
             raise ValueError(
@@ -138,6 +139,9 @@ class EventConsumer:
         self.batch_end = batch_end
         self.batch_abort = batch_abort
         self.max_records = max_records
+        #: A tenant's consumer (`shared.tenants`) applies only its own town's envelopes: the
+        #: towns share the topics, and another town's events are skipped (their offsets stored).
+        self.town = town
         self.dead_letter_topic = f"{name}.dlq"
         self.applied = 0
         self.dead_letters = 0
@@ -243,6 +247,8 @@ class EventConsumer:
                     decoded.append((record, _decode(record.value), ""))
                 except PoisonMessage as exc:
                     decoded.append((record, None, str(exc)))
+            if self.town is not None:  # another tenant's events: not ours to apply
+                decoded = [d for d in decoded if d[1] is None or d[1].town == self.town]
             seen = await self._already_processed(
                 conn, [env.event_id for _, env, _ in decoded if env is not None]
             )

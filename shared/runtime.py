@@ -77,6 +77,9 @@ class ServiceRuntime:
             OutboxRelay(self.engine, self.producer, schema=self.schema) if self.producer else None
         )
         self.consumers: list[EventConsumer] = []
+        #: A write service reacts to its own town's events only (every town publishes to the
+        #: same topics: `shared.tenants`); a consumer-only runtime (the projection) reads all.
+        self.town: str | None = settings.town_code if publishes else None
         self.migrations: list[tuple[str, Sequence[Migration]]] = []
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -88,8 +91,10 @@ class ServiceRuntime:
 
         The consumer group is `<schema>.<name>`: one group per schema, so a test's fresh schema
         (or a rebuild into a new schema) reads from the beginning on its own. A consumer that
-        applies whole batches passes `batch_handler=` instead of `handler`."""
+        applies whole batches passes `batch_handler=` instead of `handler`. A write service's
+        consumer applies only its town's envelopes (`town=None` in `options`: every town's)."""
         group = f"{self.schema}.{name}"
+        options.setdefault("town", self.town)
         consumer = EventConsumer(
             self.engine, schema=self.schema, name=group, topics=topics, handler=handler, **options
         )
