@@ -8,9 +8,13 @@ service can check a token but cannot make one, and nobody without the private ke
   `.local/secrets/token_signing.pem` (mode 600, read only by the issuer: this CLI, the demo
   loaders and the dashboard's demo login, `LIANXIN_DEMO_LOGIN=1`) and the public key
   `.local/secrets/public/token_verify.pem` (what the services read). Never committed.
-- **Claims**: `iss`, `sub`, `name`, `role`, `village` (village-scoped roles), `aud` (the services
-  the token is for; each service accepts only tokens naming it), `iat`, `exp` (15 minutes by
-  default), `jti` (the token's id), `sid` (the dashboard session that minted it, if any).
+- **Claims**: `iss`, `sub`, `name`, `role`, `village` (village-scoped roles), `town` (the tenant:
+  a town's administrative code, or a county's, which covers its towns; a token without it is
+  Yisuhe's), `aud` (the services the token is for; each service accepts only tokens naming it),
+  `iat`, `exp` (15 minutes by default), `jti` (the token's id), `sid` (the dashboard session
+  that minted it, if any).
+- **Towns**: a verifier made for a town (`token_verifier`: the service's `town_code`) refuses a
+  token whose town does not cover it with `ForeignTown` (403, not 401: the caller is known).
 - **Revocation**: `python -m shared.auth revoke <jti>` appends the id to `revoked_tokens.txt`
   next to the public key; every service re-reads it when it changes. A session's id revokes
   every token minted from that session.
@@ -40,6 +44,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from shared.roles import PERSON_ROLES, Principal, Role
+from shared.settings import YISUHE_TOWN_CODE
 
 if TYPE_CHECKING:
     from shared.settings import Settings
@@ -63,6 +68,10 @@ REVOKED_FILE_NAME = "revoked_tokens.txt"
 class InvalidToken(Exception):
     """The bearer token is missing, malformed, expired, revoked, for another service or not
     signed by the issuer."""
+
+
+class ForeignTown(Exception):
+    """A valid token, but for another town than the one this service (tenant) serves: 403."""
 
 
 class MissingKey(RuntimeError):
@@ -289,6 +298,7 @@ class TokenIssuer:
             "sub": principal.user_id,
             "name": principal.name,
             "role": principal.role.value,
+            "town": principal.town,
             "aud": aud,
             "iat": issued,
             "exp": issued + ttl,
@@ -317,7 +327,8 @@ class TokenIssuer:
 
 class TokenVerifier:
     """Checks tokens for one audience (a service's name) with the issuer's public key, read
-    from `public_key_file`, and the revocation list; both are read again when they change."""
+    from `public_key_file`, and the revocation list; both are read again when they change.
+    Made for a `town`, `verify` also refuses a principal whose town does not cover it."""
 
     def __init__(
         self,
@@ -326,8 +337,10 @@ class TokenVerifier:
         revoked_file: str | Path = "",
         *,
         dev: bool = False,
+        town: str | None = None,
     ) -> None:
         self.audience = audience
+        self.town = town
         self.public_key_file = Path(public_key_file)
         self.revoked_file = revoked_file_for(public_key_file, revoked_file)
         self._key = _Watched(self.public_key_file, _parse_public)
@@ -357,7 +370,9 @@ class TokenVerifier:
 
     def with_audience(self, audience: str) -> TokenVerifier:
         """The same key and revocation list, for another audience."""
-        return TokenVerifier(audience, self.public_key_file, self.revoked_file, dev=True)
+        return TokenVerifier(
+            audience, self.public_key_file, self.revoked_file, dev=True, town=self.town
+        )
 
     def claims(self, token: str) -> dict[str, Any]:
         """The verified claims of a token, or `InvalidToken` with the reason."""
@@ -399,23 +414,41 @@ class TokenVerifier:
         return claims
 
     def verify(self, token: str) -> Principal:
-        """The principal a token names, or `InvalidToken` with the reason."""
+        """The principal a token names, or `InvalidToken` with the reason; `ForeignTown` when
+        the verifier is a town's and the token's town does not cover it."""
         claims = self.claims(token)
         try:
             role = Role(claims["role"])
         except ValueError as exc:
             raise InvalidToken(f"令牌无效 (invalid token): unknown role {claims['role']}") from exc
-        return principal_of(claims, role)
+        principal = principal_of(claims, role)
+        if self.town is not None and not principal.covers(self.town):
+            raise ForeignTown(
+                f"无权访问该镇的数据：令牌属于 {principal.town}，本服务为 {self.town}"
+                f" (the token is for town {principal.town}, not {self.town})"
+            )
+        return principal
+
+
+def is_town_code(value: object) -> bool:
+    """An administrative code (行政区划代码) as a tenant: a string of 6 to 12 digits (a county's
+    6, a town's 9)."""
+    return isinstance(value, str) and value.isascii() and value.isdigit() and 6 <= len(value) <= 12
 
 
 def principal_of(claims: dict[str, Any], role: Role | None = None) -> Principal:
-    """The principal verified claims name."""
+    """The principal verified claims name (a token without `town` is Yisuhe's, as every token
+    was before towns were tenants; a `town` that is not a code is `InvalidToken`)."""
     village = claims.get("village")
+    town = claims.get("town", YISUHE_TOWN_CODE)
+    if not is_town_code(town):
+        raise InvalidToken(f"令牌无效 (invalid token): town {town!r} is not an administrative code")
     return Principal(
         user_id=str(claims["sub"]),
         name=str(claims.get("name", claims["sub"])),
         role=role or Role(claims["role"]),
         village=str(village) if village else None,
+        town=town,
     )
 
 
@@ -427,6 +460,7 @@ def token_verifier(settings: Settings, service: str, *, dev: bool | None = None)
         settings.token_public_key_file,
         settings.token_revoked_file,
         dev=settings.dev_mode if dev is None else dev,
+        town=settings.town_code,
     )
 
 
@@ -455,6 +489,12 @@ def main(argv: list[str] | None = None) -> int:
         "--role", required=True, choices=[r.value for r in PERSON_ROLES], help="never system"
     )
     issue.add_argument("--village")
+    issue.add_argument(
+        "--town",
+        default=settings.town_code,
+        help="the tenant: a town's code (default: LIANXIN town_code, Yisuhe 430321100)"
+        " or a county's (430321, every town of it)",
+    )
     issue.add_argument("--minutes", type=float, default=settings.token_minutes)
     issue.add_argument(
         "--audience",
@@ -477,7 +517,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.role == Role.SYSTEM.value:  # choices already refuse it; never issued to a person
             parser.error("the system role is never issued to a person")
         ensure_keys(private, public)
-        principal = Principal(args.user, args.name or args.user, Role(args.role), args.village)
+        if not is_town_code(args.town):
+            parser.error(f"--town {args.town!r} is not an administrative code (6 to 12 digits)")
+        principal = Principal(
+            args.user, args.name or args.user, Role(args.role), args.village, args.town
+        )
         token = TokenIssuer.from_file(private).issue(
             principal,
             audience=args.audience or SERVICES,

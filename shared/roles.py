@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from shared.envelope import Actor
+from shared.settings import YISUHE_TOWN_CODE
 
 
 class Role(StrEnum):
@@ -39,7 +40,15 @@ class Principal:
     name: str
     role: Role
     village: str | None = None
+    #: The tenant the caller acts for: a town's administrative code (行政区划代码), or a
+    #: county's, which covers its towns (`covers`). Tokens without the claim are Yisuhe's.
+    town: str = YISUHE_TOWN_CODE
 
     @property
     def actor(self) -> Actor:
         return Actor(user_id=self.user_id, role=self.role.value)
+
+    def covers(self, town: str) -> bool:
+        """True if the caller's scope includes `town`: the same code, or a code it is a prefix
+        of (a county's 430321 covers its towns 430321xxx)."""
+        return town.startswith(self.town)

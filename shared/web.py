@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.auth import InvalidToken, TokenVerifier
+from shared.auth import ForeignTown, InvalidToken, TokenVerifier
 from shared.eventstore import CommandContext
 from shared.inputs import RefuseNul
 from shared.kernel import DomainError, InvalidResidentId, ResidentId
@@ -218,7 +218,8 @@ _DETAILS = {
 
 class Authenticator:
     """Checks bearer tokens with the service's verifier (the issuer's public key, the service's
-    name as the audience, the revocation list); the dependency behind `require`."""
+    name as the audience, the revocation list, the town it serves); the dependency behind
+    `require`."""
 
     def __init__(self, verifier: TokenVerifier) -> None:
         self.verifier = verifier
@@ -234,6 +235,8 @@ class Authenticator:
             )
         try:
             return self.verifier.verify(token.strip())
+        except ForeignTown as exc:  # a known caller of another town: forbidden, not unknown
+            raise StarletteHTTPException(403, str(exc)) from exc
         except InvalidToken as exc:
             raise StarletteHTTPException(
                 401, str(exc), headers={"WWW-Authenticate": "Bearer"}

@@ -334,10 +334,13 @@ def bearer(
     user_id: str = "",
     village: str | None = None,
     audience: Iterable[str] = (*SERVICES, TEST_AUDIENCE),
+    town: str = YISUHE_TOWN_CODE,
 ) -> dict[str, str]:
-    """An Authorization header for a test user in `role` (scoped to `village` if given), from
-    the test issuer, for every service (or `audience`)."""
-    principal = Principal(user_id or f"test-{role.value}", f"测试 {role.value}", role, village)
+    """An Authorization header for a test user in `role` (scoped to `village` if given) of
+    `town`, from the test issuer, for every service (or `audience`)."""
+    principal = Principal(
+        user_id or f"test-{role.value}", f"测试 {role.value}", role, village, town
+    )
     return {"Authorization": f"Bearer {signed_token(principal, audience=audience)}"}
 
 
