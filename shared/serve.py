@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from shared.auth import MissingKey
 from shared.logs import configure_logging
 from shared.settings import Settings
+from shared.tenants import tenant_app
 
 
 def serve(
@@ -21,15 +22,19 @@ def serve(
     *,
     service: str,
     default_port: int,
+    tenants: bool = False,
 ) -> None:
     """`python -m <ctx>.main`: serve `build_app(settings)`; uvicorn runs the app's lifespan.
+    A write service passes `tenants`: its app is built once per town it serves, behind the
+    dispatcher that routes by the token's town (`shared.tenants`).
     A missing token key stops the start with its message and exit status 2 (fail closed)."""
     settings = settings or Settings()
     configure_logging(service, settings.log_level)
 
     async def run() -> None:
+        app = tenant_app(build_app, settings, service=service) if tenants else build_app(settings)
         config = uvicorn.Config(
-            build_app(settings),
+            app,
             host=settings.host,
             port=settings.port or default_port,
             log_config=None,

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     )
     kafka_bootstrap_servers: str = "127.0.0.1:19092"
     town_code: str = YISUHE_TOWN_CODE
+    #: The towns a write service serves, comma-separated codes (tenants: `shared.tenants`);
+    #: empty: `town_code` alone. `town_code` is the default town (the service's own schema).
+    towns: str = Field(default="", alias="LIANXIN_TOWNS")
     #: Development mode: a service whose token public key is missing starts anyway (and refuses
     #: every token until the key appears) instead of refusing to start (`shared.auth`).
     dev_mode: bool = Field(default=False, alias="LIANXIN_DEV")
@@ -58,3 +61,17 @@ class Settings(BaseSettings):
     #: Days published outbox rows and processed event ids are kept (`shared.retention`).
     retention_days: float = Field(default=7.0, alias="LIANXIN_RETENTION_DAYS")
     check_contracts: bool = Field(default=False, alias="LIANXIN_CHECK_CONTRACTS")
+
+    @property
+    def served_towns(self) -> tuple[str, ...]:
+        """The towns served, the default town first (`LIANXIN_TOWNS`, or `town_code` alone)."""
+        listed = [t.strip() for t in self.towns.split(",") if t.strip()]
+        if not listed:
+            return (self.town_code,)
+        default = self.town_code if self.town_code in listed else listed[0]
+        return (default, *dict.fromkeys(t for t in listed if t != default))
+
+    @property
+    def default_town(self) -> str:
+        """The town whose app answers requests without a token (health, OpenAPI)."""
+        return self.served_towns[0]

@@ -7,7 +7,7 @@ from shared.serve import serve
 
 
 def main() -> None:
-    serve(build_app, service=SERVICE, default_port=PORT)
+    serve(build_app, service=SERVICE, default_port=PORT, tenants=True)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from supervision.bootstrap import PORT, SERVICE, build_app
 
 
 def main() -> None:
-    serve(build_app, service=SERVICE, default_port=PORT)
+    serve(build_app, service=SERVICE, default_port=PORT, tenants=True)
 
 
 if __name__ == "__main__":
