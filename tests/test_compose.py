@@ -28,6 +28,9 @@ APP_PORTS = {
     "projection": 8100,
 }
 INFRA_PORTS = {"kafka": 9092, "postgres": 5432}
+#: The `cluster` profile's other Kafka nodes (node 1 is `kafka`) and their host ports.
+CLUSTER_BROKERS = {"kafka-2": 29094, "kafka-3": 29096}
+CLUSTER_ENV = ROOT / "deploy" / "compose" / "cluster.env"
 DATABASES = {"lianxin", *APP_PORTS}
 #: The PostgreSQL password: a required variable (`:?`, no default), from the environment or
 #: the git-ignored .env that deploy/compose/secrets.sh writes; never a literal in the file.
@@ -62,13 +65,27 @@ def environment(service: dict[str, Any]) -> dict[str, str]:
     return {str(key): str(value) for key, value in env.items()}
 
 
+def interpolated(value: str, variables: dict[str, str] | None = None) -> str:
+    """`value` as Compose reads it: `${NAME:-default}` is NAME's value, else the default."""
+
+    def one(match: re.Match[str]) -> str:
+        return (variables or {}).get(match["name"]) or match["default"]
+
+    return re.sub(r"\$\{(?P<name>\w+):-(?P<default>[^}]*)\}", one, value)
+
+
+def cluster_variables() -> dict[str, str]:
+    lines = CLUSTER_ENV.read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
 def healthcheck_command(service: dict[str, Any]) -> str:
     test = service["healthcheck"]["test"]
     return " ".join(test) if isinstance(test, list) else str(test)
 
 
 def test_every_service_is_there(services: dict[str, Any]) -> None:
-    assert set(services) == set(INFRA_PORTS) | set(APP_PORTS) | {"prometheus"}
+    assert set(services) == set(INFRA_PORTS) | set(APP_PORTS) | {"prometheus", *CLUSTER_BROKERS}
 
 
 def test_prometheus_is_optional_and_scrapes_every_service(services: dict[str, Any]) -> None:
@@ -116,8 +133,9 @@ def test_infrastructure_images_and_checks(services: dict[str, Any]) -> None:
 
 
 def test_kafka_is_a_single_kraft_node(services: dict[str, Any]) -> None:
-    env = environment(services["kafka"])
+    env = {k: interpolated(v) for k, v in environment(services["kafka"]).items()}
     assert env["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"] == "1@kafka:9093"
     assert "kafka:9092" in env["KAFKA_ADVERTISED_LISTENERS"]
     for key in (
         "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
@@ -126,6 +144,49 @@ def test_kafka_is_a_single_kraft_node(services: dict[str, Any]) -> None:
     ):
         assert env[key] == "1", key
     assert env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+
+
+def test_the_cluster_profile_is_three_kraft_nodes_replicating_three_times(
+    services: dict[str, Any],
+) -> None:
+    variables = cluster_variables()
+    assert variables["COMPOSE_PROFILES"] == "cluster"
+    voters = "1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093"
+    nodes = {"kafka": services["kafka"], **{n: services[n] for n in CLUSTER_BROKERS}}
+    for node_id, (name, service) in enumerate(nodes.items(), start=1):
+        env = {k: interpolated(v, variables) for k, v in environment(service).items()}
+        assert env["KAFKA_NODE_ID"] == str(node_id), name
+        assert env["KAFKA_PROCESS_ROLES"] == "broker,controller", name
+        assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"] == voters, name
+        assert env["CLUSTER_ID"] == environment(services["kafka"])["CLUSTER_ID"], name
+        assert f"PLAINTEXT://{name}:9092" in env["KAFKA_ADVERTISED_LISTENERS"], name
+        for key in (
+            "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
+            "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+            "KAFKA_DEFAULT_REPLICATION_FACTOR",
+        ):
+            assert env[key] == "3", (name, key)
+        assert env["KAFKA_MIN_INSYNC_REPLICAS"] == "2", name
+        assert env["KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"] == "2", name
+        assert env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false", name
+    for name, port in CLUSTER_BROKERS.items():
+        service = services[name]
+        assert service["profiles"] == ["cluster"]  # `docker compose up` alone leaves them out
+        assert service["image"] == services["kafka"]["image"]
+        assert published_ports(service) == {(port, port)}
+        assert f"HOST://localhost:{port}" in environment(service)["KAFKA_ADVERTISED_LISTENERS"]
+        assert service.get("restart") and service.get("healthcheck")
+        assert [str(v).split(":")[0] for v in service["volumes"]] == [f"{name}-data"]
+    for name in APP_PORTS:
+        service = services[name]
+        env = {k: interpolated(v, variables) for k, v in environment(service).items()}
+        assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092,kafka-2:9092,kafka-3:9092", name
+        assert (env["LIANXIN_TOPIC_REPLICATION"], env["LIANXIN_TOPIC_MIN_INSYNC"]) == ("3", "2")
+        for broker in CLUSTER_BROKERS:  # waited for when there, ignored without the profile
+            assert service["depends_on"][broker] == {
+                "condition": "service_healthy",
+                "required": False,
+            }, name
 
 
 def test_postgres_creates_the_databases(services: dict[str, Any]) -> None:
@@ -154,8 +215,9 @@ def test_app_service_configuration(services: dict[str, Any], name: str) -> None:
     port = APP_PORTS[name]
     assert service["build"]["dockerfile"] == "Dockerfile"
     assert service["command"] == ["python", "-m", f"{name}.main"]
-    env = environment(service)
+    env = {k: interpolated(v) for k, v in environment(service).items()}
     assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
+    assert env["LIANXIN_TOPIC_REPLICATION"] == "1"
     url = DATABASE_URL.fullmatch(env["DATABASE_URL"])
     assert url, f"{name}: DATABASE_URL is not postgresql+asyncpg://lianxin:<password>@postgres:5432"
     assert (url["user"], url["password"], url["db"]) == ("lianxin", PG_PASSWORD, name)
