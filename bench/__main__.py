@@ -8,6 +8,8 @@ raw aiokafka produce, the consumer base against raw aiokafka consume.
 The county scenario (`projection.bench_county`) runs the projection at 1,000,000 × scale events
 through its public entry points: live consume, replay, every view's p50/p99 (with and without
 `as_of`, with a village filter), RSS, read models on disk, command → visible at 200 commands/s.
+The scale-out group (`projection.bench_scale`) runs its consume path at 150,000 × scale events with
+1, 2 and 3 projection workers, on the one broker and on a 3-broker cluster of its own.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from shared.cli import run_cli
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-GROUPS = ("core", "projection", "county")
+GROUPS = ("core", "projection", "county", "scale")
 
 
 async def run(scale: float, only: set[str]) -> dict[str, Any]:
@@ -61,6 +63,10 @@ async def run(scale: float, only: set[str]) -> dict[str, Any]:
         )
     if "county" in only:
         figures["county"] = await county(scale)
+    if "scale" in only:
+        from projection.bench_scale import scale_out  # type: ignore[import-not-found]
+
+        figures["scale"] = await scale_out(scale)
     return figures
 
 
@@ -134,6 +140,23 @@ def print_county(county: dict[str, Any]) -> None:
     )
 
 
+def print_scale(scale: dict[str, Any]) -> None:
+    """The scale-out runs, one line each."""
+    raw = scale["raw_consume"]
+    print(
+        f"scale-out, {scale['events']:,} county events, {scale['partitions_per_topic']} partitions"
+        f" per topic, {scale['machine_cores']} cores:"
+    )
+    for r in scale["runs"]:
+        print(
+            f"  {r['brokers']} broker(s), {r['workers']} worker(s):"
+            f" {r['consume_per_second']:>10} /s"
+            f"  (x{r['speedup_vs_1_worker']} of 1 worker, x{r['ratio_to_raw']} of raw"
+            f" {raw[str(r['brokers'])]['per_second']} /s; RSS {r['rss_peak_mb']['total']} MB;"
+            f" producer {r['producer_per_second']} /s)"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run the Lianxin benchmarks once.")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every count")
@@ -169,6 +192,9 @@ def main() -> int:
     for name, figure in figures.items():
         if name == "county":
             print_county(figure)
+            continue
+        if name == "scale":
+            print_scale(figure)
             continue
         extra = f"  (x{figure['ratio_to_raw']} of raw)" if "ratio_to_raw" in figure else ""
         print(f"{name:32s} {figure.get('per_second', ''):>12} /s{extra}  {figure.get('note', '')}")

@@ -33,7 +33,7 @@ import statistics
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,29 @@ class RssPeak:
         return round(self.peak_kb / 1024, 1)
 
 
+async def send_county(
+    producer: AIOKafkaProducer, topics: Mapping[str, str], n: int
+) -> dict[str, int]:
+    """`county_events(n)` sent to each service's topic of `topics`, keyed by stream (at most
+    5,000 in flight); how many went to each service."""
+    by_service: dict[str, int] = dict.fromkeys(SERVICES, 0)
+    with Progressing("基准：写入 Kafka (county: produced)", n) as sent:
+        pending = []
+        for env in county_events(n):
+            service = env.event_type.partition(".")[0]
+            by_service[service] += 1
+            pending.append(
+                await producer.send(topics[service], env.to_json(), key=env.stream_id.encode())
+            )
+            if len(pending) >= 5_000:
+                await asyncio.gather(*pending)
+                sent.advance(len(pending))
+                pending.clear()
+        await asyncio.gather(*pending)
+        sent.advance(len(pending))
+    return by_service
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -156,8 +179,18 @@ class County:
         self.log = Path(f"/tmp/lianxin-bench-{self.tag}.log")
         self.proc: asyncio.subprocess.Process | None = None
 
-    async def start(self) -> RssPeak:
-        await ensure_topics(self.bootstrap, self.topics.values(), partitions=3)
+    async def start(
+        self, *, partitions: int = 3, replication: int | None = None, insync: int | None = None
+    ) -> RssPeak:
+        """Create the scratch topics (replicas and min.insync from the environment's settings
+        unless given), start the projection process, wait until it is ready."""
+        await ensure_topics(
+            self.bootstrap,
+            self.topics.values(),
+            partitions=partitions,
+            replication=replication,
+            insync=insync,
+        )
         with self.log.open("wb") as log:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "projection.main", env=self.env, stdout=log, stderr=log
@@ -224,27 +257,12 @@ class County:
             bootstrap_servers=self.bootstrap, linger_ms=20, max_batch_size=256 * 1024, acks=1
         )
         await producer.start()
-        by_service: dict[str, int] = dict.fromkeys(SERVICES, 0)
         async with rss.watching(hwm=True):
             started = time.perf_counter()
-            with Progressing("基准：写入 Kafka (county: produced)", self.n) as sent:
-                try:
-                    pending = []
-                    for env in county_events(self.n):
-                        service = env.event_type.partition(".")[0]
-                        by_service[service] += 1
-                        topic = self.topics[service]
-                        pending.append(
-                            await producer.send(topic, env.to_json(), key=env.stream_id.encode())
-                        )
-                        if len(pending) >= 5_000:
-                            await asyncio.gather(*pending)
-                            sent.advance(len(pending))
-                            pending.clear()
-                    await asyncio.gather(*pending)
-                    sent.advance(len(pending))
-                finally:
-                    await producer.stop()
+            try:
+                by_service = await send_county(producer, self.topics, self.n)
+            finally:
+                await producer.stop()
             produced = time.perf_counter() - started
 
             with Progressing("基准：投影消费 (county: consumed)", self.n) as consumed:
