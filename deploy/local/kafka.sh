@@ -70,7 +70,7 @@ select_node() {
     LOG_FILE="$LOG_DIR/kafka.log"
     NODE_PORT="$KAFKA_PORT"
     NODE_CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT"
-    NODE_NAME="the Kafka broker"
+    NODE_NAME="Kafka broker"
   else
     KAFKA_HOME="$KAFKA_ROOT/node$NODE"
     LOG_FILE="$LOG_DIR/kafka-$NODE.log"
@@ -477,9 +477,9 @@ cmd_status() {
 # file lost or stale, an unsupervised broker, or a second one started by hand on the same
 # state dir).
 stop_node() {
-  local pids pid
-  pid="$(our_supervisor)"
-  [[ -z "$pid" ]] || stop_pid "$pid" "the supervisor of $NODE_NAME"
+  local pids pid supervisor
+  supervisor="$(our_supervisor)"
+  [[ -z "$supervisor" ]] || stop_pid "$supervisor" "the supervisor of the $NODE_NAME"
   rm -f "$SUP_PID_FILE"
   pids="$({
     broker_pid
@@ -489,7 +489,7 @@ stop_node() {
     stop_pid "$pid" "$NODE_NAME"
   done
   rm -f "$PID_FILE"
-  [[ -n "$pids" ]]
+  [[ -n "$supervisor$pids" ]]
 }
 
 cmd_down() {
