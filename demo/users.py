@@ -1,5 +1,7 @@
 """The demo users of `make run` (演示用户): one per role of the design, with the villages the
-village-scoped roles belong to. Tokens for them are signed with the local secret."""
+village-scoped roles belong to (易俗河镇's, the dashboard's login page lists them), and a few of
+the second demo town, 花石镇 (`SECOND_TOWN_USERS`: their tokens name its code, so the write
+services route them to its tenant). Tokens for them are signed with the local secret."""
 
 from __future__ import annotations
 
@@ -19,9 +21,24 @@ DEMO_USERS: tuple[Principal, ...] = (
 )
 
 
+#: 花石镇 (demo reference data, `shared/reference/430321106.yaml`): the second town's demo users.
+HUASHI_TOWN_CODE = "430321106"
+SECOND_TOWN_USERS: tuple[Principal, ...] = tuple(
+    Principal(user_id, name, role, village, town=HUASHI_TOWN_CODE)
+    for user_id, name, role, village in (
+        ("huashi-secretary", "花石镇党委书记 罗平", Role.TOWN_SECRETARY, None),
+        ("huashi-deputy", "花石镇党委副书记 谭勇", Role.DEPUTY_SECRETARY, None),
+        ("huashi-organisation", "花石镇组织委员 彭丽", Role.ORGANISATION_MEMBER, None),
+        ("huashi-agriculture", "花石镇分管农业负责人 胡斌", Role.AGRICULTURE_LEADER, None),
+        ("huashi-economic", "花石镇分管经济发展负责人 曾红", Role.ECONOMIC_LEADER, None),
+        ("huashi-clerk-zhushan", "竹山村文书 易芳", Role.VILLAGE_CLERK, "竹山村"),
+    )
+)
+
+
 def demo_user(user_id: str) -> Principal:
-    """A demo user by id."""
-    for user in DEMO_USERS:
+    """A demo user by id (of either town)."""
+    for user in (*DEMO_USERS, *SECOND_TOWN_USERS):
         if user.user_id == user_id:
             return user
     raise KeyError(user_id)

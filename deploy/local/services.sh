@@ -100,7 +100,9 @@ cmd_start() {
       cd "$REPO"
       # Development mode: LIANXIN_DEV (a missing public key is not fatal) and the demo login
       # (the projection is then an issuer: it reads the private key to sign the demo users in).
+      # LIANXIN_TOWNS: the towns a write service serves (Yisuhe and the demo's 花石镇).
       DATABASE_URL="$(db_url_for "$name")" PORT="$port" LIANXIN_DEV=1 LIANXIN_DEMO_LOGIN=1 \
+        LIANXIN_TOWNS="${LIANXIN_TOWNS:-430321100,430321106}" \
         setsid nohup "$PY" "$SUPERVISE" run --name "$name" --state "$(state_of "$name")" \
         --stop-timeout 15 -- "$PY" -m "$name.main" >>"$LOGS/$name.log" 2>&1 </dev/null &
       echo $! >"$RUN/$name.pid"
@@ -129,6 +131,17 @@ cmd_start() {
     (cd "$REPO" && "$PY" -m party.demo --base-url "http://127.0.0.1:$(port_of party)" \
       --facts-wait 30) \
       >>"$LOGS/party-demo.log" 2>&1 || die "party demo data failed (log: $LOGS/party-demo.log)"
+  fi
+  # The second demo town (花石镇): a small data set through the same processes' APIs, with its
+  # own users' tokens (their town routes them to its tenant).
+  if [ "${LIANXIN_DEMO:-1}" = 1 ] && [[ ",${LIANXIN_TOWNS:-430321100,430321106}," == *,430321106,* ]]; then
+    say "loading the second town's demo data (花石镇)"
+    local town_args=() svc
+    for svc in party relief funds supervision; do
+      exists "$svc" && town_args+=("--$svc" "http://127.0.0.1:$(port_of "$svc")")
+    done
+    (cd "$REPO" && "$PY" -m demo.second_town "${town_args[@]}") >>"$LOGS/second-town-demo.log" 2>&1 \
+      || die "second town demo data failed (log: $LOGS/second-town-demo.log)"
   fi
   print_urls
 }
@@ -177,6 +190,7 @@ print_urls() {
     echo "  Dashboard (领导驾驶舱): http://127.0.0.1:$(port_of projection)/  — pick a demo user on the login page"
   fi
   echo "  Tokens for the APIs (15 min): .venv/bin/python -m shared.auth issue --user agriculture --role agriculture_leader"
+  echo "  The second town (花石镇) in the same services: add --town 430321106 (users: README)"
   echo "  Revoke one: .venv/bin/python -m shared.auth revoke <jti>"
   echo "  Stop: make stop"
 }
