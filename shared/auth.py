@@ -415,14 +415,18 @@ class TokenVerifier:
 
     def verify(self, token: str) -> Principal:
         """The principal a token names, or `InvalidToken` with the reason; `ForeignTown` when
-        the verifier is a town's and the token's town does not cover it."""
+        the verifier is an area's (a town's, a county's) and the token's area neither covers it
+        nor lies within it."""
         claims = self.claims(token)
         try:
             role = Role(claims["role"])
         except ValueError as exc:
             raise InvalidToken(f"令牌无效 (invalid token): unknown role {claims['role']}") from exc
         principal = principal_of(claims, role)
-        if self.town is not None and not principal.covers(self.town):
+        # the token's area and the verifier's are nested: a county's token on a town's service,
+        # or a town's token on a county's projection (which shows it its own town only)
+        within = principal.town.startswith(self.town) if self.town is not None else True
+        if self.town is not None and not principal.covers(self.town) and not within:
             raise ForeignTown(
                 f"无权访问该镇的数据：令牌属于 {principal.town}，本服务为 {self.town}"
                 f" (the token is for town {principal.town}, not {self.town})"

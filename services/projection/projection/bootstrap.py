@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.middleware.gzip import GZipMiddleware
 
+from projection.adapters.area import County, is_town, town_home, towns_of
 from projection.adapters.generations import Generations
 from projection.adapters.reader import ReadModels
 from projection.adapters.whatif import WhatIfs
@@ -60,7 +61,12 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
     """The projection's FastAPI app; with `consume`, its lifespan also runs the consumer."""
     cfg = ProjectionSettings.from_settings(settings) if settings else ProjectionSettings()
     # no public key: no start, unless in a development mode (the demo login is one)
-    verifier = token_verifier(cfg, SERVICE, dev=cfg.dev_mode or cfg.demo_login)
+    # a county projection takes the county's tokens and its towns' (each shown its own town)
+    verifier = token_verifier(
+        cfg.model_copy(update={"town_code": cfg.area_code}),
+        SERVICE,
+        dev=cfg.dev_mode or cfg.demo_login,
+    )
     sessions = None
     if cfg.demo_login:  # development mode: the projection is an issuer and reads the private key
         issuer = TokenIssuer.from_file(cfg.token_private_key_file)
@@ -76,7 +82,20 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
     personal = personal_runtime(cfg) if consume else None
     keys = personal.keys if personal else KeyTable(cfg.home_schema, SERVICE)
     access = AccessLog(cfg.home_schema)
-    worker = ProjectionWorker(cfg, generations, RULES)
+    county = None
+    if is_town(cfg.area_code):
+        workers = [ProjectionWorker(cfg, generations, RULES)]
+    else:  # a county: one town projection per town, read together (projection.adapters.area)
+        county = County(engine, cfg.home_schema, towns_of(cfg.area_code))
+        workers = [
+            ProjectionWorker(
+                cfg.model_copy(update={"db_schema": town_home(cfg.home_schema, t), "town_code": t}),
+                county.generations[t],
+                RULES,
+            )
+            for t in county.towns
+        ]
+    worker = workers[0]
     whatifs = WhatIfs(
         engine,
         generations,
@@ -93,14 +112,16 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
         if personal is not None:
             await personal.start()
         if consume:
-            await worker.start()
+            for each in workers:
+                await each.start()
         expiry = asyncio.create_task(whatifs.expire_every())
         try:
             yield
         finally:
             expiry.cancel()
             await whatifs.stop()
-            await worker.stop()
+            for each in workers:
+                await each.stop()
             if personal is not None:
                 await personal.stop()
             await engine.dispose()
@@ -110,7 +131,7 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
             return bool((await conn.execute(text("SELECT 1"))).scalar_one() == 1)
 
     async def consumer_ready() -> bool:
-        return worker.running or not consume
+        return all(each.running for each in workers) or not consume
 
     app = create_app(
         title="连心惠民 · 领导驾驶舱 (projection)",
@@ -135,14 +156,15 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
     app.state.settings = cfg
     app.state.engine = engine
     app.state.generations = generations
-    app.state.reader = ReadModels(engine, generations)
+    app.state.reader = ReadModels(engine, generations, county)
     app.state.worker = worker
+    app.state.workers = workers
     app.state.whatifs = whatifs
     app.state.keys = keys
     app.state.access_log = access
     app.state.sessions = sessions
     # /metrics reports on the consumer's runtime of the moment (a replay swaps it)
-    app.state.metrics.follow(lambda: [worker.runtime] if worker.runtime else [])
+    app.state.metrics.follow(lambda: [w.runtime for w in workers if w.runtime])
     app.add_middleware(CookieBearer, sessions=sessions)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

@@ -20,6 +20,12 @@ class ProjectionSettings(Settings):
         description="comma-separated topics to consume (tests use scratch topics)",
     )
     demo_login: bool = Field(default=False, alias="LIANXIN_DEMO_LOGIN")
+    area: str = Field(
+        default="",
+        alias="LIANXIN_PROJECTION_AREA",
+        pattern=r"^(\d{6}|\d{9})?$",
+        description="the area shown: a county's code (430321) rolls its towns up; empty: the town",
+    )
     generation_poll_seconds: float = Field(
         default=2.0,
         alias="LIANXIN_PROJECTION_POLL_SECONDS",
@@ -56,6 +62,11 @@ class ProjectionSettings(Settings):
             port: int = getattr(self, f"{name}_port")
             urls[name] = (url or f"http://127.0.0.1:{port}").rstrip("/")
         return urls
+
+    @property
+    def area_code(self) -> str:
+        """The code of the area this projection shows: a county's, or its town's."""
+        return self.area or self.town_code
 
     @property
     def topic_list(self) -> list[str]:

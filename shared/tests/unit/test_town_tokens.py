@@ -88,9 +88,13 @@ def test_a_county_token_covers_its_towns_and_a_town_token_not_its_county(
     assert county.covers(HUASHI) and county.covers(YISUHE_TOWN_CODE)
     assert not county.covers("430322100")
     assert TokenVerifier("relief", public_file, town=HUASHI).verify(issuer.issue(county))
+    # a town's token on its county's projection is taken (the projection shows it its own
+    # town only); on another county's, refused
     county_view = TokenVerifier("projection", public_file, town="430321")
+    assert county_view.verify(issuer.issue(CLERK, audience=["projection"])).town == CLERK.town
+    other_county = TokenVerifier("projection", public_file, town="430322")
     with pytest.raises(ForeignTown):
-        county_view.verify(issuer.issue(CLERK, audience=["projection"]))
+        other_county.verify(issuer.issue(CLERK, audience=["projection"]))
 
 
 def test_the_cli_issues_for_a_town(

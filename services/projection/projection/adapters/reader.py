@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from projection.adapters.area import County, split_stream
 from projection.adapters.auditing import AuditQueries
 from projection.adapters.generations import Generations
 from projection.adapters.queries import (
@@ -75,10 +76,44 @@ def _json(value: Any) -> Any:
 class Snapshot(AuditQueries):
     """Queries on one data schema inside one transaction."""
 
-    def __init__(self, conn: AsyncConnection, schema: str) -> None:
+    def __init__(
+        self,
+        conn: AsyncConnection,
+        schema: str,
+        *,
+        county: bool = False,
+        towns: Mapping[str, str] | None = None,
+    ) -> None:
         self.conn = conn
         self.schema = schema
+        #: A county's towns and their live data schemas (read in this snapshot's transaction).
+        self.towns: Mapping[str, str] = towns or {}
+        #: A county's union schema (`projection.adapters.area`): entities' stream ids are
+        #: `<town>:<stream id>`, found through `town` and `local_stream_id`.
+        self.county = county
         self._s = f'"{schema}"'
+
+    def _streams(self, stream_ids: Sequence[str]) -> tuple[str, dict[str, Any]]:
+        """The entity rows of these streams (a county's by town and stream, or by the stream
+        id alone, which may be any town's)."""
+        if not self.county:
+            return "stream_id = ANY(:ids)", {"ids": list(stream_ids)}
+        split = [split_stream(s) for s in stream_ids]
+        return (
+            "local_stream_id = ANY(:locals) AND (stream_id = ANY(:ids)"
+            " OR local_stream_id = ANY(:bare))",
+            {
+                "locals": [local for _, local in split],
+                "ids": list(stream_ids),
+                "bare": [local for town, local in split if town is None],
+            },
+        )
+
+    def _asked(self, stream_id: str, asked: Sequence[str]) -> str:
+        """A row's stream id in the form it was asked for."""
+        if not self.county or stream_id in asked:
+            return stream_id
+        return split_stream(stream_id)[1]
 
     async def entities(
         self,
@@ -103,18 +138,20 @@ class Snapshot(AuditQueries):
         """For each stream, the event that brought it into the status it has as of `cutoff`
         (None: now): the first row of its last run of rows in that status."""
         clause = "valid_from < :cutoff" if cutoff is not None else "true"
+        match, params = self._streams(stream_ids)
         rows = await self.conn.execute(
             text(
                 f"SELECT stream_id, status, event_id FROM {self._s}.entity_state"
-                f" WHERE stream_id = ANY(:ids) AND {clause} ORDER BY stream_id, valid_from"
+                f" WHERE {match} AND {clause} ORDER BY stream_id, valid_from"
             ),
-            {"ids": list(stream_ids), **({"cutoff": cutoff} if cutoff is not None else {})},
+            {**params, **({"cutoff": cutoff} if cutoff is not None else {})},
         )
         found: dict[str, tuple[str | None, uuid.UUID]] = {}
         for r in rows:
-            seen = found.get(r.stream_id)
+            sid = self._asked(r.stream_id, stream_ids)
+            seen = found.get(sid)
             if seen is None or seen[0] != r.status:  # a new run of one status starts here
-                found[r.stream_id] = (r.status, uuid.UUID(str(r.event_id)))
+                found[sid] = (r.status, uuid.UUID(str(r.event_id)))
         return {stream: event for stream, (_, event) in found.items()}
 
     async def logged(self, event_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Envelope]:
@@ -139,11 +176,11 @@ class Snapshot(AuditQueries):
     async def entity(self, stream_id: str, *, cutoff: dt.datetime | None) -> Entity | None:
         """One entity as it was before `cutoff` (None: now), or None if it did not exist."""
         where, params = _valid_at(cutoff)
-        params["s"] = stream_id
+        match, more = self._streams([stream_id])
         row = (
             await self.conn.execute(
-                text(f"{_ENTITY_SELECT} {self._s}.entity_state WHERE stream_id = :s AND {where}"),
-                params,
+                text(f"{_ENTITY_SELECT} {self._s}.entity_state WHERE {match} AND {where}"),
+                params | more,
             )
         ).first()
         return _entity(row) if row is not None else None
@@ -154,14 +191,12 @@ class Snapshot(AuditQueries):
         """These entities as they were before `cutoff` (None: now), by stream (those that
         existed then)."""
         where, params = _valid_at(cutoff)
-        params["ids"] = list(stream_ids)
+        match, more = self._streams(stream_ids)
         rows = await self.conn.execute(
-            text(
-                f"{_ENTITY_SELECT} {self._s}.entity_state WHERE stream_id = ANY(:ids) AND {where}"
-            ),
-            params,
+            text(f"{_ENTITY_SELECT} {self._s}.entity_state WHERE {match} AND {where}"),
+            params | more,
         )
-        return {e.stream_id: e for e in map(_entity, rows)}
+        return {self._asked(e.stream_id, stream_ids): e for e in map(_entity, rows)}
 
     async def entity_page(
         self,
@@ -476,15 +511,18 @@ class Snapshot(AuditQueries):
         return {r[0] for r in rows if r[0] is not None}
 
     async def stream(self, stream_id: str) -> list[tuple[Envelope, str, str | None]]:
-        """A stream's logged events in version order, as envelopes (with kind and village)."""
+        """A stream's logged events in version order, as envelopes (with kind and village);
+        in a county, of the town its id names."""
+        town, local = split_stream(stream_id) if self.county else (None, stream_id)
         rows = await self.conn.execute(
             text(
                 "SELECT event_id, event_type, schema_version, stream_id, stream_version,"
                 " occurred_at, recorded_at, actor_id, actor_role, correlation_id, causation_id,"
                 f" town, payload, prev_hash, hash, kind, village FROM {self._s}.event_log"
-                " WHERE stream_id = :s ORDER BY stream_version, recorded_at"
+                f" WHERE stream_id = :s{' AND town = :t' if town else ''}"
+                " ORDER BY stream_version, recorded_at"
             ),
-            {"s": stream_id},
+            {"s": local, **({"t": town} if town else {})},
         )
         return [(logged_envelope(r), r.kind, r.village) for r in rows]
 
@@ -622,16 +660,33 @@ def _entity(r: Any) -> Entity:
 
 
 class ReadModels:
-    """Opens snapshots of the live data schema."""
+    """Opens snapshots of the live data schema: a town's, or, for a county projection, the
+    union of its towns' (`county`) or one town's of them."""
 
-    def __init__(self, engine: AsyncEngine, generations: Generations) -> None:
+    def __init__(
+        self, engine: AsyncEngine, generations: Generations, county: County | None = None
+    ) -> None:
         self.engine = engine
         self.generations = generations
+        self.county = county
 
     @asynccontextmanager
-    async def snapshot(self) -> AsyncIterator[Snapshot]:
+    async def snapshot(self, town: str | None = None) -> AsyncIterator[Snapshot]:
+        """A snapshot of the area's live read models; with `town` (one of a county's towns),
+        of that town's alone."""
+        county = self.county
+        if county is not None and town is None:  # the union views are made outside it
+            async with self.engine.connect() as first:
+                await county.union_schema(first)
+                await first.commit()
         async with self.engine.connect() as conn:
             conn = await conn.execution_options(isolation_level="REPEATABLE READ")
             async with conn.begin():
-                schema = await self.generations.current(conn)
-                yield Snapshot(conn, schema)
+                if county is None:
+                    yield Snapshot(conn, await self.generations.current(conn))
+                elif town is not None and town in county.towns:
+                    yield Snapshot(conn, await county.town_schema(conn, town))
+                else:
+                    schema = await county.union_schema(conn)
+                    towns = {t: await county.town_schema(conn, t) for t in county.towns}
+                    yield Snapshot(conn, schema, county=True, towns=towns)

@@ -116,6 +116,8 @@ class ReferenceSnapshot(ReferenceAudit):
         self.town = town
         self.rules = rules
         self.schema = schema
+        #: A county's towns (the reference folds one town: none).
+        self.towns: dict[str, str] = {}
         self._folded: Tables | None = None
 
     @classmethod

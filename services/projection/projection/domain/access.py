@@ -14,6 +14,10 @@
   view: the town's leaders and the auditor the whole town, village clerks and branch secretaries
   their own village (in 年度绩效考核 their branch secretary's row only; the appraisal's audit
   trail, which names every subject, is town-level), the public none of them.
+- Towns (tenants): a token names the area it holds (`town`: a town's code, or a county's). A
+  county projection shows the county to a county's token, with any of its towns as a filter; a
+  town's token there sees its own town only (asking for another: 403), as on its town's own
+  projection.
 """
 
 from __future__ import annotations
@@ -71,3 +75,21 @@ def may_read_village(principal: Principal, village: str | None) -> bool:
     if principal.role in VILLAGE_SCOPED:
         return village is not None and village == principal.village
     return principal.role is not Role.PUBLIC
+
+
+def held_area(principal: Principal, default: str) -> str:
+    """The area a caller's token holds (`default` if it names none)."""
+    return principal.town or default
+
+
+def town_scope(held: str, area: str, asked: str | None) -> str | None:
+    """The town a request on `area` is limited to: the caller's own town when the token holds
+    one town of a county; else the town asked for (None: the whole area). `asked` is one of the
+    area's towns (checked before)."""
+    if area.startswith(held):  # the token holds the area or more (a county, a province)
+        return asked
+    if held.startswith(area):  # one town of the county
+        if asked is not None and asked != held:
+            raise OutOfScope(f"只能查看本镇数据 (only town {held} may be read with this token)")
+        return held
+    raise OutOfScope(f"该账号不属于本区域 (the token holds {held}, not {area})")

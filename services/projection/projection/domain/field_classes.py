@@ -72,6 +72,7 @@ UNMASKED_FOR = FULL_DETAIL
 UNDECLARED = "（未声明字段）"
 
 _PUBLIC = """
+    town town_name average completed
     abstaining accepted_by accepted_on accountability accountability_cases acknowledged
     acknowledged_on activity actor actor_role address adjustment_id after_care_records against
     agency agent allocated allocated_on allocation_id allocations amount appeal_result
@@ -205,6 +206,8 @@ BY_KIND: Mapping[str, Mapping[str, Declaration]] = {
 #: Keys made from data: a view's column per year of collective income (`income_2016`).
 PATTERNS: tuple[tuple[re.Pattern[str], Declaration], ...] = (
     (re.compile(r"income_\d{4}"), Sensitivity.PUBLIC),
+    # the towns compared on each of the 14 measures (`county/towns`: m1 … m14)
+    (re.compile(r"m\d{1,2}"), Sensitivity.PUBLIC),
 )
 
 

@@ -15,14 +15,18 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from projection.adapters.area import split_stream
 from projection.adapters.disclosure import Disclosure
 from projection.adapters.reader import ReadModels
 from projection.domain.access import (
     REPLAY_READERS,
     VIEW_READERS,
+    OutOfScope,
+    held_area,
     may_read_village,
     sees_clues,
     sees_full_detail,
+    town_scope,
 )
 from projection.domain.catalogue import CONFIDENTIAL_KINDS
 from projection.domain.timeframe import Window, after_day
@@ -63,7 +67,7 @@ async def opened_view(
         raise StarletteHTTPException(404, f"没有这个视图 (no view named {name})")
     reader: ReadModels = request.app.state.reader
     shown = disclosure(request, principal)
-    async with reader.snapshot() as snap:
+    async with reader.snapshot(town=ask.town_code) as snap:
         view = await spec.build(snap, ask)
         await mark_changed_after(snap, ask, spec.group, view)
         sort = ask.page.sort
@@ -172,7 +176,15 @@ async def load_audit(
     scope)."""
     reader: ReadModels = request.app.state.reader
     shown = disclosure(request, principal)
-    async with reader.snapshot() as snap:
+    area = request.app.state.settings.area_code
+    try:  # a town's token on a county projection reads its own town's trails only
+        town = town_scope(held_area(principal, area), area, None)
+    except OutOfScope as exc:
+        raise StarletteHTTPException(403, str(exc)) from exc
+    named, _ = split_stream(stream_id)
+    if town is not None and named is not None and named != town:
+        raise StarletteHTTPException(403, "只能查看本镇数据 (outside your town)")
+    async with reader.snapshot(town=town) as snap:
         trail = await audit_trail(
             snap,
             stream_id,
@@ -218,7 +230,7 @@ async def get_public(
         window=Window(as_of=as_of),
         village=village,
         today=china_today(),
-        town_code=request.app.state.settings.town_code,
+        town_code=request.app.state.settings.area_code,
     )
     reader: ReadModels = request.app.state.reader
     async with reader.snapshot() as snap:
@@ -241,10 +253,13 @@ async def get_status(request: Request, principal: Reader) -> JSONResponse:
     async with reader.snapshot() as snap:
         stats = await snap.stats()
     worker = request.app.state.worker
+    workers = request.app.state.workers
     body = {
         "schema": stats["schema"],
         "events": stats["events"],
         "last_recorded": stats["last_recorded"].isoformat() if stats["last_recorded"] else None,
         "consumer": {"schema": worker.schema, "running": worker.running},
+        "area": request.app.state.settings.area_code,
+        "towns": {w.settings.town_code: w.schema for w in workers},
     }
     return JSONResponse(body)

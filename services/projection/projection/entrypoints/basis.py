@@ -59,7 +59,7 @@ async def load_basis(
     if spec is None:
         raise StarletteHTTPException(404, f"没有这个视图 (no view named {name})")
     reader: ReadModels = request.app.state.reader
-    async with reader.snapshot() as snap:
+    async with reader.snapshot(town=ask.town_code) as snap:
         view = await spec.build(snap, dataclasses.replace(ask, page=PageAsk()))
         basis = view.basis(figure)
         if basis is None:

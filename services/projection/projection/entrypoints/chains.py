@@ -19,7 +19,14 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from projection.adapters.reader import ReadModels
-from projection.domain.access import VIEW_READERS, may_read_village, sees_clues
+from projection.domain.access import (
+    VIEW_READERS,
+    OutOfScope,
+    held_area,
+    may_read_village,
+    sees_clues,
+    town_scope,
+)
 from projection.domain.auditing import Step, missing_effects, ordered, policy
 from projection.domain.catalogue import CONFIDENTIAL_KINDS, event_label
 from projection.domain.timeframe import local_text
@@ -43,7 +50,12 @@ async def load_chain(request: Request, event_id: str, principal: Principal) -> d
             422, f"事件编号格式不正确 (not an event id): {event_id}"
         ) from exc
     reader: ReadModels = request.app.state.reader
-    async with reader.snapshot() as snap:
+    area = request.app.state.settings.area_code
+    try:  # a town's token on a county projection follows its own town's events only
+        town = town_scope(held_area(principal, area), area, None)
+    except OutOfScope as exc:
+        raise StarletteHTTPException(403, str(exc)) from exc
+    async with reader.snapshot(town=town) as snap:
         steps = await snap.chain(event_id)
     if steps is None:
         raise StarletteHTTPException(404, f"没有这个事件 (no event {event_id})")

@@ -8,14 +8,21 @@ from typing import Annotated
 from fastapi import Query, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from projection.domain.access import OutOfScope, sees_clues, village_scope
+from projection.adapters.area import load_area, towns_of
+from projection.domain.access import (
+    OutOfScope,
+    held_area,
+    sees_clues,
+    town_scope,
+    village_scope,
+)
 from projection.domain.timeframe import BadPeriod, Window
 from projection.views.common import MAX_PAGE_SIZE, PAGE_SIZE, Ask, PageAsk
 from shared.business_dates import AsOfDate
 from shared.clock import china_today
 from shared.kernel import Refused
 from shared.roles import Principal
-from shared.town import Town, load_town
+from shared.town import Town
 
 
 class ViewQuery:
@@ -24,6 +31,9 @@ class ViewQuery:
     def __init__(
         self,
         village: Annotated[str | None, Query(description="村/社区名称或代码")] = None,
+        town: Annotated[
+            str | None, Query(description="镇（县级驾驶舱）：镇的行政区划代码", max_length=12)
+        ] = None,
         period: Annotated[
             str | None, Query(description="期间：2016、2016-07、2016-Q3 或 2016-H1")
         ] = None,
@@ -42,6 +52,7 @@ class ViewQuery:
         desc: Annotated[bool, Query(description="倒序")] = False,
     ) -> None:
         self.village = village or None
+        self.town = town or None
         self.period = period or None
         self.start = start
         self.end = end
@@ -52,9 +63,11 @@ class ViewQuery:
         """The checked request: 422 for a bad period or village, 403 out of scope;
         `every_row` for exports (long lists whole, in the asked order)."""
         settings = request.app.state.settings
-        town = load_town(settings.town_code)
-        village = checked_village(town, self.village) if self.village is not None else None
+        area = settings.area_code
         try:
+            shown = town_scope(held_area(principal, area), area, checked_town(area, self.town))
+            town = load_area(shown or area)
+            village = checked_village(town, self.village) if self.village is not None else None
             village = village_scope(principal, village)
             window = Window.build(
                 as_of=self.as_of, period=self.period, start=self.start, end=self.end
@@ -68,13 +81,14 @@ class ViewQuery:
             village=village,
             today=china_today(),
             clues=sees_clues(principal),
-            town_code=settings.town_code,
+            town_code=shown or area,
             page=replace(self.page, number=1, size=None) if every_row else self.page,
         )
 
     def params(self) -> dict[str, str]:
         """The query as given (for links that keep the filters)."""
         out = {
+            "town": self.town or "",
             "village": self.village or "",
             "period": self.period or "",
             "from": self.start.isoformat() if self.start else "",
@@ -85,6 +99,15 @@ class ViewQuery:
             "size": str(self.page.size) if self.page.size != PAGE_SIZE else "",
         }
         return {k: v for k, v in out.items() if v}
+
+
+def checked_town(area: str, town: str | None) -> str | None:
+    """One of the area's towns, by code (422 for any other); None when not asked."""
+    if town is None or town == area:
+        return None
+    if town not in towns_of(area):
+        raise StarletteHTTPException(422, f"本区域没有该镇 (no town {town} in area {area})")
+    return town
 
 
 def checked_village(town: Town, village: str) -> str:

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from projection.adapters.area import is_town, load_area, towns_of
 from projection.domain.access import (
     WHATIF_RUNNERS,
     sees_full_detail,
@@ -120,6 +121,11 @@ def _nav(principal: Principal) -> list[tuple[str, list[Any]]]:
     return list(groups.items())
 
 
+def _towns(area: str) -> list[tuple[str, str]]:
+    """(code, name) of a county's towns, for the town filter; none for a town."""
+    return [] if is_town(area) else [(t, load_town(t).name) for t in towns_of(area)]
+
+
 def page_context(request: Request, principal: Principal, **extra: Any) -> dict[str, Any]:
     settings = request.app.state.settings
     return {
@@ -128,7 +134,8 @@ def page_context(request: Request, principal: Principal, **extra: Any) -> dict[s
         "role_label": ROLE_LABELS.get(principal.role.value, principal.role.value),
         "full": sees_full_detail(principal),
         "nav": _nav(principal),
-        "villages": load_town(settings.town_code).names,
+        "villages": load_area(settings.area_code).names,
+        "towns": _towns(settings.area_code),
         "village_locked": principal.role in VILLAGE_SCOPED,
         "today": china_today().isoformat(),
         **extra,
@@ -255,14 +262,14 @@ async def public_page(
     as_of: AsOf = None,
 ) -> Response:
     settings = request.app.state.settings
-    town = load_town(settings.town_code)
+    town = load_area(settings.area_code)
     if village:
         checked_village(town, village)  # 422 for a village the town does not have
     ask = Ask(
         window=Window(as_of=as_of),
         village=village or None,
         today=china_today(),
-        town_code=settings.town_code,
+        town_code=settings.area_code,
     )
     async with request.app.state.reader.snapshot() as snap:
         published = await public_notices(snap, ask)

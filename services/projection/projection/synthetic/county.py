@@ -356,7 +356,9 @@ class CountyGenerator(GovernanceEpisodes):
         f, r = self.f, self.rng
         pid, standard = f.new_id(), r.choice((500, 1000, 2000, 3000))
         deadline, start = self.after(day, 60, 150), self.after(day, 5, 30)
-        places = r.sample(self.places, r.randint(3, 10))
+        places = r.sample(
+            self.places, r.randint(min(3, len(self.places)), min(10, len(self.places)))
+        )
         yield fu.programme_created(
             f,
             pid,

@@ -100,6 +100,7 @@ async def audit_trail(
                 "version": env.stream_version,
                 "event_id": str(env.event_id),
                 "event_type": env.event_type,
+                "town": env.town,
                 "label": event_label(env.event_type),
                 "occurred_at": env.occurred_at.isoformat(),
                 "occurred_local": business_text(env.occurred_at),

@@ -8,12 +8,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from projection.adapters.area import load_area
 from projection.adapters.queries import Condition, Page, Sort
 from projection.adapters.reader import Entity, Snapshot
 from projection.domain.catalogue import status_label
 from projection.domain.timeframe import Window, parse_deadline
 from projection.views.model import PageInfo, Table, View
-from shared.town import Town, load_town
+from shared.town import Town
 
 #: Rows of a long list on one page unless the caller asks for another size.
 PAGE_SIZE = 50
@@ -49,7 +50,8 @@ class Ask:
 
     @property
     def town(self) -> Town:
-        return load_town(self.town_code)
+        """The area shown: a town, or a county as one town of all its towns' villages."""
+        return load_area(self.town_code)
 
     def villages(self) -> list[str]:
         """The villages a village-by-village table lists."""

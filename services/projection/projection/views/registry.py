@@ -8,6 +8,7 @@ from projection.views import (
     auditing,
     casework,
     collective,
+    county,
     funds,
     governance,
     members,
@@ -33,6 +34,7 @@ class ViewSpec:
 
 SPECS = (
     ViewSpec("overview", "十四项措施总览", "总览", overview.overview),
+    ViewSpec("county/towns", "各镇对比", "总览", county.towns),
     ViewSpec("relief/villages", "精准扶贫 · 分村", "扶贫与民生", relief.households),
     ViewSpec("relief/activities", "五大活动", "扶贫与民生", relief.activities),
     ViewSpec("relief/projects", "民生实事项目", "扶贫与民生", sites.projects),

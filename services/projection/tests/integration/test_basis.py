@@ -52,6 +52,8 @@ NO_BASIS: dict[str, set[str]] = {
     # a constant of the plan (14 measures), counts of measures judged from many figures, a
     # measure's number and an indicator's target (the plan's)
     "overview": {"主要措施", "已完成", "逾期", "number", "target"},
+    # towns compared: how many, their places, and measures judged from many figures
+    "county/towns": {"镇数", "rank", "completed"},
     # people named across clinics: the clinics are listed under 义诊场次
     "relief/activities": {"参与义诊医务人员"},
 }
