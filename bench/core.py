@@ -292,7 +292,7 @@ async def consumer_apply(
         max_records=1000,
     )
     await consumer.migrate()
-    broker = KafkaBroker(bootstrap, logger=None)
+    broker = KafkaBroker(bootstrap.split(","), logger=None)
     consumer.attach(broker)
     started = time.perf_counter()
     await broker.start()

@@ -41,7 +41,7 @@ async def consume(url: str, bootstrap: str, schema: str, topic: str, group: str)
     consumer = EventConsumer(
         engine, schema=schema, name=group, topics=[topic], handler=apply, max_records=20
     )
-    broker = KafkaBroker(bootstrap, logger=None)
+    broker = KafkaBroker(bootstrap.split(","), logger=None)
     consumer.attach(broker)
     await broker.start()
     print("started", flush=True)

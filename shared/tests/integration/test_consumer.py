@@ -87,7 +87,7 @@ async def test_poison_goes_to_the_dead_letter_topic_and_the_consumer_goes_on(
     await consumer.migrate()
     await ensure_topics(infra.kafka_bootstrap_servers, [consumer.dead_letter_topic])
     await publish(infra.kafka_bootstrap_servers, store.topic, values)
-    broker = KafkaBroker(infra.kafka_bootstrap_servers, logger=None)
+    broker = KafkaBroker(infra.kafka_bootstrap_servers.split(","), logger=None)
     consumer.attach(broker)
     await broker.start()
     try:
