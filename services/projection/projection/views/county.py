@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from projection.adapters.reader import Snapshot
-from projection.views.common import Ask
+from projection.views.common import Ask, Builder
 from projection.views.model import Card, Chart, Column, Series, Table, View
 from projection.views.overview import PLAN, indicators, progress
 from shared.town import load_town
@@ -80,3 +80,60 @@ async def towns(snap: Snapshot, ask: Ask) -> View:
         )
     )
     return view
+
+
+def by_town(build: Builder) -> Builder:
+    """A view each town concludes for itself (the year's 年度绩效考核: each town ranks its own
+    units): on a county, built from each town's read models and put together — the counts of
+    its cards and charts summed, its rows listed town by town (their stream ids qualified by
+    town, as the county's are). Elsewhere, the view as it is."""
+
+    async def built(snap: Snapshot, ask: Ask) -> View:
+        if not snap.towns:
+            return await build(snap, ask)
+        views = [
+            (town, await build(Snapshot(snap.conn, schema), replace(ask, town_code=town)))
+            for town, schema in sorted(snap.towns.items())
+        ]
+        first = views[0][1]
+        merged = View(first.name, first.title, first.window, first.village, notes=first.notes)
+        merged.cards = [
+            _summed_card(card, [v.cards[i] for _, v in views if i < len(v.cards)])
+            for i, card in enumerate(first.cards)
+        ]
+        merged.charts = [
+            _summed_chart(chart, [v.charts[i] for _, v in views if i < len(v.charts)])
+            for i, chart in enumerate(first.charts)
+        ]
+        for i, table in enumerate(first.tables):
+            rows = [
+                row | {"stream_id": f"{town}:{row['stream_id']}"} if row.get("stream_id") else row
+                for town, v in views
+                if i < len(v.tables)
+                for row in v.tables[i].rows
+            ]
+            merged.tables.append(
+                Table(table.name, table.title, table.columns, rows=rows, note=table.note)
+            )
+        return merged
+
+    return built
+
+
+def _summed_card(card: Card, cards: list[Card]) -> Card:
+    """A card of the towns' views with its count summed (no single basis lists it)."""
+    values = [c.value for c in cards]
+    if all(v.isdigit() for v in values):
+        return Card(card.label, str(sum(int(v) for v in values)), card.hint, card.tone)
+    return card
+
+
+def _summed_chart(chart: Chart, charts: list[Chart]) -> Chart:
+    """A chart of the towns' views with its series summed where they count the same bars."""
+    if any(c.categories != chart.categories or len(c.series) != len(chart.series) for c in charts):
+        return chart
+    series = [
+        Series(s.name, [sum(c.series[i].data[j] for c in charts) for j in range(len(s.data))])
+        for i, s in enumerate(chart.series)
+    ]
+    return Chart(chart.name, chart.title, chart.type, chart.categories, series, chart.unit)

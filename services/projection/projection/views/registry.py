@@ -52,7 +52,7 @@ SPECS = (
     ViewSpec("party/points", "党员积分", "党建", members.points),
     ViewSpec("party/training", "教育培训", "党建", members.training),
     ViewSpec("party/adjustments", "村干部调整", "党建", party.adjustments),
-    ViewSpec("party/appraisal", "年度绩效考核", "党建", party.appraisal),
+    ViewSpec("party/appraisal", "年度绩效考核", "党建", county.by_town(party.appraisal)),
     ViewSpec("governance/decisions", "四议两公开", "乡村治理", governance.decisions),
     ViewSpec("governance/books", "村账乡代理", "乡村治理", governance.books),
     ViewSpec("governance/powers", "小微权力", "乡村治理", governance.powers),

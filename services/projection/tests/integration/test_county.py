@@ -25,10 +25,9 @@ from .support import publish, settings_for
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
 COUNTY = "430321"
-#: Views whose figures are not totals over entities or events: the ranking of towns, a
-#: what-if's result (a replay's, none here), and the year's appraisal, which each town
-#: concludes for its own units (a county shows one town's; the town filter shows each).
-NOT_SUMMED = {"county/towns", "audit/whatif", "party/appraisal"}
+#: Views whose figures are not totals over entities or events: the ranking of towns and a
+#: what-if's result (a replay's, none here).
+NOT_SUMMED = {"county/towns", "audit/whatif"}
 #: Figures that are not totals: a constant of the plan (14 measures) and counts of measures
 #: judged from many figures (a county completes a measure when its figures do, not its towns').
 NOT_TOTALS = {"overview": {"主要措施", "已完成", "逾期"}}
