@@ -10,6 +10,9 @@
 # 0.5 s doubling to 30 s; 5 exits within 60 s is a crash loop: logged, then given up). The pid
 # file $STATE/run/<name>.pid names the supervisor, <name>.state.json says how the service fares.
 # LIANXIN_DEMO=0 skips the demo data (the chaos run starts the services empty).
+# LIANXIN_COUNTY (default 430321, Xiangtan County; empty: none) runs the county's dashboard
+# (县级驾驶舱) as projection-county on LIANXIN_COUNTY_PORT (8105): the projection configured for
+# the county's code, rolling up its towns (home schema `county` in the projection's database).
 # LIANXIN_PROJECTION_WORKERS=N (default 1) runs N projection workers in one consumer group: the
 # projection service itself and N-1 supervised `projection.worker_main` processes
 # (projection-worker-2 ... -N), sharing the topics' partitions.
@@ -26,6 +29,8 @@ PY="$REPO/.venv/bin/python"
 LOGS="$STATE/logs"
 RUN="$STATE/run"
 SUPERVISE="$REPO/deploy/local/supervise.py"
+COUNTY="${LIANXIN_COUNTY-430321}"
+COUNTY_PORT="${LIANXIN_COUNTY_PORT:-8105}"
 # name:port, in the order their demo data is loaded (party members first: the others refer to
 # them; relief before funds: funds judges beneficiaries by relief's households).
 SERVICES=(
@@ -110,6 +115,7 @@ cmd_start() {
     started+=("$entry")
   done
   exists projection && start_workers
+  exists projection && start_county && started+=("projection-county:$COUNTY_PORT")
   for entry in "${started[@]}"; do
     wait_ready "${entry%%:*}" "${entry##*:}"
     say "${entry%%:*} is ready"
@@ -168,6 +174,26 @@ start_workers() {
   done
 }
 
+# The county's dashboard; true if this call started it.
+start_county() {
+  local name=projection-county
+  [ -n "$COUNTY" ] || return 1
+  if alive "$name"; then
+    say "$name already runs (pid $(pid_of "$name"))"
+    return 1
+  fi
+  listening "$COUNTY_PORT" && die "port $COUNTY_PORT for $name is in use (set LIANXIN_COUNTY_PORT)"
+  say "starting $name (county $COUNTY) on :$COUNTY_PORT (log: $LOGS/$name.log)"
+  (
+    cd "$REPO"
+    DATABASE_URL="$(db_url_for projection)" PORT="$COUNTY_PORT" LIANXIN_DEV=1 \
+      LIANXIN_DEMO_LOGIN=1 LIANXIN_PROJECTION_AREA="$COUNTY" LIANXIN_DB_SCHEMA=county \
+      setsid nohup "$PY" "$SUPERVISE" run --name "$name" --state "$(state_of "$name")" \
+      --stop-timeout 15 -- "$PY" -m projection.main >>"$LOGS/$name.log" 2>&1 </dev/null &
+    echo $! >"$RUN/$name.pid"
+  )
+}
+
 # Every projection worker this runner started (whatever LIANXIN_PROJECTION_WORKERS says now).
 worker_names() {
   local f
@@ -189,6 +215,9 @@ print_urls() {
     echo
     echo "  Dashboard (领导驾驶舱): http://127.0.0.1:$(port_of projection)/  — pick a demo user on the login page"
   fi
+  if alive projection-county; then
+    echo "  County dashboard (县级驾驶舱, $COUNTY): http://127.0.0.1:$COUNTY_PORT/  — a county demo user sees every town"
+  fi
   echo "  Tokens for the APIs (15 min): .venv/bin/python -m shared.auth issue --user agriculture --role agriculture_leader"
   echo "  The second town (花石镇) in the same services: add --town 430321106 (users: README)"
   echo "  Revoke one: .venv/bin/python -m shared.auth revoke <jti>"
@@ -200,6 +229,13 @@ print_urls() {
 # service's) and the port this runner gave them, so that another runner's are left alone.
 lost_pids() {
   local name=$1 port candidate
+  if [ "$name" = projection-county ]; then
+    for candidate in $(pgrep -f -- "$PY -m projection.main" || true); do
+      tr '\0' '\n' <"/proc/$candidate/environ" 2>/dev/null | grep -qx "PORT=$COUNTY_PORT" \
+        && echo "$candidate"
+    done
+    return 0
+  fi
   if [[ "$name" == projection-worker-* ]]; then
     for candidate in $(pgrep -f -- "$PY -m projection.worker_main" || true); do
       tr '\0' '\n' <"/proc/$candidate/environ" 2>/dev/null \
@@ -251,6 +287,7 @@ stop_one() {
 cmd_stop() {
   local entry name
   for name in $(worker_names); do stop_one "$name"; done
+  [ -f "$RUN/projection-county.pid" ] && stop_one projection-county
   for entry in "${SERVICES[@]}"; do stop_one "${entry%%:*}"; done
 }
 
@@ -273,7 +310,7 @@ cmd_status() {
       code=3
     fi
   done
-  for name in $(worker_names); do
+  for name in $(worker_names) $([ -f "$RUN/projection-county.pid" ] && echo projection-county); do
     if alive "$name"; then
       say "$name runs (supervisor pid $(pid_of "$name"))"
     else
