@@ -150,8 +150,8 @@ def print_scale(scale: dict[str, Any]) -> None:
     for r in scale["runs"]:
         print(
             f"  {r['brokers']} broker(s), {r['workers']} worker(s):"
-            f" {r['consume_per_second']:>10} /s"
-            f"  (x{r['speedup_vs_1_worker']} of 1 worker, x{r['ratio_to_raw']} of raw"
+            f" {r['consume_per_second']:>10} /s, {r['after_ready_per_second']} /s once all"
+            f" are up (x{r['speedup_vs_1_worker']} of 1 worker, x{r['ratio_to_raw']} of raw"
             f" {raw[str(r['brokers'])]['per_second']} /s; RSS {r['rss_peak_mb']['total']} MB;"
             f" producer {r['producer_per_second']} /s)"
         )

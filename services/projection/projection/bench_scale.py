@@ -11,7 +11,9 @@ loopback ports, always removed at the end) and each worker count W:
    consumer group: `python -m projection.main` (HTTP: readiness, `/api/v1/status`) and W - 1
    `python -m projection.worker_main`; the consume rate is n over the time from their start
    until `/api/v1/status` counts all n events (the processes' start-up included:
-   `startup_seconds` says how long the HTTP process took to be ready);
+   `startup_seconds` says how long the HTTP process took to be ready; `after_ready_per_second`
+   is the rate of what was left then, when every process is in the group: the W workers'
+   steady rate, without the start-up);
 3. every process's peak RSS (VmHWM, from /proc) and their total.
 Once per broker count, the raw aiokafka consume rate of the same topics (one consumer, no
 group) shows what the broker alone gives. Every wait is bounded, only 127.0.0.1 is contacted,
@@ -152,6 +154,25 @@ class ScaleRun(County):
             replication=self.replication,
             insync=self.insync,
         )
+        # a cluster elects the new partitions' leaders a moment after the topics are made
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        await admin.start()
+        try:
+
+            async def elected() -> bool:
+                described = await admin.describe_topics(list(self.topics.values()))
+                return len(described) == len(self.topics) and all(
+                    t["error_code"] == 0
+                    and len(t["partitions"]) == PARTITIONS
+                    and all(
+                        p["leader"] >= 0 and len(p["isr"]) >= self.insync for p in t["partitions"]
+                    )
+                    for t in described
+                )
+
+            await until(elected, 60, "the scratch topics' partition leaders", 0.2)
+        finally:
+            await admin.close()
 
     async def produce(self) -> float:
         """`county_events(n)` into the topics before any worker runs; seconds taken."""
@@ -189,6 +210,9 @@ class ScaleRun(County):
             partitions=PARTITIONS, replication=self.replication, insync=self.insync
         )
         ready = time.perf_counter() - started
+        # every process is in the group by now (the HTTP one starts last: it has the most to
+        # start), so what is left is consumed by all W
+        at_ready = int((await self.status())["events"])
         peaks = {"projection.main": main_rss} | {
             f"worker_main_{i}": RssPeak(p.pid) for i, p in enumerate(self.extra, start=2)
         }
@@ -210,6 +234,12 @@ class ScaleRun(County):
             "seconds": round(seconds, 1),
             "consume_per_second": round(self.n / seconds, 1),
             "startup_seconds": round(ready, 1),
+            "events_at_ready": at_ready,
+            "after_ready_per_second": (
+                round((self.n - at_ready) / (seconds - ready), 1)
+                if at_ready < self.n and seconds > ready
+                else None
+            ),
             "rss_peak_mb": rss,
         }
 
@@ -312,6 +342,8 @@ async def scale_out(
         " processes started at once in one consumer group (python -m projection.main + W-1"
         " python -m projection.worker_main, a fresh scratch schema each run); consume rate = n"
         " over the time from their start (start-up included) until /api/v1/status counts n;"
+        " after_ready_per_second = the events left once the HTTP process was ready (it starts"
+        " last) over the time they took;"
         " RSS = each process's VmHWM; raw_consume = one aiokafka consumer (no group) reading the"
         " same topics, once per broker count. The 3-broker cluster runs on the same machine"
         " (machine_cores), so its brokers compete with the workers and PostgreSQL for the CPU",

@@ -43,6 +43,9 @@ async def test_scale_out_runs_one_and_two_workers_to_the_last_event(infra: Infra
             assert run["consume_per_second"] > 0 and run["producer_per_second"] > 0
             assert run["seconds"] >= run["startup_seconds"] > 0
             assert run["consume_per_second"] == pytest.approx(n / run["seconds"], rel=0.05)
+            assert 0 <= run["events_at_ready"] <= n
+            if run["after_ready_per_second"] is not None:
+                assert run["after_ready_per_second"] > 0
             rss = run["rss_peak_mb"]
             assert set(rss) == {"projection.main", "total"} | {
                 f"worker_main_{i}" for i in range(2, run["workers"] + 1)
