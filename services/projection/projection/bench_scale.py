@@ -346,5 +346,8 @@ async def scale_out(
         " last) over the time they took;"
         " RSS = each process's VmHWM; raw_consume = one aiokafka consumer (no group) reading the"
         " same topics, once per broker count. The 3-broker cluster runs on the same machine"
-        " (machine_cores), so its brokers compete with the workers and PostgreSQL for the CPU",
+        " (machine_cores), so its brokers compete with the workers and PostgreSQL for the CPU."
+        " At small scales the start-up (seconds to tens of seconds beside a local cluster)"
+        " outweighs the consuming, and the worker_main processes, quicker to start, may consume"
+        " all before the HTTP process is ready (after_ready_per_second None)",
     }
