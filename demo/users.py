@@ -36,9 +36,26 @@ SECOND_TOWN_USERS: tuple[Principal, ...] = tuple(
 )
 
 
+#: 湘潭县 (Xiangtan County): leaders whose tokens name the county's code — on the county's
+#: dashboard (县级驾驶舱, `make run`'s :8105) they see every town; a town's service takes them too.
+COUNTY_CODE = "430321"
+COUNTY_USERS: tuple[Principal, ...] = (
+    Principal("county-secretary", "县委副书记 刘志强", Role.TOWN_SECRETARY, town=COUNTY_CODE),
+    Principal("county-auditor", "县审计局 审计 周静", Role.AUDITOR, town=COUNTY_CODE),
+)
+
+
+def users_of(area: str) -> tuple[Principal, ...]:
+    """The demo users a dashboard of `area` lists: a town's own users, then the county's; a
+    county's own users, then its towns'."""
+    towns = tuple(u for u in (*DEMO_USERS, *SECOND_TOWN_USERS) if u.town.startswith(area))
+    county = tuple(u for u in COUNTY_USERS if area.startswith(u.town) or u.town.startswith(area))
+    return (*towns, *county) if len(area) >= 9 else (*county, *towns)
+
+
 def demo_user(user_id: str) -> Principal:
-    """A demo user by id (of either town)."""
-    for user in (*DEMO_USERS, *SECOND_TOWN_USERS):
+    """A demo user by id (of either town, or the county)."""
+    for user in (*DEMO_USERS, *SECOND_TOWN_USERS, *COUNTY_USERS):
         if user.user_id == user_id:
             return user
     raise KeyError(user_id)

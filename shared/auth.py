@@ -464,9 +464,9 @@ def token_verifier(settings: Settings, service: str, *, dev: bool | None = None)
         settings.token_public_key_file,
         settings.token_revoked_file,
         dev=settings.dev_mode if dev is None else dev,
-        # a write service's (tenant's) town; the projection checks towns itself (a county's
-        # projection admits its towns' tokens, each limited to its own town)
-        town=None if service == "projection" else settings.town_code,
+        # the service's area: a write service's (tenant's) town; a projection's town or county
+        # (which admits its towns' tokens and limits each to its own town in its views)
+        town=settings.town_code,
     )
 
 

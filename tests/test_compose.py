@@ -28,6 +28,8 @@ APP_PORTS = {
     "projection": 8100,
 }
 INFRA_PORTS = {"kafka": 9092, "postgres": 5432}
+#: The county's dashboard: the projection's image, database and command, for the county.
+COUNTY = "projection-county"
 #: The `cluster` profile's other Kafka nodes (node 1 is `kafka`) and their host ports.
 CLUSTER_BROKERS = {"kafka-2": 29094, "kafka-3": 29096}
 CLUSTER_ENV = ROOT / "deploy" / "compose" / "cluster.env"
@@ -85,7 +87,27 @@ def healthcheck_command(service: dict[str, Any]) -> str:
 
 
 def test_every_service_is_there(services: dict[str, Any]) -> None:
-    assert set(services) == set(INFRA_PORTS) | set(APP_PORTS) | {"prometheus", *CLUSTER_BROKERS}
+    assert set(services) == set(INFRA_PORTS) | set(APP_PORTS) | {
+        "prometheus",
+        COUNTY,
+        *CLUSTER_BROKERS,
+    }
+
+
+def test_the_county_dashboard_is_the_projection_for_the_county(
+    services: dict[str, Any],
+) -> None:
+    county = services[COUNTY]
+    env = {k: interpolated(v) for k, v in environment(county).items()}
+    assert county["command"] == ["python", "-m", "projection.main"]
+    assert env["LIANXIN_PROJECTION_AREA"] == "430321"
+    assert env["LIANXIN_DB_SCHEMA"] == "county"
+    url = DATABASE_URL.fullmatch(env["DATABASE_URL"])
+    assert url and url["db"] == "projection"
+    assert env["PORT"] == "8105" and "8105:8105" in county["ports"]
+    assert "http://localhost:8105/health/ready" in healthcheck_command(county)
+    for infra in INFRA_PORTS:
+        assert county["depends_on"][infra]["condition"] == "service_healthy"
 
 
 def test_prometheus_is_optional_and_scrapes_every_service(services: dict[str, Any]) -> None:
@@ -240,7 +262,7 @@ def test_no_password_is_written_in_the_compose_file(services: dict[str, Any]) ->
                 url = DATABASE_URL.fullmatch(value)
                 assert url and url["password"] == PG_PASSWORD, f"{name}: {key} holds a password"
                 found += 1
-    assert found == 1 + len(APP_PORTS)
+    assert found == 1 + len(APP_PORTS) + 1  # postgres, the apps, the county's dashboard
     text = COMPOSE_FILE.read_text(encoding="utf-8")
     assert "lianxin:lianxin@" not in text
     assert not re.search(r"(?m)^\s*[A-Z_]*PASSWORD:[ \t]*+(?!\$\{)", text), "a literal password"

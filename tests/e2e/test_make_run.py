@@ -26,8 +26,8 @@ pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 RUNNER = REPO / "deploy" / "local" / "services.sh"
-SERVICES = ("projection", "relief", "funds", "supervision", "party")
-DEFAULT_PORTS = range(8100, 8105)
+SERVICES = ("projection", "relief", "funds", "supervision", "party", "county")
+DEFAULT_PORTS = range(8100, 8106)
 
 
 @pytest.fixture
@@ -75,8 +75,10 @@ def test_the_services_start_load_their_demo_data_and_stop(
         assert started.returncode == 0, started.stderr[-4000:]
         assert f"http://127.0.0.1:{ports['projection']}/" in started.stdout
         for name, port in ports.items():
-            assert f"http://127.0.0.1:{port}/docs" in started.stdout, name
+            if name != "county":
+                assert f"http://127.0.0.1:{port}/docs" in started.stdout, name
             assert _get(port, "/health/ready")["status"] == "ok", name
+        assert f"http://127.0.0.1:{ports['county']}/" in started.stdout  # 县级驾驶舱
         token = demo_issuer().issue(demo_user("secretary"))  # the runner's own key pair
         # relief's own store holds the demo's 150 households (the relief database has nothing
         # else: tests use fresh schemas in the `lianxin` database) ...
@@ -86,6 +88,12 @@ def test_the_services_start_load_their_demo_data_and_stop(
         deadline = time.monotonic() + 120
         while _registered_households(ports["projection"], token) < demo:
             assert time.monotonic() < deadline, "the demo households never reached the view"
+            time.sleep(0.5)
+        # the county's dashboard rolls up both demo towns: Yisuhe's households and 花石镇's
+        county = demo_issuer().issue(demo_user("county-secretary"))
+        deadline = time.monotonic() + 120
+        while _registered_households(ports["county"], county) <= demo:
+            assert time.monotonic() < deadline, "the county view never showed both towns"
             time.sleep(0.5)
     finally:
         stopped = subprocess.run(

@@ -78,6 +78,8 @@ class System:
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             "DATABASE_URL": f"postgresql+asyncpg://lianxin@127.0.0.1:{self.pg_port}/lianxin",
             "LIANXIN_DEMO": "0",
+            # no county dashboard: the run kills and checks the town's processes
+            "LIANXIN_COUNTY": "",
         }
         env |= {f"LIANXIN_{name.upper()}_PORT": str(p) for name, p in self.service_ports.items()}
         return env

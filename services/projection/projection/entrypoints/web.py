@@ -287,12 +287,12 @@ async def public_page(
     )
 
 
-def demo_users() -> tuple[Principal, ...]:
-    """The demo users (development's demo login only: the `demo` package is not the
-    runtime's, so it is imported when asked for)."""
-    from demo.users import DEMO_USERS
+def demo_users(area: str) -> tuple[Principal, ...]:
+    """The demo users of the area shown (development's demo login only: the `demo` package is
+    not the runtime's, so it is imported when asked for)."""
+    from demo.users import users_of
 
-    return DEMO_USERS
+    return users_of(area)
 
 
 def demo_user(user_id: str) -> Principal:
@@ -311,7 +311,7 @@ async def login_page(request: Request, next: str = "/dashboard", error: str = ""
         {
             "request": request,
             "demo": settings.demo_login,
-            "users": demo_users() if settings.demo_login else (),
+            "users": demo_users(settings.area_code) if settings.demo_login else (),
             "role_labels": ROLE_LABELS,
             "next": _safe_next(next),
             "error": error,
