@@ -31,7 +31,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from projection.adapters.generations import Generations
-from projection.adapters.schema import READ_MODEL_TABLES
+from projection.adapters.schema import READ_MODEL_TABLES, table_columns
 from projection.domain.catalogue import RULES
 from projection.settings import ProjectionSettings
 from projection.worker import CONSUMER, projection_runtime, stop_runtime
@@ -199,7 +199,7 @@ async def compare(engine: AsyncEngine, live: str, rebuilt: str) -> Comparison:
             f" (SELECT 1 FROM {a}.event_log l WHERE l.event_id = r.event_id)"
         )
         for table in READ_MODEL_TABLES:
-            columns = await _columns(conn, rebuilt, table)
+            columns = await table_columns(conn, rebuilt, table)
             cols = ", ".join(f'"{c}"' for c in columns)
             if table == "event_log":
                 seen = f"event_id IN ({common})"
@@ -239,17 +239,6 @@ async def compare(engine: AsyncEngine, live: str, rebuilt: str) -> Comparison:
         rebuilt_only_events=int(counts.new_only),
         differences=differences,
     )
-
-
-async def _columns(conn: Any, schema: str, table: str) -> list[str]:
-    rows = await conn.execute(
-        text(
-            "SELECT column_name FROM information_schema.columns"
-            " WHERE table_schema = :s AND table_name = :t ORDER BY ordinal_position"
-        ),
-        {"s": schema, "t": table},
-    )
-    return [str(r[0]) for r in rows]
 
 
 async def replay(

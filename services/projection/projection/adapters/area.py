@@ -28,7 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from projection.adapters.generations import Generations
-from projection.adapters.schema import MIGRATIONS, READ_MODEL_TABLES
+from projection.adapters.schema import MIGRATIONS, READ_MODEL_TABLES, table_columns
 from shared.db import checked_schema, migrate
 from shared.town import REFERENCE, Town, load_town
 
@@ -129,7 +129,7 @@ class County:
             await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": a})
             await conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {a}"))
             for table in READ_MODEL_TABLES:
-                columns = await _columns(conn, lives[0], table)
+                columns = await table_columns(conn, lives[0], table)
                 branches = [
                     _branch(table, columns, town, live)
                     for town, live in zip(self.towns, lives, strict=True)
@@ -152,17 +152,6 @@ def _branch(table: str, columns: list[str], town: str, live: str) -> str:
     else:
         cols = [*columns, f"'{town}'::text AS town"]
     return f'SELECT {", ".join(cols)} FROM "{live}".{table}'
-
-
-async def _columns(conn: AsyncConnection, schema: str, table: str) -> list[str]:
-    rows = await conn.execute(
-        text(
-            "SELECT column_name FROM information_schema.columns"
-            " WHERE table_schema = :s AND table_name = :t ORDER BY ordinal_position"
-        ),
-        {"s": schema, "t": table},
-    )
-    return [str(r[0]) for r in rows]
 
 
 __all__ = [

@@ -27,6 +27,9 @@ live) and `projection_replays` (the report of every rebuild).
 
 from __future__ import annotations
 
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from projection.adapters.queries import IsSet
 from projection.domain.catalogue import FACETS
 from projection.domain.folds import REFERENCE_KEYS
@@ -261,3 +264,15 @@ META_MIGRATIONS = [
         ],
     ),
 ]
+
+
+async def table_columns(conn: AsyncConnection, schema: str, table: str) -> list[str]:
+    """A read-model table's columns in `schema`, in their order."""
+    rows = await conn.execute(
+        text(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = :s AND table_name = :t ORDER BY ordinal_position"
+        ),
+        {"s": schema, "t": table},
+    )
+    return [str(r[0]) for r in rows]
