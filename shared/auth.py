@@ -338,9 +338,11 @@ class TokenVerifier:
         *,
         dev: bool = False,
         town: str | None = None,
+        nested: bool = False,
     ) -> None:
         self.audience = audience
         self.town = town
+        self.nested = nested
         self.public_key_file = Path(public_key_file)
         self.revoked_file = revoked_file_for(public_key_file, revoked_file)
         self._key = _Watched(self.public_key_file, _parse_public)
@@ -371,7 +373,12 @@ class TokenVerifier:
     def with_audience(self, audience: str) -> TokenVerifier:
         """The same key and revocation list, for another audience."""
         return TokenVerifier(
-            audience, self.public_key_file, self.revoked_file, dev=True, town=self.town
+            audience,
+            self.public_key_file,
+            self.revoked_file,
+            dev=True,
+            town=self.town,
+            nested=self.nested,
         )
 
     def claims(self, token: str) -> dict[str, Any]:
@@ -423,10 +430,16 @@ class TokenVerifier:
         except ValueError as exc:
             raise InvalidToken(f"令牌无效 (invalid token): unknown role {claims['role']}") from exc
         principal = principal_of(claims, role)
-        # the token's area and the verifier's are nested: a county's token on a town's service,
-        # or a town's token on a county's projection (which shows it its own town only)
-        within = principal.town.startswith(self.town) if self.town is not None else True
-        if self.town is not None and not principal.covers(self.town) and not within:
+        # a write service (a tenant) takes its own town's tokens only; a projection (`nested`)
+        # takes tokens of an area covering its own, or within it (a county's projection takes
+        # its towns' tokens and shows each its own town only)
+        if self.town is None:
+            admitted = True
+        elif self.nested:
+            admitted = principal.covers(self.town) or principal.town.startswith(self.town)
+        else:
+            admitted = principal.town == self.town
+        if not admitted:
             raise ForeignTown(
                 f"无权访问该镇的数据：令牌属于 {principal.town}，本服务为 {self.town}"
                 f" (the token is for town {principal.town}, not {self.town})"
@@ -467,6 +480,7 @@ def token_verifier(settings: Settings, service: str, *, dev: bool | None = None)
         # the service's area: a write service's (tenant's) town; a projection's town or county
         # (which admits its towns' tokens and limits each to its own town in its views)
         town=settings.town_code,
+        nested=service == "projection",
     )
 
 

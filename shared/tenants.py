@@ -78,6 +78,9 @@ class Tenants:
 
     def _town_of(self, scope: Scope) -> tuple[str | None, str]:
         """The town whose app answers (None: the default's) or why the request is refused."""
+        authorizations = [v for k, v in scope.get("headers", []) if k.lower() == b"authorization"]
+        if len(authorizations) > 1:  # the app would check another one than this dispatcher
+            return None, "请求只能携带一个 Authorization 头 (one Authorization header only)"
         headers = dict((k.lower(), v) for k, v in scope.get("headers", []))
         scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():

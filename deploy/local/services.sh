@@ -287,7 +287,9 @@ stop_one() {
 cmd_stop() {
   local entry name
   for name in $(worker_names); do stop_one "$name"; done
-  [ -f "$RUN/projection-county.pid" ] && stop_one projection-county
+  # also what lost its pid file: workers of this runner (matched by LIANXIN_WORKER_OF), the county
+  stop_one projection-worker-lost
+  stop_one projection-county
   for entry in "${SERVICES[@]}"; do stop_one "${entry%%:*}"; done
 }
 

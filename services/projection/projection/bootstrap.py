@@ -19,6 +19,7 @@ from projection.adapters.reader import ReadModels
 from projection.adapters.whatif import WhatIfs
 from projection.domain.catalogue import RULES
 from projection.entrypoints import access_log_page, api, basis, chains, integrity, web, whatif
+from projection.entrypoints.area_wide import AreaWide
 from projection.entrypoints.auth import CookieBearer, Sessions
 from projection.settings import ProjectionSettings
 from projection.worker import ProjectionWorker
@@ -60,6 +61,8 @@ def personal_runtime(cfg: ProjectionSettings) -> ServiceRuntime:
 def build_app(settings: Settings | None = None, *, consume: bool = True) -> FastAPI:
     """The projection's FastAPI app; with `consume`, its lifespan also runs the consumer."""
     cfg = ProjectionSettings.from_settings(settings) if settings else ProjectionSettings()
+    if is_town(cfg.area_code) and cfg.area_code != cfg.town_code:  # an area that is a town
+        cfg = cfg.model_copy(update={"town_code": cfg.area_code})
     # no public key: no start, unless in a development mode (the demo login is one)
     # a county projection takes the county's tokens and its towns' (each shown its own town)
     verifier = token_verifier(
@@ -165,6 +168,8 @@ def build_app(settings: Settings | None = None, *, consume: bool = True) -> Fast
     app.state.sessions = sessions
     # /metrics reports on the consumer's runtime of the moment (a replay swaps it)
     app.state.metrics.follow(lambda: [w.runtime for w in workers if w.runtime])
+    if county is not None:  # inside the cookie-to-bearer middleware: it sees the bearer
+        app.add_middleware(AreaWide, area=cfg.area_code, verifier=verifier)
     app.add_middleware(CookieBearer, sessions=sessions)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

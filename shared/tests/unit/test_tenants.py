@@ -116,3 +116,17 @@ def test_each_town_has_its_schema_the_default_keeps_the_services() -> None:
     test = Settings(LIANXIN_DB_SCHEMA="svc_1", LIANXIN_TOWNS=HUASHI)
     assert test.served_towns == (HUASHI,)
     assert tenant_settings(test, "relief", HUASHI).db_schema == "svc_1"
+
+
+async def test_two_authorization_headers_are_refused_and_a_town_app_refuses_a_county(
+    client: httpx.AsyncClient,
+) -> None:
+    # the dispatcher would route by one header and the town's app check the other: refused
+    county = of("430321", Role.TOWN_SECRETARY)["Authorization"]
+    headers = [("Authorization", county), ("Authorization", of(HUASHI)["Authorization"])]
+    body = assert_problem(await client.get("/api/v1/whoami", headers=headers), 403)
+    assert "Authorization" in body["detail"]
+    app = town_app(HUASHI)  # a county's token writes in no town, even past the dispatcher
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        assert_problem(await c.get("/api/v1/whoami", headers={"Authorization": county}), 403)

@@ -81,18 +81,23 @@ def test_a_token_of_another_town_is_forbidden(issuer: TokenIssuer, public_file: 
         yisuhe.with_audience("funds").verify(issuer.issue(CLERK))
 
 
-def test_a_county_token_covers_its_towns_and_a_town_token_not_its_county(
+def test_areas_nest_on_a_projection_and_a_tenant_takes_its_own_town_only(
     issuer: TokenIssuer, public_file: Path
 ) -> None:
     county = Principal("c", "县领导", Role.AUDITOR, town="430321")
     assert county.covers(HUASHI) and county.covers(YISUHE_TOWN_CODE)
     assert not county.covers("430322100")
-    assert TokenVerifier("relief", public_file, town=HUASHI).verify(issuer.issue(county))
-    # a town's token on its county's projection is taken (the projection shows it its own
-    # town only); on another county's, refused
-    county_view = TokenVerifier("projection", public_file, town="430321")
+    # a write service (a tenant) takes its own town's tokens only: a county's token writes
+    # nowhere (one town's app reached past the dispatcher refuses it too)
+    with pytest.raises(ForeignTown):
+        TokenVerifier("relief", public_file, town=HUASHI).verify(issuer.issue(county))
+    # a projection's areas nest: a county's token on a town's projection, a town's token on its
+    # county's projection (which shows it its own town only); another county's refuses it
+    town_view = TokenVerifier("projection", public_file, town=HUASHI, nested=True)
+    assert town_view.verify(issuer.issue(county, audience=["projection"])).town == "430321"
+    county_view = TokenVerifier("projection", public_file, town="430321", nested=True)
     assert county_view.verify(issuer.issue(CLERK, audience=["projection"])).town == CLERK.town
-    other_county = TokenVerifier("projection", public_file, town="430322")
+    other_county = TokenVerifier("projection", public_file, town="430322", nested=True)
     with pytest.raises(ForeignTown):
         other_county.verify(issuer.issue(CLERK, audience=["projection"]))
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from projection.adapters.area import County, split_stream
+from projection.adapters.area import County, is_town, split_stream
 from projection.adapters.auditing import AuditQueries
 from projection.adapters.generations import Generations
 from projection.adapters.queries import (
@@ -686,6 +686,8 @@ class ReadModels:
                     yield Snapshot(conn, await self.generations.current(conn))
                 elif town is not None and town in county.towns:
                     yield Snapshot(conn, await county.town_schema(conn, town))
+                elif town is not None and is_town(town):  # never the union for a town's ask
+                    raise LookupError(f"no town {town} in this county projection")
                 else:
                     schema = await county.union_schema(conn)
                     towns = {t: await county.town_schema(conn, t) for t in county.towns}

@@ -22,6 +22,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from shared.integrity.roles import VERIFIERS
 from shared.roles import VILLAGE_SCOPED, Principal, Role
 
@@ -82,13 +84,15 @@ def held_area(principal: Principal, default: str) -> str:
     return principal.town or default
 
 
-def town_scope(held: str, area: str, asked: str | None) -> str | None:
+def town_scope(held: str, area: str, asked: str | None, towns: Collection[str] = ()) -> str | None:
     """The town a request on `area` is limited to: the caller's own town when the token holds
-    one town of a county; else the town asked for (None: the whole area). `asked` is one of the
-    area's towns (checked before)."""
+    one town of a county (one of `towns`, the county's); else the town asked for (None: the
+    whole area). `asked` is one of the area's towns (checked before)."""
     if area.startswith(held):  # the token holds the area or more (a county, a province)
         return asked
     if held.startswith(area):  # one town of the county
+        if held not in towns:  # not a town this projection rolls up (or below a town)
+            raise OutOfScope(f"本驾驶舱没有该镇的数据 (no town {held} in {area})")
         if asked is not None and asked != held:
             raise OutOfScope(f"只能查看本镇数据 (only town {held} may be read with this token)")
         return held

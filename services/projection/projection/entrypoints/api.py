@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from projection.adapters.area import split_stream
+from projection.adapters.area import split_stream, towns_of
 from projection.adapters.disclosure import Disclosure
 from projection.adapters.reader import ReadModels
 from projection.domain.access import (
@@ -178,7 +178,7 @@ async def load_audit(
     shown = disclosure(request, principal)
     area = request.app.state.settings.area_code
     try:  # a town's token on a county projection reads its own town's trails only
-        town = town_scope(held_area(principal, area), area, None)
+        town = town_scope(held_area(principal, area), area, None, towns_of(area))
     except OutOfScope as exc:
         raise StarletteHTTPException(403, str(exc)) from exc
     named, _ = split_stream(stream_id)
@@ -250,7 +250,12 @@ async def get_replays(
 )
 async def get_status(request: Request, principal: Reader) -> JSONResponse:
     reader: ReadModels = request.app.state.reader
-    async with reader.snapshot() as snap:
+    area = request.app.state.settings.area_code
+    try:  # a town's token on a county's projection: its own town's counts
+        town = town_scope(held_area(principal, area), area, None, towns_of(area))
+    except OutOfScope as exc:
+        raise StarletteHTTPException(403, str(exc)) from exc
+    async with reader.snapshot(town=town) as snap:
         stats = await snap.stats()
     worker = request.app.state.worker
     workers = request.app.state.workers

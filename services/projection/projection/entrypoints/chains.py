@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from projection.adapters.area import towns_of
 from projection.adapters.reader import ReadModels
 from projection.domain.access import (
     VIEW_READERS,
@@ -52,7 +53,7 @@ async def load_chain(request: Request, event_id: str, principal: Principal) -> d
     reader: ReadModels = request.app.state.reader
     area = request.app.state.settings.area_code
     try:  # a town's token on a county projection follows its own town's events only
-        town = town_scope(held_area(principal, area), area, None)
+        town = town_scope(held_area(principal, area), area, None, towns_of(area))
     except OutOfScope as exc:
         raise StarletteHTTPException(403, str(exc)) from exc
     async with reader.snapshot(town=town) as snap:

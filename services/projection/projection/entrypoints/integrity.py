@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import httpx
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from projection.adapters.copies import stream_heads
 from projection.adapters.reader import ReadModels
@@ -41,7 +42,15 @@ Recorder = Annotated[Principal, Depends(require(*RECORDERS))]
 
 
 async def verify_sources(request: Request) -> dict[str, Any]:
-    """Every service's report with the projection's copy compared, and the text report."""
+    """Every service's report with the projection's copy compared, and the text report (a
+    town's projection: a county's compares nothing of its own, 409)."""
+    settings = request.app.state.settings
+    if settings.area_code != settings.town_code:
+        raise StarletteHTTPException(
+            409,
+            "存储核查请在镇级驾驶舱进行：县级驾驶舱汇总各镇的读模型"
+            " (verify the stores on a town's projection; a county's rolls the towns up)",
+        )
     urls, answers = await _ask_every_service(request, "GET", "/api/v1/integrity?heads=true")
     reader: ReadModels = request.app.state.reader
     async with reader.snapshot() as snap:

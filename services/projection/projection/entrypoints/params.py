@@ -65,7 +65,9 @@ class ViewQuery:
         settings = request.app.state.settings
         area = settings.area_code
         try:
-            shown = town_scope(held_area(principal, area), area, checked_town(area, self.town))
+            shown = town_scope(
+                held_area(principal, area), area, checked_town(area, self.town), towns_of(area)
+            )
             town = load_area(shown or area)
             village = checked_village(town, self.village) if self.village is not None else None
             village = village_scope(principal, village)

@@ -145,3 +145,19 @@ async def test_county_views_are_the_sum_of_their_towns(infra: Infra) -> None:
         assert body["chain"]["intact"] is True
         denied = await client.get(f"/api/v1/audit/{stream}", headers=yisuhe_head)
         assert denied.status_code == 403
+
+        # a token of the county's area that is no town of this projection sees nothing
+        stranger = token(Role.TOWN_SECRETARY, "430321101")
+        for path in ("/api/v1/views/overview", f"/api/v1/audit/{stream}", "/api/v1/status"):
+            assert (await client.get(path, headers=stranger)).status_code == 403, path
+        # a town's token: its own town's counts; the county-wide pages are the county's
+        own_status = (await client.get("/api/v1/status", headers=other_head)).json()
+        assert own_status["events"] == 1500
+        auditor = token(Role.AUDITOR, YISUHE_TOWN_CODE)
+        for path in ("/api/v1/access-log", "/api/v1/replays", "/api/v1/integrity"):
+            refused = await client.get(path, headers=auditor)
+            assert refused.status_code == 403, path
+        county_auditor = token(Role.AUDITOR, COUNTY)
+        assert (await client.get("/api/v1/access-log", headers=county_auditor)).status_code == 200
+        # store verification is a town's: the county's projection says where to run it
+        assert (await client.get("/api/v1/integrity", headers=county_auditor)).status_code == 409
