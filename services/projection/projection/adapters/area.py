@@ -77,14 +77,6 @@ def load_area(code: str) -> Town:
     )
 
 
-def town_of_village(area: str, village: str) -> str | None:
-    """The town of the area that has this village (by name or code)."""
-    for town in towns_of(area):
-        if load_town(town).village(village) is not None:
-            return town
-    return None
-
-
 def town_home(home: str, town: str) -> str:
     """The home schema of a county projection's town projection."""
     return checked_schema(f"{home}_{town}")
@@ -153,13 +145,3 @@ def _branch(table: str, columns: list[str], town: str, live: str) -> str:
         cols = [*columns, f"'{town}'::text AS town"]
     return f'SELECT {", ".join(cols)} FROM "{live}".{table}'
 
-
-__all__ = [
-    "County",
-    "is_town",
-    "load_area",
-    "split_stream",
-    "town_home",
-    "town_of_village",
-    "towns_of",
-]
