@@ -144,4 +144,3 @@ def _branch(table: str, columns: list[str], town: str, live: str) -> str:
     else:
         cols = [*columns, f"'{town}'::text AS town"]
     return f'SELECT {", ".join(cols)} FROM "{live}".{table}'
-
