@@ -3,9 +3,9 @@ and is swapped in while the API keeps serving (the consumer follows it)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
-import subprocess
 import sys
 from typing import Any
 
@@ -69,16 +69,22 @@ async def test_replay_equals_live_and_is_swapped_in_without_stopping_the_api(
         )
         assert app.state.worker.schema == report["schema"]
 
-        # the CLI: a second rebuild from a subprocess, reported as JSON
-        done = subprocess.run(
-            [sys.executable, "-m", "projection.replay", "--json", "--drop-old"],
+        # the CLI: a second rebuild from a subprocess, reported as JSON; awaited, not run
+        # blocking, so that the projection in this process keeps consuming (and ends its
+        # transactions) while the CLI swaps and drops the old schema
+        cli = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "projection.replay",
+            "--json",
+            "--drop-old",
             env=settings_env(settings),
-            capture_output=True,
-            text=True,
-            timeout=180,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
-        assert done.returncode == 0, done.stderr[-3000:]
-        second = json.loads(done.stdout)
+        out, err = await asyncio.wait_for(cli.communicate(), timeout=180)
+        assert cli.returncode == 0, err.decode()[-3000:]
+        second = json.loads(out)
         assert second["comparison"]["equal"] is True
         assert second["rebuild"]["applied"] == len(story.envelopes) + 1
         assert second["dropped"] == [live_schema]
